@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
+import { randomBytes } from 'node:crypto';
+import { GridLocatorService, GridopsModule, IncidentIntakeService } from '@gridhub/gridops';
+import { IngestModule } from '@gridhub/ingest';
+import { AccountRepository } from './auth/account.repository';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { SettingsRepository } from './auth/settings.repository';
+import { BrokerCoreModule, MqttTaskPublisher } from './broker/broker-core.module';
+import { BrokerService } from './broker/broker.service';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { CoreModule } from './core.module';
+import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { redisOptions } from './redis/redis';
+import { HubRuntime } from './runtime';
+import { SeedService } from './seed/seed.service';
+
+/** Where the built map UI is, or null when it has not been built. */
+export function mapUiDist(): string | null {
+  try {
+    const dir = join(dirname(require.resolve('@gridhub/map-ui/package.json')), 'dist');
+    return existsSync(join(dir, 'index.html')) ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: HubRuntime, logger: PinoLogger): DynamicModule {
+    const { config } = runtime;
+    const gridops = GridopsModule.register({ imports: [], taskPublisher: MqttTaskPublisher });
+    const ingest = IngestModule.register({
+      imports: [gridops],
+      alertSink: IncidentIntakeService,
+      gridResolver: GridLocatorService,
+    });
+    const ui = mapUiDist();
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(runtime),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger,
+            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+          },
+        }),
+        BullModule.forRoot({
+          connection: { ...redisOptions(config.redisUrl), maxRetriesPerRequest: null },
+          prefix: config.redisPrefix,
+        }),
+        JwtModule.registerAsync({
+          inject: [SettingsRepository],
+          useFactory: async (settings: SettingsRepository) => ({
+            secret: config.jwtSecret ?? (await settings.getOrCreate('jwt_secret', () => randomBytes(48).toString('base64url'))),
+          }),
+        }),
+        BrokerCoreModule,
+        gridops,
+        ingest,
+        ...(ui
+          ? [ServeStaticModule.forRoot({ rootPath: ui, exclude: ['/api/{*path}', '/health/{*path}', '/metrics', '/mqtt'] })]
+          : []),
+      ],
+      controllers: [HealthController, MetricsController, AuthController],
+      providers: [
+        AccountRepository,
+        AuthService,
+        BrokerService,
+        HealthService,
+        SeedService,
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+export const ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst', 'grid_worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Account {
+  id: string;
+  username: string;
+  role: Role;
+  displayName: string;
+  gridScope: string | null;
+  workerId: string | null;
+}
+
+/** What a verified bearer token says about its holder (attached to the request as `user`). */
+export interface Principal {
+  sub: string;
+  username: string;
+  role: Role;
+  workerId: string | null;
+}

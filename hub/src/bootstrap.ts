@@ -1,0 +1,102 @@
+import 'reflect-metadata';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
+import { AppModule, mapUiDist } from './app.module';
+import { BrokerService } from './broker/broker.service';
+import { listenTcp, PortInUseError } from './broker/listen';
+import { HubConfig } from './config/config';
+import { Database, openDatabase } from './database/database';
+import { createLogger } from './logger';
+import { checkRedis } from './redis/redis';
+import { HubRuntime } from './runtime';
+
+/** A start-up problem a person can fix; main prints its message as one line instead of a stack trace. */
+export class StartupError extends Error {}
+
+export interface RunningHub {
+  app: INestApplication;
+  config: HubConfig;
+  httpPort: number;
+  mqttPort: number;
+  database: Database;
+  mapUi: boolean;
+  close(): Promise<void>;
+}
+
+async function bindMqtt(runtime: HubRuntime, logger: PinoLogger): Promise<number> {
+  const { config } = runtime;
+  try {
+    return await listenTcp(runtime.mqttServer, config.mqttPort, config.host);
+  } catch (error) {
+    if (!(error instanceof PortInUseError)) throw error;
+    if (config.env === 'production') {
+      throw new StartupError(
+        `MQTT_PORT ${config.mqttPort} is already in use (another MQTT broker?). Stop it or set MQTT_PORT to a free port.`,
+      );
+    }
+    const port = await listenTcp(runtime.mqttServer, 0, config.host);
+    logger.warn(`MQTT port ${config.mqttPort} is in use (another broker?); the embedded broker listens on port ${port} instead. Set MQTT_PORT to choose one.`);
+    return port;
+  }
+}
+
+/**
+ * Starts the hub: checks Redis, opens (and migrates) the database, builds the Nest application (seeding the
+ * demo city on first start), binds MQTT and HTTP. Everything it opened is closed again by `close()`, also
+ * when a later step fails.
+ */
+export async function startHub(config: HubConfig, logger: PinoLogger = createLogger(config)): Promise<RunningHub> {
+  await mkdir(config.dataDir, { recursive: true });
+  await checkRedis(config.redisUrl).catch((error: Error) => {
+    throw new StartupError(error.message);
+  });
+  const database = await openDatabase(config, (error) => logger.warn(`database connection lost: ${error.message}`)).catch(
+    (error: Error) => {
+      throw new StartupError(error.message);
+    },
+  );
+  if (database.migrations.applied.length > 0) {
+    logger.info(`database migrations applied: ${database.migrations.applied.join(', ')}`);
+  }
+  const runtime = new HubRuntime(config, database, createServer(), 0);
+  let app: INestApplication | null = null;
+  const close = async () => {
+    await app?.close();
+    if (runtime.mqttServer.listening) await new Promise((r) => runtime.mqttServer.close(r));
+    await database.close();
+  };
+  try {
+    app = await NestFactory.create(AppModule.forRoot(runtime, logger), { bufferLogs: true });
+    app.useLogger(app.get(Logger));
+    app.useGlobalPipes(
+      new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, transformOptions: { enableImplicitConversion: false } }),
+    );
+    const openapi = new DocumentBuilder()
+      .setTitle('GridHub API')
+      .setDescription('Grid governance and IoT sensing hub: devices, readings, grids, workers, incidents.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build();
+    SwaggerModule.setup('api/docs', app, SwaggerModule.createDocument(app, openapi));
+    await app.init();
+    const mqttPort = await bindMqtt(runtime, logger);
+    (runtime as { mqttPort: number }).mqttPort = mqttPort;
+    await app.listen(config.httpPort, config.host).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE'
+        ? new StartupError(`HTTP_PORT ${config.httpPort} is already in use. Stop the other program or set HTTP_PORT.`)
+        : error;
+    });
+    app.get(BrokerService).attachWebSocket(app.getHttpServer());
+    const address = app.getHttpServer().address();
+    const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
+    return { app, config, httpPort, mqttPort, database, mapUi: mapUiDist() !== null, close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}

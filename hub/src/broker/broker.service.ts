@@ -1,0 +1,143 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import Aedes, { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import {
+  Device,
+  DeviceService,
+  IngestService,
+  ingestMetrics,
+  parseDeviceTopic,
+  TOPIC_ROOT,
+  workerLocationTopic,
+  workerTasksTopic,
+} from '@gridhub/ingest';
+import { AuthService } from '../auth/auth.service';
+import { HubRuntime } from '../runtime';
+import { AEDES } from './broker-core.module';
+
+type Identity = { kind: 'device'; device: Device } | { kind: 'worker'; workerId: string; username: string };
+
+const IDENTITY = Symbol('gridhub.identity');
+const REJECTED = Symbol('gridhub.rejected');
+type IdentifiedClient = Client & { [IDENTITY]?: Identity };
+type MarkedPacket = PublishPacket & { [REJECTED]?: boolean };
+
+export const MQTT_WS_PATH = '/mqtt';
+
+function refuse(message: string, returnCode: number): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+/**
+ * The embedded broker's doors: MQTT over TCP and over WebSocket at /mqtt; logins (devices by id and secret,
+ * worker tablets by account); topic ACLs; and ingest inside `authorizePublish`, so a QoS 1 PUBACK is only
+ * sent once the message is committed (aedes acknowledges after that callback).
+ */
+@Injectable()
+export class BrokerService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(BrokerService.name);
+  private readonly wss = new WebSocketServer({ noServer: true });
+
+  constructor(
+    @Inject(AEDES) private readonly aedes: Aedes,
+    private readonly runtime: HubRuntime,
+    private readonly devices: DeviceService,
+    private readonly ingest: IngestService,
+    private readonly auth: AuthService,
+  ) {}
+
+  onModuleInit(): void {
+    this.aedes.authenticate = (client, username, password, done) => {
+      this.identify(username, password?.toString('utf8')).then(
+        (identity) => {
+          if (!identity) {
+            ingestMetrics.refusals.inc({ action: 'connect' });
+            this.logger.warn(`MQTT login refused for "${username ?? ''}" (client ${client.id})`);
+            return done(refuse('bad user name or password', 4), false);
+          }
+          (client as IdentifiedClient)[IDENTITY] = identity;
+          done(null, true);
+        },
+        (error: Error) => {
+          this.logger.error(`MQTT login check failed: ${error.message}`);
+          done(refuse('server unavailable', 3), false);
+        },
+      );
+    };
+    this.aedes.authorizePublish = (client, packet, done) => this.authorizePublish(client, packet as MarkedPacket, done);
+    this.aedes.authorizeSubscribe = (client, sub, done) => done(null, this.authorizeSubscribe(client, sub));
+    this.aedes.authorizeForward = (_client, packet) => ((packet as MarkedPacket)[REJECTED] ? null : packet);
+    this.runtime.mqttServer.on('connection', (socket) => this.aedes.handle(socket));
+  }
+
+  /** Serves MQTT over WebSocket on the HTTP server's /mqtt path. */
+  attachWebSocket(http: HttpServer): void {
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (new URL(request.url ?? '/', 'http://localhost').pathname !== MQTT_WS_PATH) return;
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        const stream = createWebSocketStream(ws);
+        stream.on('error', () => ws.terminate());
+        this.aedes.handle(stream);
+      });
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => this.runtime.mqttServer.close(() => resolve()));
+  }
+
+  private async identify(username: string | undefined, password: string | undefined): Promise<Identity | null> {
+    if (!username || !password) return null;
+    const device = await this.devices.authenticate(username, password);
+    if (device) return { kind: 'device', device };
+    const account = await this.auth.verify(username, password);
+    if (account?.role === 'grid_worker' && account.workerId) return { kind: 'worker', workerId: account.workerId, username };
+    return null;
+  }
+
+  private authorizePublish(client: Client | null, packet: MarkedPacket, done: (error?: Error | null) => void): void {
+    if (!client) return done(null); // the broker's own publishes (tasks, wills of gone clients)
+    const identity = (client as IdentifiedClient)[IDENTITY];
+    const denied = (why: string) => {
+      ingestMetrics.refusals.inc({ action: 'publish' });
+      this.logger.warn(`MQTT publish refused: ${why} (client ${client.id}, topic ${packet.topic})`);
+      done(new Error(why));
+    };
+    if (!identity) return denied('not authenticated');
+    if (identity.kind === 'worker') {
+      return packet.topic === workerLocationTopic(identity.workerId) ? done(null) : denied('workers publish only their location');
+    }
+    const topic = parseDeviceTopic(packet.topic);
+    const device = identity.device;
+    if (!topic || topic.family !== device.family || topic.deviceId !== device.id) {
+      return denied(`device ${device.id} may publish only under ${TOPIC_ROOT}/${device.family}/${device.id}/`);
+    }
+    this.ingest.accept(device, topic, packet.topic, packet.payload as Buffer).then(
+      (outcome) => {
+        if (outcome === 'dead-lettered') packet[REJECTED] = true;
+        done(null);
+      },
+      (error: Error) => {
+        // Not durable: no PUBACK. aedes closes the connection; the device resends the QoS 1 message on reconnect.
+        this.logger.error(`message from ${device.id} not stored: ${error.message}`);
+        done(error);
+      },
+    );
+  }
+
+  private authorizeSubscribe(client: Client, sub: Subscription): Subscription | null {
+    const identity = (client as IdentifiedClient)[IDENTITY];
+    const allowed =
+      identity?.kind === 'worker'
+        ? sub.topic === workerTasksTopic(identity.workerId)
+        : identity?.kind === 'device' && sub.topic.startsWith(`${TOPIC_ROOT}/${identity.device.family}/${identity.device.id}/`) && !sub.topic.includes('#') && !sub.topic.includes('+');
+    if (allowed) return sub;
+    ingestMetrics.refusals.inc({ action: 'subscribe' });
+    this.logger.warn(`MQTT subscription refused: ${sub.topic} (client ${client.id})`);
+    return null;
+  }
+}

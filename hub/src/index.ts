@@ -1,0 +1,5 @@
+export * from './config/config';
+export * from './bootstrap';
+export * from './logger';
+export { DEMO_CREDENTIALS_FILE } from './seed/seed.service';
+export * from './seed/demo-city';

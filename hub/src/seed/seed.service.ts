@@ -1,0 +1,138 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Pool } from 'pg';
+import { DeviceService, RulesRepository, RulesService, SecretHasher } from '@gridhub/ingest';
+import { GridLocatorService, GridRepository, WorkerRepository } from '@gridhub/gridops';
+import { AccountRepository } from '../auth/account.repository';
+import { HubRuntime } from '../runtime';
+import {
+  DEMO_DISPATCHER,
+  DEMO_OFF_DUTY_WORKER,
+  DEMO_WORKER_NAMES,
+  DEMO_WORKER_PASSWORD,
+  demoDevices,
+  demoGrids,
+  demoWorkerUsername,
+} from './demo-city';
+
+export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
+
+/**
+ * First start: makes sure an admin account exists, and seeds the demo city into an empty database unless
+ * GRIDHUB_SEED_DEMO=false (the default in production).
+ */
+@Injectable()
+export class SeedService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SeedService.name);
+
+  constructor(
+    private readonly runtime: HubRuntime,
+    private readonly pool: Pool,
+    private readonly hasher: SecretHasher,
+    private readonly accounts: AccountRepository,
+    private readonly grids: GridRepository,
+    private readonly locator: GridLocatorService,
+    private readonly devices: DeviceService,
+    private readonly workers: WorkerRepository,
+    private readonly rules: RulesRepository,
+    private readonly rulesService: RulesService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureAdmin();
+    const { rows } = await this.pool.query<{ n: number }>('select count(*)::int as n from grids');
+    if (this.runtime.config.seedDemo && rows[0]!.n === 0) await this.seedDemoCity();
+  }
+
+  private async ensureAdmin(): Promise<void> {
+    const { rows } = await this.pool.query<{ n: number }>(`select count(*)::int as n from accounts where role = 'admin'`);
+    if (rows[0]!.n > 0) return;
+    const given = this.runtime.config.adminPassword;
+    const password = given ?? randomBytes(12).toString('base64url');
+    await this.accounts.insert({
+      username: 'admin',
+      passwordHash: await this.hasher.hash(password),
+      role: 'admin',
+      displayName: '系统管理员',
+      gridScope: null,
+      workerId: null,
+    });
+    if (!given) {
+      // Printed this once only; it is stored hashed.
+      process.stdout.write(`\n  Admin account created: username "admin", password "${password}" (shown once; set GRIDHUB_ADMIN_PASSWORD to choose it)\n\n`);
+    }
+  }
+
+  private async seedDemoCity(): Promise<void> {
+    const { areas, communities } = demoGrids();
+    await this.grids.insertMany(areas);
+    await this.locator.reload();
+
+    const credentials: { id: string; family: string; name: string; secret: string }[] = [];
+    for (const input of demoDevices()) {
+      const { device, secret } = await this.devices.register(input);
+      credentials.push({ id: device.id, family: device.family, name: device.name, secret });
+    }
+
+    const workerPasswordHash = await this.hasher.hash(DEMO_WORKER_PASSWORD);
+    for (const [i, community] of communities.entries()) {
+      const id = randomUUID();
+      await this.workers.insert({
+        id,
+        name: DEMO_WORKER_NAMES[i] ?? `网格员${i + 1}`,
+        phone: null,
+        gridCodes: community.gridCodes,
+        onDuty: i !== DEMO_OFF_DUTY_WORKER,
+      });
+      await this.accounts.insert({
+        username: demoWorkerUsername(i),
+        passwordHash: workerPasswordHash,
+        role: 'grid_worker',
+        displayName: DEMO_WORKER_NAMES[i] ?? `网格员${i + 1}`,
+        gridScope: community.code,
+        workerId: id,
+      });
+    }
+    await this.accounts.insert({
+      username: DEMO_DISPATCHER.username,
+      passwordHash: await this.hasher.hash(DEMO_DISPATCHER.password),
+      role: 'dispatcher',
+      displayName: DEMO_DISPATCHER.displayName,
+      gridScope: null,
+      workerId: null,
+    });
+
+    await this.rules.insert({
+      name: 'PM2.5 重度污染 (>150 µg/m³)',
+      family: 'air',
+      metric: 'pm25',
+      operator: 'above',
+      threshold: 150,
+      severity: 'orange',
+      incidentCategory: 'air_pollution',
+      enabled: true,
+    });
+    await this.rules.insert({
+      name: '氨氮劣于 V 类 (>2.0 mg/L, GB 3838-2002)',
+      family: 'water',
+      metric: 'nh3n_mgl',
+      operator: 'above',
+      threshold: 2.0,
+      severity: 'yellow',
+      incidentCategory: 'water_pollution',
+      enabled: true,
+    });
+    this.rulesService.invalidate();
+
+    const dir = resolve(this.runtime.config.dataDir);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, DEMO_CREDENTIALS_FILE);
+    await writeFile(file, JSON.stringify({ devices: credentials }, null, 2) + '\n', { mode: 0o600 });
+    const gridCount = areas.filter((a) => a.level === 'grid').length;
+    this.logger.log(
+      `demo city seeded: ${gridCount} unit grids, ${credentials.length} devices, ${communities.length} workers; device secrets in ${file}`,
+    );
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { DeviceTopic } from '../contracts/topics';
+import { PayloadValidator } from '../contracts/payload.schema';
+import { Device } from '../devices/device.types';
+import { RulesService } from '../rules/rules.service';
+import { ingestMetrics } from '../ingest.metrics';
+import { emptyBatch, READING_FLAGS, ReadingRow, WriteBatch } from './reading.types';
+import { IngestWriter } from './ingest-writer';
+
+/** Device time this far ahead of the receive time is flagged `future`; this far behind, `stale`. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+const STALE_HORIZON_MS = 7 * 24 * 3600_000;
+/** Raw payloads kept in dead letters are cut to this many characters. */
+const DEAD_LETTER_PAYLOAD_CHARS = 4096;
+
+export type IngestOutcome = 'stored' | 'dead-lettered' | 'ignored';
+
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+  private readonly validator = new PayloadValidator();
+
+  constructor(
+    private readonly writer: IngestWriter,
+    private readonly rules: RulesService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Validates and durably stores one message from an authenticated device on its own topic. Resolves once
+   * the message (or its dead letter) is committed; rejects if the database could not take it, in which case
+   * the message must not be acknowledged.
+   */
+  async accept(device: Device, topic: DeviceTopic, rawTopic: string, payload: Buffer): Promise<IngestOutcome> {
+    if (topic.kind === 'status') return 'ignored';
+    const receivedAt = this.clock.now();
+    const batch = emptyBatch();
+    const reject = (reason: string): IngestOutcome => {
+      batch.deadLetters.push({
+        receivedAt,
+        deviceId: device.id,
+        topic: rawTopic,
+        reason,
+        payload: payload.toString('utf8').slice(0, DEAD_LETTER_PAYLOAD_CHARS),
+      });
+      return 'dead-lettered';
+    };
+
+    let outcome: IngestOutcome;
+    let readings: ReadingRow[] = [];
+    if (topic.kind === 'data') {
+      const result = this.validator.validateData(device.family, payload);
+      if (result.ok) {
+        const flags = this.flagsFor(result.deviceTime, receivedAt);
+        readings = Object.entries(result.value.readings).map(([metric, value]) => ({
+          time: result.deviceTime,
+          deviceId: device.id,
+          metric,
+          value,
+          receivedAt,
+          flags,
+        }));
+        batch.readings.push(...readings);
+        outcome = 'stored';
+      } else outcome = reject(result.reason);
+    } else {
+      const result = this.validator.validateEvent(device.family, payload);
+      if (result.ok) {
+        const { ts: _ts, type, ...fields } = result.value;
+        batch.events.push({
+          time: result.deviceTime,
+          deviceId: device.id,
+          type,
+          receivedAt,
+          flags: this.flagsFor(result.deviceTime, receivedAt),
+          payload: fields,
+        });
+        outcome = 'stored';
+      } else outcome = reject(result.reason);
+    }
+    batch.seen.push({ deviceId: device.id, at: receivedAt });
+
+    await this.write(batch, device, topic);
+    ingestMetrics.messages.inc({ family: device.family, kind: topic.kind, outcome });
+    if (outcome === 'dead-lettered') {
+      this.logger.warn(`dead letter from ${device.id} on ${rawTopic}: ${batch.deadLetters[0]?.reason}`);
+    }
+    if (readings.length > 0) {
+      this.rules.evaluate(device, readings).catch((error: Error) => {
+        this.logger.error(`rule evaluation failed for ${device.id}: ${error.message}`, error.stack);
+      });
+    }
+    return outcome;
+  }
+
+  private async write(batch: WriteBatch, device: Device, topic: DeviceTopic): Promise<void> {
+    try {
+      await this.writer.submit(batch);
+    } catch (error) {
+      ingestMetrics.messages.inc({ family: device.family, kind: topic.kind, outcome: 'not-durable' });
+      throw error;
+    }
+  }
+
+  private flagsFor(deviceTime: Date, receivedAt: Date): number {
+    const delta = deviceTime.getTime() - receivedAt.getTime();
+    if (delta > FUTURE_TOLERANCE_MS) return READING_FLAGS.future;
+    if (-delta > STALE_HORIZON_MS) return READING_FLAGS.stale;
+    return 0;
+  }
+}
