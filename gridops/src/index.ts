@@ -13,3 +13,4 @@ export * from './dispatch/queues';
 export * from './dispatch/task-message';
 export * from './dispatch/dispatch-policy';
 export * from './gridops.module';
+export * from './incidents/incident.repository';

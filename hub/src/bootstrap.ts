@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, Server } from 'node:net';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -28,10 +28,9 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
-async function bindMqtt(runtime: HubRuntime, logger: PinoLogger): Promise<number> {
-  const { config } = runtime;
+async function bindMqtt(server: Server, config: HubConfig, logger: PinoLogger): Promise<number> {
   try {
-    return await listenTcp(runtime.mqttServer, config.mqttPort, config.host);
+    return await listenTcp(server, config.mqttPort, config.host);
   } catch (error) {
     if (!(error instanceof PortInUseError)) throw error;
     if (config.env === 'production') {
@@ -39,15 +38,15 @@ async function bindMqtt(runtime: HubRuntime, logger: PinoLogger): Promise<number
         `MQTT_PORT ${config.mqttPort} is already in use (another MQTT broker?). Stop it or set MQTT_PORT to a free port.`,
       );
     }
-    const port = await listenTcp(runtime.mqttServer, 0, config.host);
+    const port = await listenTcp(server, 0, config.host);
     logger.warn(`MQTT port ${config.mqttPort} is in use (another broker?); the embedded broker listens on port ${port} instead. Set MQTT_PORT to choose one.`);
     return port;
   }
 }
 
 /**
- * Starts the hub: checks Redis, opens (and migrates) the database, builds the Nest application (seeding the
- * demo city on first start), binds MQTT and HTTP. Everything it opened is closed again by `close()`, also
+ * Starts the hub: checks Redis, binds the MQTT port, opens (and migrates) the database, builds the Nest application (seeding the
+ * demo city on first start) and listens on HTTP. Everything it opened is closed again by `close()`, also
  * when a later step fails.
  */
 export async function startHub(config: HubConfig, logger: PinoLogger = createLogger(config)): Promise<RunningHub> {
@@ -55,19 +54,23 @@ export async function startHub(config: HubConfig, logger: PinoLogger = createLog
   await checkRedis(config.redisUrl).catch((error: Error) => {
     throw new StartupError(error.message);
   });
+  const mqttServer = createServer();
+  const mqttPort = await bindMqtt(mqttServer, config, logger);
+  const closeMqtt = () => new Promise<void>((resolve) => (mqttServer.listening ? mqttServer.close(() => resolve()) : resolve()));
   const database = await openDatabase(config, (error) => logger.warn(`database connection lost: ${error.message}`)).catch(
-    (error: Error) => {
+    async (error: Error) => {
+      await closeMqtt();
       throw new StartupError(error.message);
     },
   );
   if (database.migrations.applied.length > 0) {
     logger.info(`database migrations applied: ${database.migrations.applied.join(', ')}`);
   }
-  const runtime = new HubRuntime(config, database, createServer(), 0);
+  const runtime = new HubRuntime(config, database, mqttServer, mqttPort);
   let app: INestApplication | null = null;
   const close = async () => {
     await app?.close();
-    if (runtime.mqttServer.listening) await new Promise((r) => runtime.mqttServer.close(r));
+    await closeMqtt();
     await database.close();
   };
   try {
@@ -84,8 +87,6 @@ export async function startHub(config: HubConfig, logger: PinoLogger = createLog
       .build();
     SwaggerModule.setup('api/docs', app, SwaggerModule.createDocument(app, openapi));
     await app.init();
-    const mqttPort = await bindMqtt(runtime, logger);
-    (runtime as { mqttPort: number }).mqttPort = mqttPort;
     await app.listen(config.httpPort, config.host).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE'
         ? new StartupError(`HTTP_PORT ${config.httpPort} is already in use. Stop the other program or set HTTP_PORT.`)

@@ -16,3 +16,5 @@ export * from './alerts/alert.types';
 export * from './alerts/alert-sink';
 export * from './ingest.metrics';
 export * from './ingest.module';
+export * from './readings/readings.repository';
+export * from './alerts/alerts.repository';

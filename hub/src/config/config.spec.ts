@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      httpPort: 8080,
+      mqttPort: 1883,
+      databaseUrl: null,
+      redisUrl: 'redis://127.0.0.1:6379',
+      dataDir: './data',
+      adminPassword: null,
+      logLevel: 'info',
+      seedDemo: true,
+    });
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      HTTP_PORT: '9000',
+      MQTT_PORT: '11883',
+      DATABASE_URL: 'postgresql://gridhub@db:5432/gridhub',
+      REDIS_URL: 'redis://redis:6379/2',
+      GRIDHUB_DATA_DIR: '/var/lib/gridhub',
+      GRIDHUB_ADMIN_PASSWORD: 'correct horse battery',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      env: 'production',
+      httpPort: 9000,
+      mqttPort: 11883,
+      databaseUrl: 'postgresql://gridhub@db:5432/gridhub',
+      redisUrl: 'redis://redis:6379/2',
+      dataDir: '/var/lib/gridhub',
+      adminPassword: 'correct horse battery',
+      logLevel: 'warn',
+      seedDemo: false,
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', HTTP_PORT: '' }).databaseUrl).toBeNull();
+  });
+
+  it.each([
+    ['HTTP_PORT', 'eighty', /HTTP_PORT/],
+    ['HTTP_PORT', '70000', /HTTP_PORT must be between 0 and 65535/],
+    ['MQTT_PORT', '-1', /MQTT_PORT/],
+    ['DATABASE_URL', 'mysql://root@localhost/db', /DATABASE_URL must be a postgres/],
+    ['REDIS_URL', 'localhost:6379', /REDIS_URL must be a redis/],
+    ['GRIDHUB_ADMIN_PASSWORD', 'short', /GRIDHUB_ADMIN_PASSWORD must have at least 8/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+    ['NODE_ENV', 'staging', /NODE_ENV must be/],
+    ['GRIDHUB_SEED_DEMO', 'maybe', /GRIDHUB_SEED_DEMO must be true or false/],
+  ])('fails fast naming %s when it is %p', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+});

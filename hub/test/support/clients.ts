@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import mqtt, { MqttClient } from 'mqtt';
+import { DEMO_CREDENTIALS_FILE } from '../../src/seed/seed.service';
+import type { RunningHub } from '../../src/bootstrap';
+
+export interface DemoDeviceCredentials {
+  id: string;
+  family: string;
+  name: string;
+  secret: string;
+}
+
+export async function demoCredentials(hub: RunningHub): Promise<DemoDeviceCredentials[]> {
+  const file = JSON.parse(await readFile(join(hub.config.dataDir, DEMO_CREDENTIALS_FILE), 'utf8'));
+  return file.devices;
+}
+
+export function mqttUrl(hub: RunningHub): string {
+  return `mqtt://127.0.0.1:${hub.mqttPort}`;
+}
+
+export function connect(hub: RunningHub, username: string, password: string, clientId?: string): Promise<MqttClient> {
+  return mqtt.connectAsync(mqttUrl(hub), { username, password, reconnectPeriod: 0, connectTimeout: 5000, ...(clientId ? { clientId } : {}) });
+}
+
+export class Api {
+  private token: string | null = null;
+  user: { id: string; username: string; role: string; workerId: string | null } | null = null;
+
+  constructor(private readonly base: string) {}
+
+  static of(hub: RunningHub): Api {
+    return new Api(`http://127.0.0.1:${hub.httpPort}`);
+  }
+
+  async login(username: string, password: string): Promise<this> {
+    const res = await this.request('POST', '/api/v1/auth/login', { username, password });
+    if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    this.token = res.body.accessToken;
+    this.user = res.body.user;
+    return this;
+  }
+
+  get(path: string) {
+    return this.request('GET', path);
+  }
+
+  async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON (metrics, HTML)
+    }
+    return { status: res.status, body: parsed };
+  }
+}
+
+/** Polls `probe` until it returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
