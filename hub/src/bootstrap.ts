@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer, Server } from 'node:net';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -14,6 +15,9 @@ import { Database, openDatabase } from './database/database';
 import { createLogger } from './logger';
 import { checkRedis } from './redis/redis';
 import { HubRuntime } from './runtime';
+
+/** Written to the data directory at start: the ports this hub listens on. */
+export const HUB_INFO_FILE = 'hub.json';
 
 /** A start-up problem a person can fix; main prints its message as one line instead of a stack trace. */
 export class StartupError extends Error {}
@@ -95,6 +99,11 @@ export async function startHub(config: HubConfig, logger: PinoLogger = createLog
     app.get(BrokerService).attachWebSocket(app.getHttpServer());
     const address = app.getHttpServer().address();
     const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
+    // Where this hub listens, for the simulators and scripts on the same machine (ports may have moved).
+    await writeFile(
+      join(config.dataDir, HUB_INFO_FILE),
+      JSON.stringify({ pid: process.pid, httpPort, mqttPort, startedAt: new Date().toISOString() }, null, 2) + '\n',
+    );
     return { app, config, httpPort, mqttPort, database, mapUi: mapUiDist() !== null, close };
   } catch (error) {
     await close().catch(() => undefined);

@@ -9,6 +9,8 @@ export interface NewWorker {
   phone: string | null;
   gridCodes: string[];
   onDuty: boolean;
+  lon: number | null;
+  lat: number | null;
 }
 
 @Injectable()
@@ -19,11 +21,13 @@ export class WorkerRepository {
     const client = await this.pool.connect();
     try {
       await client.query('begin');
-      await client.query('insert into workers (id, name, phone, on_duty) values ($1, $2, $3, $4)', [
+      await client.query('insert into workers (id, name, phone, on_duty, lon, lat) values ($1, $2, $3, $4, $5, $6)', [
         worker.id,
         worker.name,
         worker.phone,
         worker.onDuty,
+        worker.lon,
+        worker.lat,
       ]);
       await client.query(
         'insert into worker_grids (worker_id, grid_code) select $1, unnest($2::text[])',

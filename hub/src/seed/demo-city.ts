@@ -70,6 +70,8 @@ export interface DemoCommunity {
   code: string;
   name: string;
   gridCodes: string[];
+  /** Where its worker stands at the start of the demo: inside the community's middle grid. */
+  patrolPoint: { lon: number; lat: number };
 }
 
 export function demoGrids(): { areas: GridArea[]; communities: DemoCommunity[] } {
@@ -99,7 +101,7 @@ export function demoGrids(): { areas: GridArea[]; communities: DemoCommunity[] }
             });
           }
         }
-        communities.push({ code: communityCode, name, gridCodes });
+        communities.push({ code: communityCode, name, gridCodes, patrolPoint: cellPoint(col0 + (c % 2), d.firstRow + 1, 0.5, 0.7) });
       });
     });
   }

@@ -85,6 +85,7 @@ export class SeedService implements OnApplicationBootstrap {
         phone: null,
         gridCodes: community.gridCodes,
         onDuty: i !== DEMO_OFF_DUTY_WORKER,
+        ...community.patrolPoint,
       });
       await this.accounts.insert({
         username: demoWorkerUsername(i),

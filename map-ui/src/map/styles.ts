@@ -1,0 +1,239 @@
+import type { FeatureLike } from 'ol/Feature';
+import { Circle as CircleStyle, Fill, Icon, RegularShape, Stroke, Style, Text } from 'ol/style';
+import type ImageStyle from 'ol/style/Image';
+import type { Device, GridLevel, Incident, IncidentPriority, Worker } from '../api/types';
+import {
+  BOUNDARY_STROKES,
+  DEVICE_SYMBOLS,
+  DISABLED_DEVICE,
+  GRID_FILLS,
+  GRID_STROKE,
+  PRIORITY_COLORS,
+  PRIORITY_RADIUS,
+  WORKER_COLORS,
+  type SymbolShape,
+} from './palette';
+
+// Styles are cached by key: a style function runs for every feature on every frame.
+
+const FONT_STACK = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
+/** Below this resolution (m/px, ≈ zoom 15) grid names are drawn. */
+const GRID_LABEL_MAX_RESOLUTION = 4.8;
+/** Street names between grid labels and the district overview. */
+const STREET_LABEL_MAX_RESOLUTION = 40;
+
+function hashIndex(s: string, n: number): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+  return Math.abs(h) % n;
+}
+
+export function symbolImage(shape: SymbolShape, fill: string, stroke: string, size: number, strokeWidth = 1.5): ImageStyle {
+  const f = new Fill({ color: fill });
+  const s = new Stroke({ color: stroke, width: strokeWidth });
+  switch (shape) {
+    case 'circle':
+      return new CircleStyle({ radius: size, fill: f, stroke: s });
+    case 'diamond':
+      return new RegularShape({ points: 4, radius: size * 1.3, angle: 0, fill: f, stroke: s });
+    case 'square':
+      return new RegularShape({ points: 4, radius: size * 1.25, angle: Math.PI / 4, fill: f, stroke: s });
+    case 'triangle':
+      return new RegularShape({ points: 3, radius: size * 1.35, angle: 0, fill: f, stroke: s, displacement: [0, 1] });
+  }
+}
+
+// ---- grids ---------------------------------------------------------------
+
+const gridFillCache = new Map<number, Style>();
+const gridLabelStyle = new Style({
+  text: new Text({
+    font: `11px ${FONT_STACK}`,
+    fill: new Fill({ color: '#334155' }),
+    stroke: new Stroke({ color: 'rgba(255,255,255,0.9)', width: 3 }),
+    // Grid names are often wider than a small grid: let them overflow and let declutter drop the
+    // ones that would collide, so dense areas still show some names instead of none.
+    overflow: true,
+  }),
+});
+
+export function gridStyle(feature: FeatureLike, resolution: number): Style[] {
+  const parent = (feature.get('parentCode') as string | null) ?? (feature.get('code') as string | undefined) ?? '';
+  const idx = hashIndex(parent, GRID_FILLS.length);
+  let base = gridFillCache.get(idx);
+  if (!base) {
+    base = new Style({
+      fill: new Fill({ color: GRID_FILLS[idx] }),
+      stroke: new Stroke({ color: GRID_STROKE, width: 0.8 }),
+    });
+    gridFillCache.set(idx, base);
+  }
+  if (resolution > GRID_LABEL_MAX_RESOLUTION) return [base];
+  gridLabelStyle.getText()!.setText(String(feature.get('name') ?? ''));
+  return [base, gridLabelStyle];
+}
+
+// ---- administrative boundaries -------------------------------------------
+
+const boundaryCache = new Map<string, Style>();
+const boundaryLabel = new Style({
+  text: new Text({
+    font: `600 13px ${FONT_STACK}`,
+    fill: new Fill({ color: '#1e293b' }),
+    stroke: new Stroke({ color: 'rgba(255,255,255,0.92)', width: 3.5 }),
+    overflow: true,
+  }),
+});
+
+export function boundaryStyle(feature: FeatureLike, resolution: number): Style[] {
+  const level = feature.get('level') as Exclude<GridLevel, 'grid'>;
+  const spec = BOUNDARY_STROKES[level] ?? BOUNDARY_STROKES.community;
+  let line = boundaryCache.get(level);
+  if (!line) {
+    line = new Style({
+      stroke: new Stroke({ color: spec.color, width: spec.width, lineDash: spec.dash ? [...spec.dash] : undefined }),
+      zIndex: level === 'district' ? 3 : level === 'street' ? 2 : 1,
+    });
+    boundaryCache.set(level, line);
+  }
+  const labelled =
+    (level === 'street' && resolution > GRID_LABEL_MAX_RESOLUTION && resolution <= STREET_LABEL_MAX_RESOLUTION) ||
+    (level === 'district' && resolution > STREET_LABEL_MAX_RESOLUTION);
+  if (!labelled) return [line];
+  boundaryLabel.getText()!.setText(String(feature.get('name') ?? ''));
+  return [line, boundaryLabel];
+}
+
+// ---- devices ---------------------------------------------------------------
+
+const deviceCache = new Map<string, Style>();
+
+export function deviceStyle(feature: FeatureLike): Style {
+  const d = feature.get('item') as Device;
+  const key = `${d.family}|${d.enabled}`;
+  let style = deviceCache.get(key);
+  if (!style) {
+    const sym = DEVICE_SYMBOLS[d.family] ?? DEVICE_SYMBOLS.air;
+    style = new Style({
+      image: d.enabled
+        ? symbolImage(sym.shape, sym.color, '#ffffff', 5.5)
+        : symbolImage(sym.shape, DISABLED_DEVICE.fill, DISABLED_DEVICE.stroke, 5, 1.5),
+      zIndex: d.enabled ? 2 : 1,
+    });
+    deviceCache.set(key, style);
+  }
+  return style;
+}
+
+// ---- incidents -----------------------------------------------------------
+
+const incidentCache = new Map<string, Style[]>();
+const PRIORITY_Z: Record<IncidentPriority, number> = { low: 1, normal: 2, high: 3, urgent: 4 };
+
+export function incidentStyles(priority: IncidentPriority, selected: boolean): Style[] {
+  const key = `${priority}|${selected}`;
+  let styles = incidentCache.get(key);
+  if (styles) return styles;
+  const color = PRIORITY_COLORS[priority] ?? PRIORITY_COLORS.normal;
+  const radius = PRIORITY_RADIUS[priority] ?? PRIORITY_RADIUS.normal;
+  const z = PRIORITY_Z[priority] ?? 2;
+  styles = [];
+  if (priority === 'urgent') {
+    styles.push(
+      new Style({
+        image: new CircleStyle({
+          radius: radius + 7,
+          fill: new Fill({ color: 'rgba(220, 38, 38, 0.16)' }),
+          stroke: new Stroke({ color: 'rgba(220, 38, 38, 0.55)', width: 1.5 }),
+        }),
+        zIndex: z,
+      }),
+    );
+  }
+  if (selected) {
+    styles.push(
+      new Style({
+        image: new CircleStyle({ radius: radius + 5, stroke: new Stroke({ color: '#0f172a', width: 2.5 }) }),
+        zIndex: 10,
+      }),
+    );
+  }
+  styles.push(
+    new Style({
+      image: new CircleStyle({
+        radius,
+        fill: new Fill({ color }),
+        stroke: new Stroke({ color: '#ffffff', width: 2 }),
+      }),
+      text: new Text({
+        text: '!',
+        font: `bold ${Math.round(radius * 1.3)}px ${FONT_STACK}`,
+        fill: new Fill({ color: '#ffffff' }),
+        offsetY: 1,
+      }),
+      zIndex: selected ? 10 : z,
+    }),
+  );
+  incidentCache.set(key, styles);
+  return styles;
+}
+
+export function incidentStyleFunction(selectedId: () => string | null) {
+  return (feature: FeatureLike): Style[] => {
+    const inc = feature.get('item') as Incident;
+    return incidentStyles(inc.priority, inc.id === selectedId());
+  };
+}
+
+// ---- workers ---------------------------------------------------------------
+
+const PERSON_W = 14;
+const PERSON_H = 18;
+const PIXEL_RATIO = 2;
+
+/** A person glyph (head and shoulders) drawn once on a canvas: no image request, ready at first frame. */
+export function personCanvas(color: string): HTMLCanvasElement {
+  const c = document.createElement('canvas');
+  c.width = PERSON_W * PIXEL_RATIO;
+  c.height = PERSON_H * PIXEL_RATIO;
+  const ctx = c.getContext('2d')!;
+  ctx.scale(PIXEL_RATIO, PIXEL_RATIO);
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = '#ffffff';
+  ctx.fillStyle = color;
+  // body
+  ctx.beginPath();
+  ctx.moveTo(1.5, PERSON_H - 1);
+  ctx.lineTo(1.5, 13);
+  ctx.quadraticCurveTo(1.5, 8.5, 7, 8.5);
+  ctx.quadraticCurveTo(12.5, 8.5, 12.5, 13);
+  ctx.lineTo(12.5, PERSON_H - 1);
+  ctx.closePath();
+  ctx.fill();
+  ctx.stroke();
+  // head
+  ctx.beginPath();
+  ctx.arc(7, 4.6, 3.6, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.stroke();
+  return c;
+}
+
+const workerCache = new Map<boolean, Style>();
+
+export function workerStyle(feature: FeatureLike): Style {
+  const w = feature.get('item') as Worker;
+  let style = workerCache.get(w.onDuty);
+  if (!style) {
+    style = new Style({
+      image: new Icon({
+        img: personCanvas(w.onDuty ? WORKER_COLORS.onDuty : WORKER_COLORS.offDuty),
+        scale: 1 / PIXEL_RATIO,
+        anchor: [0.5, 1],
+      }),
+      zIndex: w.onDuty ? 2 : 1,
+    });
+    workerCache.set(w.onDuty, style);
+  }
+  return style;
+}
