@@ -94,6 +94,19 @@ describe('hub end to end (embedded database)', () => {
     expect(after.body.items.filter((i: any) => i.lon === stationInfo.lon)).toHaveLength(1);
   });
 
+  it('clears the alert when readings return below the threshold; a later breach is a new situation', async () => {
+    const station = device('air-001');
+    const sensor = track(await connect(hub, station.id, station.secret));
+    const topic = `gridhub/v1/air/${station.id}/data`;
+    const lon = (await dispatcher.get(`/api/v1/devices/${station.id}`)).body.lon;
+    const incidentsHere = async () => (await dispatcher.get('/api/v1/incidents')).body.items.filter((i: any) => i.lon === lon);
+    expect(await incidentsHere()).toHaveLength(1);
+    await sensor.publishAsync(topic, JSON.stringify({ ts: new Date(Date.now() + 2000).toISOString(), readings: { pm25: 40 } }), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    await sensor.publishAsync(topic, JSON.stringify({ ts: new Date(Date.now() + 3000).toISOString(), readings: { pm25: 280 } }), { qos: 1 });
+    await eventually(async () => ((await incidentsHere()).length === 2 ? true : undefined), 10_000, 'a second incident');
+  });
+
   it('sends a malformed message to dead letters while the rest of the batch lands', async () => {
     const station = device('air-002');
     const sensor = track(await connect(hub, station.id, station.secret));

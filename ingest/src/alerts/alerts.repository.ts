@@ -21,6 +21,13 @@ export class AlertsRepository {
     return rows[0]!;
   }
 
+  async activeKeys(): Promise<{ ruleId: number; deviceId: string }[]> {
+    const { rows } = await this.pool.query<{ ruleId: number; deviceId: string }>(
+      `select rule_id as "ruleId", device_id as "deviceId" from alerts where status <> 'cleared'`,
+    );
+    return rows;
+  }
+
   async clear(ruleId: number, deviceId: string, at: Date): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `update alerts set status = 'cleared', cleared_at = $3, updated_at = $3

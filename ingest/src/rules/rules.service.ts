@@ -15,6 +15,8 @@ import { RulesRepository } from './rules.repository';
 export class RulesService {
   private readonly logger = new Logger(RulesService.name);
   private rules: Promise<ThresholdRule[]> | null = null;
+  /** (rule, device) pairs with an active alert, so a normal reading costs no query. */
+  private active: Promise<Set<string>> | null = null;
 
   constructor(
     private readonly repository: RulesRepository,
@@ -32,12 +34,25 @@ export class RulesService {
       this.rules = null;
       throw error;
     });
-    const rules = await this.rules;
+    this.active ??= this.alerts.activeKeys().then(
+      (keys) => new Set(keys.map((k) => `${k.ruleId}/${k.deviceId}`)),
+      (error: Error) => {
+        this.active = null;
+        throw error;
+      },
+    );
+    const [rules, active] = await Promise.all([this.rules, this.active]);
     for (const reading of readings) {
       for (const rule of rules) {
         if (rule.family !== device.family || rule.metric !== reading.metric) continue;
-        if (breaches(rule, reading.value)) await this.raise(rule, device, reading);
-        else await this.alerts.clear(rule.id, device.id, reading.time);
+        const key = `${rule.id}/${device.id}`;
+        if (breaches(rule, reading.value)) {
+          await this.raise(rule, device, reading);
+          active.add(key);
+        } else if (active.has(key)) {
+          await this.alerts.clear(rule.id, device.id, reading.time);
+          active.delete(key);
+        }
       }
     }
   }

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Ingest benchmark: many authenticated devices publish QoS 1 air readings as fast as the hub acknowledges
+// them; reports throughput, PUBACK latency, memory, and checks that every acknowledged reading is stored.
+//
+//   npm run build && node bench/ingest.js                      # embedded PGlite + TimescaleDB
+//   BENCH_DB=server node bench/ingest.js                       # PostgreSQL at BENCH_DATABASE_URL
+//   BENCH_MESSAGES=50000 BENCH_DEVICES=100 node bench/ingest.js
+'use strict';
+const { randomBytes } = require('node:crypto');
+const { mkdtempSync, rmSync, mkdirSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { Client } = require('pg');
+const mqtt = require('mqtt');
+const { loadConfig, startHub } = require('@gridhub/hub');
+const { DeviceService } = require('@gridhub/ingest');
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20000);
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 50);
+const DB = process.env.BENCH_DB ?? 'embedded';
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const METRICS = ['pm25', 'pm10', 'no2', 'so2', 'o3', 'co'];
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const mb = (bytes) => Math.round(bytes / 1048576);
+
+async function main() {
+  const id = randomBytes(4).toString('hex');
+  const dataDir = mkdtempSync(join(tmpdir(), 'gridhub-bench-'));
+  const schema = `bench_${id}`;
+  const config = loadConfig({
+    NODE_ENV: 'test', HOST: '127.0.0.1', HTTP_PORT: '0', MQTT_PORT: '0', LOG_LEVEL: 'warn',
+    GRIDHUB_DATA_DIR: dataDir, REDIS_PREFIX: `gh-bench-${id}`, GRIDHUB_ADMIN_PASSWORD: 'bench-admin-pass',
+    ...(DB === 'server' ? { DATABASE_URL: SERVER_URL, DATABASE_SCHEMA: schema } : {}),
+  });
+  const hub = await startHub(config);
+  try {
+    const devices = hub.app.get(DeviceService);
+    const creds = [];
+    for (let i = 0; i < DEVICES; i++) {
+      const lon = 112.5465 + (i % 8) * 0.00114;
+      const lat = 37.8555 - Math.floor(i / 8) % 6 * 0.0009;
+      const { device, secret } = await devices.register({ id: `bench-${id}-${i}`, family: 'air', name: `bench ${i}`, lon, lat });
+      creds.push({ id: device.id, secret });
+    }
+    const clients = await Promise.all(
+      creds.map((c) => mqtt.connectAsync(`mqtt://127.0.0.1:${hub.mqttPort}`, { username: c.id, password: c.secret, clientId: c.id, reconnectPeriod: 0 })),
+    );
+    const perDevice = Math.ceil(MESSAGES / DEVICES);
+    const latencies = [];
+    const base = Date.now() - perDevice * 1000;
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+    const started = process.hrtime.bigint();
+    await Promise.all(
+      clients.map(async (client, d) => {
+        const window = [];
+        for (let m = 0; m < perDevice; m++) {
+          const readings = Object.fromEntries(METRICS.map((k) => [k, Math.round(Math.random() * 1000) / 10]));
+          const payload = JSON.stringify({ ts: new Date(base + m * 1000).toISOString(), readings });
+          const t0 = process.hrtime.bigint();
+          window.push(
+            client.publishAsync(`gridhub/v1/air/${creds[d].id}/data`, payload, { qos: 1 }).then(() => {
+              latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            }),
+          );
+          if (window.length >= 20) await Promise.all(window.splice(0));
+        }
+        await Promise.all(window);
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    clearInterval(sampler);
+    await Promise.all(clients.map((c) => c.endAsync()));
+    const sent = perDevice * DEVICES;
+    const { rows } = await hub.database.pool.query(`select count(*)::int as n from readings where device_id like $1`, [`bench-${id}-%`]);
+    latencies.sort((a, b) => a - b);
+    const result = {
+      date: new Date().toISOString(),
+      database: `${hub.database.mode}${hub.database.timescale ? ' (TimescaleDB)' : ''}`,
+      devices: DEVICES,
+      messages: sent,
+      readingsExpected: sent * METRICS.length,
+      readingsStored: rows[0].n,
+      seconds: Math.round(seconds * 100) / 100,
+      messagesPerSecond: Math.round(sent / seconds),
+      readingsPerSecond: Math.round((sent * METRICS.length) / seconds),
+      pubackMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1) },
+      rssMb: { before: mb(rssBefore), peak: mb(rssPeak) },
+    };
+    for (const k of Object.keys(result.pubackMs)) result.pubackMs[k] = Math.round(result.pubackMs[k] * 10) / 10;
+    console.log(JSON.stringify(result, null, 2));
+    mkdirSync(join(__dirname, 'results'), { recursive: true });
+    writeFileSync(join(__dirname, 'results', `ingest-${DB}-${Date.now()}.json`), JSON.stringify(result, null, 2) + '\n');
+    if (result.readingsStored !== result.readingsExpected) {
+      console.error(`LOSS: ${result.readingsExpected - result.readingsStored} acknowledged readings are not stored`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await hub.close();
+    if (DB === 'server') {
+      const client = new Client({ connectionString: SERVER_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
