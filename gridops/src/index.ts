@@ -14,3 +14,4 @@ export * from './dispatch/task-message';
 export * from './dispatch/dispatch-policy';
 export * from './gridops.module';
 export * from './incidents/incident.repository';
+export * from './dispatch/dispatch-timers';

@@ -1,4 +1,5 @@
 import { MqttClient } from 'mqtt';
+import { DispatchTimers } from '@gridhub/gridops';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
 import { Api, connect, demoCredentials, DemoDeviceCredentials, eventually } from './support/clients';
@@ -92,6 +93,24 @@ describe('hub end to end (embedded database)', () => {
     await new Promise((r) => setTimeout(r, 500));
     const after = await dispatcher.get('/api/v1/incidents?status=open');
     expect(after.body.items.filter((i: any) => i.lon === stationInfo.lon)).toHaveLength(1);
+  });
+
+  it('marks an incident overdue once when its BullMQ handling timer fires', async () => {
+    const [incident] = (await dispatcher.get('/api/v1/incidents?status=dispatched')).body.items;
+    expect(incident.overdue).toBe(false);
+    const timers = hub.app.get(DispatchTimers);
+    // The dispatch already scheduled this incident's deadline hours ahead; replace it with one due now.
+    expect(await timers.cancelHandlingDeadline(incident.id)).toBe(true);
+    await timers.scheduleHandlingDeadline(incident.id, 50);
+    await timers.scheduleHandlingDeadline(incident.id, 50); // the same timer again: one job, one firing
+    const overdue = await eventually(async () => {
+      const detail = (await dispatcher.get(`/api/v1/incidents/${incident.id}`)).body;
+      return detail.overdue ? detail : undefined;
+    }, 10_000, 'the overdue flag');
+    await new Promise((r) => setTimeout(r, 300));
+    const events = (await dispatcher.get(`/api/v1/incidents/${incident.id}`)).body.events;
+    expect(overdue.status).toBe('dispatched');
+    expect(events.filter((e: any) => e.action === 'overdue')).toHaveLength(1);
   });
 
   it('clears the alert when readings return below the threshold; a later breach is a new situation', async () => {

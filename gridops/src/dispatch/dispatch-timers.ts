@@ -8,6 +8,11 @@ import { HandlingDeadlineData, INCIDENT_TIMER_JOBS, INCIDENT_TIMERS_QUEUE } from
 export class DispatchTimers {
   constructor(@InjectQueue(INCIDENT_TIMERS_QUEUE) private readonly queue: Queue<HandlingDeadlineData>) {}
 
+  /** Drops an incident's pending deadline (closed or re-dispatched); true if there was one. */
+  async cancelHandlingDeadline(incidentId: string): Promise<boolean> {
+    return (await this.queue.remove(`deadline-${incidentId}`)) === 1;
+  }
+
   async scheduleHandlingDeadline(incidentId: string, delayMs: number): Promise<void> {
     await this.queue.add(
       INCIDENT_TIMER_JOBS.handlingDeadline,
