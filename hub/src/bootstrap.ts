@@ -5,12 +5,13 @@ import { createServer, Server } from 'node:net';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { PARAMS_PROVIDER_TOKEN, Params, PinoLogger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule, mapUiDist } from './app.module';
 import { BrokerService } from './broker/broker.service';
 import { listenTcp, PortInUseError } from './broker/listen';
 import { HubConfig } from './config/config';
+import { HubLogger } from './hub-logger';
 import { Database, openDatabase } from './database/database';
 import { createLogger } from './logger';
 import { checkRedis } from './redis/redis';
@@ -79,7 +80,7 @@ export async function startHub(config: HubConfig, logger: PinoLogger = createLog
   };
   try {
     app = await NestFactory.create(AppModule.forRoot(runtime, logger), { bufferLogs: true });
-    app.useLogger(app.get(Logger));
+    app.useLogger(new HubLogger(await app.resolve(NestPinoLogger), app.get<Params>(PARAMS_PROVIDER_TOKEN)));
     app.useGlobalPipes(
       new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, transformOptions: { enableImplicitConversion: false } }),
     );
