@@ -53,7 +53,7 @@ export class SeedService implements OnApplicationBootstrap {
     const password = given ?? randomBytes(12).toString('base64url');
     await this.accounts.insert({
       username: 'admin',
-      passwordHash: await this.hasher.hash(password),
+      passwordHash: await this.hasher.hashPassword(password),
       role: 'admin',
       displayName: '系统管理员',
       gridScope: null,
@@ -76,7 +76,7 @@ export class SeedService implements OnApplicationBootstrap {
       credentials.push({ id: device.id, family: device.family, name: device.name, secret });
     }
 
-    const workerPasswordHash = await this.hasher.hash(DEMO_WORKER_PASSWORD);
+    const workerPasswordHash = await this.hasher.hashPassword(DEMO_WORKER_PASSWORD);
     for (const [i, community] of communities.entries()) {
       const id = randomUUID();
       await this.workers.insert({
@@ -98,7 +98,7 @@ export class SeedService implements OnApplicationBootstrap {
     }
     await this.accounts.insert({
       username: DEMO_DISPATCHER.username,
-      passwordHash: await this.hasher.hash(DEMO_DISPATCHER.password),
+      passwordHash: await this.hasher.hashPassword(DEMO_DISPATCHER.password),
       role: 'dispatcher',
       displayName: DEMO_DISPATCHER.displayName,
       gridScope: null,

@@ -23,7 +23,7 @@ export class DeviceService {
       enabled: true,
       lastSeenAt: null,
     };
-    await this.devices.insert(device, await this.hasher.hash(secret));
+    await this.devices.insert(device, await this.hasher.hashDeviceSecret(secret));
     return { device, secret };
   }
 
