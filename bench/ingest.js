@@ -14,6 +14,7 @@ const { Client } = require('pg');
 const mqtt = require('mqtt');
 const { loadConfig, startHub } = require('@gridhub/hub');
 const { DeviceService } = require('@gridhub/ingest');
+const { clearRedisPrefix } = require('./lib/common');
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20000);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 50);
@@ -106,6 +107,7 @@ async function main() {
       await client.end();
     }
     rmSync(dataDir, { recursive: true, force: true });
+    await clearRedisPrefix(config.redisPrefix).catch((error) => console.error(`could not delete Redis keys ${config.redisPrefix}:*: ${error.message}`));
   }
 }
 

@@ -45,6 +45,9 @@ export class AppModule {
       imports: [gridops],
       alertSink: IncidentIntakeService,
       gridResolver: GridLocatorService,
+      maintenance: { timescale: runtime.database.timescale, retentionDays: config.retentionDays },
+      // The embedded database has one connection; a server pool leaves room for API queries beside ingest.
+      writer: { concurrency: runtime.database.mode === 'embedded' ? 1 : Math.max(1, Math.min(4, config.databasePoolSize - 2)) },
     });
     const ui = mapUiDist();
     return {

@@ -56,12 +56,15 @@ async function bindMqtt(server: Server, config: HubConfig, logger: PinoLogger): 
  */
 export async function startHub(config: HubConfig, logger: PinoLogger = createLogger(config)): Promise<RunningHub> {
   await mkdir(config.dataDir, { recursive: true });
+  logger.debug('checking Redis');
   await checkRedis(config.redisUrl).catch((error: Error) => {
     throw new StartupError(error.message);
   });
+  logger.debug('binding MQTT');
   const mqttServer = createServer();
   const mqttPort = await bindMqtt(mqttServer, config, logger);
   const closeMqtt = () => new Promise<void>((resolve) => (mqttServer.listening ? mqttServer.close(() => resolve()) : resolve()));
+  logger.debug(`opening the database (${config.databaseUrl ? 'server' : 'embedded'})`);
   const database = await openDatabase(config, (error) => logger.warn(`database connection lost: ${error.message}`)).catch(
     async (error: Error) => {
       await closeMqtt();
@@ -79,6 +82,7 @@ export async function startHub(config: HubConfig, logger: PinoLogger = createLog
     await database.close();
   };
   try {
+    logger.debug('starting the application');
     app = await NestFactory.create(AppModule.forRoot(runtime, logger), { bufferLogs: true });
     app.useLogger(new HubLogger(await app.resolve(NestPinoLogger), app.get<Params>(PARAMS_PROVIDER_TOKEN)));
     app.useGlobalPipes(

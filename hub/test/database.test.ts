@@ -1,5 +1,17 @@
 import { Pool } from 'pg';
-import { AlertsRepository, emptyBatch, IngestWriter, ReadingRow, ReadingsRepository, RulesRepository } from '@gridhub/ingest';
+import {
+  AlertsRepository,
+  emptyBatch,
+  IngestWriter,
+  LatestRepository,
+  LivenessRepository,
+  ReadingRow,
+  ReadingsRepository,
+  RetentionRepository,
+  RollupRepository,
+  RulesRepository,
+  TimeseriesRepository,
+} from '@gridhub/ingest';
 import { GridLocatorService, GridRepository, IncidentRepository } from '@gridhub/gridops';
 import { Database, openDatabase } from '../src/database/database';
 import { Migrator } from '../src/database/migrator';
@@ -19,7 +31,10 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     pool = db.pool;
     await new GridRepository(pool).insertMany(demoGrids().areas);
     await pool.query(
-      `insert into devices (id, family, name, lon, lat, secret_hash) values ('air-t1', 'air', 't1', 112.547, 37.855, 'x')`,
+      `insert into devices (id, family, name, lon, lat, secret_hash, created_at)
+       values ('air-t1', 'air', 't1', 112.547, 37.855, 'x', '2026-11-01T00:00:00Z'),
+              ('air-t2', 'air', 't2', 112.548, 37.855, 'x', '2026-11-01T00:00:00Z'),
+              ('water-t1', 'water', 'w1', 112.5462, 37.853, 'x', '2026-11-01T00:00:00Z')`,
     );
   });
 
@@ -37,11 +52,26 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     }
   });
 
+  it('uses only what every TimescaleDB edition has: roll-ups stay tables kept by the hub, no compression', async () => {
+    // The embedded build reports the community license in its first session only; trusting that once made
+    // continuous aggregates whose triggers then refused every insert after a restart.
+    const { rows } = await pool.query(`select relkind from pg_class where oid = to_regclass('readings_hourly')`);
+    expect(rows[0].relkind).toBe('r');
+    if (db.timescale) {
+      const hypertables = await pool.query(`select compression_enabled from timescaledb_information.hypertables`);
+      expect(hypertables.rows.every((r) => r.compression_enabled === false)).toBe(true);
+    }
+  });
+
   it('applies each migration once', async () => {
     const again = await new Migrator(pool, env.config.databaseSchema, env.config.timescale).run();
     expect(again.applied).toEqual([]);
     const { rows } = await pool.query('select id from schema_migrations order by id');
-    expect(rows.map((r) => r.id)).toEqual(path === 'embedded' ? ['001_foundation', 'timescale/001_hypertables'] : ['001_foundation']);
+    expect(rows.map((r) => r.id)).toEqual(
+      path === 'embedded'
+        ? ['001_foundation', '002_sensing', 'timescale/001_hypertables', 'timescale/002_continuous_aggregates']
+        : ['001_foundation', '002_sensing'],
+    );
   });
 
   it('stores a resent reading once (idempotent on device, metric and time)', async () => {
@@ -54,15 +84,15 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
       receivedAt: at('2026-11-20T00:00:01Z'),
       flags: 0,
     };
-    const batch = { ...emptyBatch(), readings: [reading], seen: [{ deviceId: 'air-t1', at: reading.receivedAt }] };
+    const batch = { ...emptyBatch(), readings: [reading] };
     await repo.write(batch);
     await repo.write(batch);
-    const stored = await repo.query({ deviceId: 'air-t1', from: at('2026-11-19T00:00:00Z'), to: at('2026-11-21T00:00:00Z'), limit: 10 });
+    const stored = await new TimeseriesRepository(pool).raw({
+      deviceIds: ['air-t1'], metric: null, from: at('2026-11-19T00:00:00Z'), to: at('2026-11-21T00:00:00Z'), limit: 10,
+    });
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ metric: 'pm25', value: 42, flags: 0 });
     expect(stored[0]!.time.toISOString()).toBe('2026-11-20T00:00:00.000Z');
-    const { rows } = await pool.query(`select last_seen_at from devices where id = 'air-t1'`);
-    expect(rows[0].last_seen_at.toISOString()).toBe('2026-11-20T00:00:01.000Z');
   });
 
   it('commits every concurrently submitted message through the batching writer', async () => {
@@ -127,5 +157,80 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     expect(first.created).toBe(true);
     expect(second).toMatchObject({ created: false, incident: { id: first.incident.id, code: 'GH-T-1' } });
     expect(await incidents.events(first.incident.id)).toHaveLength(1);
+  });
+
+  const reading = (deviceId: string, metric: string, iso: string, value: number): ReadingRow => ({
+    time: at(iso), deviceId, metric, value, receivedAt: at('2026-11-22T12:00:00Z'), flags: 0,
+  });
+
+  it('advances the latest value only with a newer device time', async () => {
+    const repo = new ReadingsRepository(pool);
+    await repo.write({ ...emptyBatch(), readings: [reading('air-t2', 'no2', '2026-11-22T10:00:00+08:00', 30), reading('air-t2', 'no2', '2026-11-22T10:05:00+08:00', 31)] });
+    await repo.write({ ...emptyBatch(), readings: [reading('air-t2', 'no2', '2026-11-22T09:00:00+08:00', 99)] }); // late
+    const latest = await new LatestRepository(pool).list({ family: 'air' });
+    const t2 = latest.find((d) => d.id === 'air-t2')!;
+    expect(t2.readings['no2']!.value).toBe(31);
+    expect(new Date(t2.readings['no2']!.time).toISOString()).toBe('2026-11-22T02:05:00.000Z');
+    expect(latest.some((d) => d.family !== 'air')).toBe(false);
+    expect((await new LatestRepository(pool).list({ family: 'water' })).find((d) => d.id === 'water-t1')!.readings).toEqual({});
+    const inBox = await new LatestRepository(pool).list({ bbox: [112.5475, 37.85, 112.549, 37.86] });
+    expect(inBox.map((d) => d.id)).toEqual(['air-t2']);
+  });
+
+  it('keeps hourly and daily roll-ups (China days) exact, late data included', async () => {
+    const repo = new ReadingsRepository(pool);
+    const rollups = new RollupRepository(pool);
+    await repo.write({
+      ...emptyBatch(),
+      readings: [
+        reading('water-t1', 'ph', '2026-11-20T23:10:00+08:00', 7.0),
+        reading('water-t1', 'ph', '2026-11-20T23:50:00+08:00', 8.0),
+        reading('water-t1', 'ph', '2026-11-21T00:20:00+08:00', 6.5),
+      ],
+    });
+    while ((await rollups.runOnce(2)) > 0);
+    // A late reading for 23:00 arrives afterwards.
+    await repo.write({ ...emptyBatch(), readings: [reading('water-t1', 'ph', '2026-11-20T23:30:00+08:00', 9.0)] });
+    while ((await rollups.runOnce(100)) > 0);
+    const ts = new TimeseriesRepository(pool);
+    const q = { deviceIds: ['water-t1'], metric: 'ph', from: at('2026-11-20T00:00:00+08:00'), to: at('2026-11-22T00:00:00+08:00'), limit: 100 };
+    const hourly = await ts.rolledUp(q, 'readings_hourly');
+    expect(hourly.map((h) => [h.bucket.toISOString(), h.avg, h.min, h.max, h.count, h.last])).toEqual([
+      ['2026-11-20T15:00:00.000Z', 8, 7, 9, 3, 8],
+      ['2026-11-20T16:00:00.000Z', 6.5, 6.5, 6.5, 1, 6.5],
+    ]);
+    const daily = await ts.rolledUp(q, 'readings_daily');
+    expect(daily.map((d) => [d.bucket.toISOString(), d.avg, d.min, d.max, d.count, d.last])).toEqual([
+      ['2026-11-19T16:00:00.000Z', 8, 7, 9, 3, 8],
+      ['2026-11-20T16:00:00.000Z', 6.5, 6.5, 6.5, 1, 6.5],
+    ]);
+    // The same figures computed from raw readings.
+    const binned = await ts.binned(q, 3600);
+    expect(binned.map((b) => [b.bucket.toISOString(), b.avg, b.count, b.last])).toEqual(hourly.map((h) => [h.bucket.toISOString(), h.avg, h.count, h.last]));
+  });
+
+  it('removes raw data past retention and keeps the roll-ups', async () => {
+    const repo = new ReadingsRepository(pool);
+    await repo.write({ ...emptyBatch(), readings: [reading('air-t2', 'co', '2025-01-05T12:00:00Z', 1.1), reading('air-t2', 'co', '2026-11-22T01:00:00Z', 0.9)] });
+    while ((await new RollupRepository(pool).runOnce(100)) > 0);
+    await new RetentionRepository(pool).removeOlderThan(at('2025-10-01T00:00:00Z'), db.timescale);
+    const { rows } = await pool.query(`select time from readings where device_id = 'air-t2' and metric = 'co' order by time`);
+    expect(rows.map((r) => r.time.toISOString())).toEqual(['2026-11-22T01:00:00.000Z']);
+    const kept = await pool.query(`select count(*)::int as n from readings_hourly where device_id = 'air-t2' and metric = 'co'`);
+    expect(kept.rows[0].n).toBe(2);
+  });
+
+  it('marks silent devices offline with one alert each, and clears it when they are heard from', async () => {
+    const liveness = new LivenessRepository(pool);
+    await liveness.recordSeen(['air-t1', 'water-t1'], [at('2026-11-22T00:00:00Z'), at('2026-11-22T00:00:00Z')]);
+    // air: 60 s interval → offline after 3 min; water: 300 s → after 15 min.
+    expect(await liveness.sweep(at('2026-11-22T00:04:00Z'))).toEqual(expect.arrayContaining(['air-t1']));
+    expect(await liveness.sweep(at('2026-11-22T00:04:00Z'))).not.toContain('air-t1');
+    expect(await liveness.sweep(at('2026-11-22T00:10:00Z'))).not.toContain('water-t1');
+    const state = async (id: string) =>
+      (await pool.query(`select d.online, (select count(*)::int from alerts a where a.device_id = d.id and a.kind = 'device_offline' and a.status <> 'cleared') as active from devices d where d.id = $1`, [id])).rows[0];
+    expect(await state('air-t1')).toEqual({ online: false, active: 1 });
+    expect(await liveness.recordSeen(['air-t1'], [at('2026-11-22T00:05:00Z')])).toEqual(['air-t1']);
+    expect(await state('air-t1')).toEqual({ online: true, active: 0 });
   });
 });

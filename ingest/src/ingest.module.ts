@@ -1,3 +1,4 @@
+import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
 import { AlertSink } from './alerts/alert-sink';
 import { AlertsRepository } from './alerts/alerts.repository';
@@ -5,14 +6,26 @@ import { Clock } from './common/clock';
 import { SecretHasher } from './common/secret-hasher';
 import { DeadLetterRepository } from './dead-letters/dead-letter.repository';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeviceEvents } from './devices/device-events';
 import { DeviceRepository } from './devices/device.repository';
 import { DeviceService } from './devices/device.service';
 import { DevicesController } from './devices/devices.controller';
 import { GridResolver } from './devices/grid-resolver';
+import { LastSeenTracker } from './devices/last-seen.tracker';
+import { LivenessRepository } from './devices/liveness.repository';
+import { MaintenanceOptions } from './maintenance/maintenance.options';
+import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance/maintenance.processor';
+import { MaintenanceService } from './maintenance/maintenance.service';
+import { INGEST_MAINTENANCE_QUEUE } from './maintenance/queues';
 import { DEFAULT_WRITER_OPTIONS, IngestWriter, IngestWriterOptions } from './readings/ingest-writer';
 import { IngestService } from './readings/ingest.service';
+import { LatestRepository } from './readings/latest.repository';
 import { ReadingsController } from './readings/readings.controller';
 import { ReadingsRepository } from './readings/readings.repository';
+import { RetentionRepository } from './readings/retention.repository';
+import { RollupRepository } from './readings/rollup.repository';
+import { TimeseriesRepository } from './readings/timeseries.repository';
+import { TimeseriesService } from './readings/timeseries.service';
 import { RulesRepository } from './rules/rules.repository';
 import { RulesService } from './rules/rules.service';
 
@@ -22,36 +35,50 @@ export interface IngestModuleOptions {
   alertSink: Type<AlertSink>;
   gridResolver: Type<GridResolver>;
   writer?: Partial<IngestWriterOptions>;
+  maintenance?: Partial<MaintenanceOptions>;
 }
 
 /**
- * The sensing half. Needs a `pg.Pool` provider in scope (the hub's global database module) and the two
- * ports implemented by grid operations.
+ * The sensing half. Needs a `pg.Pool` provider and BullModule.forRoot in scope (the hub's), and the two ports
+ * implemented by grid operations.
  */
 @Module({})
 export class IngestModule {
   static register(options: IngestModuleOptions): DynamicModule {
     const writerOptions = { ...DEFAULT_WRITER_OPTIONS, ...options.writer };
+    const maintenance = Object.assign(new MaintenanceOptions(), options.maintenance);
     return {
       module: IngestModule,
-      imports: options.imports ?? [],
+      imports: [...(options.imports ?? []), BullModule.registerQueue({ name: INGEST_MAINTENANCE_QUEUE })],
       controllers: [DevicesController, ReadingsController, DeadLettersController],
       providers: [
         Clock,
         SecretHasher,
+        DeviceEvents,
         DeviceRepository,
         DeviceService,
+        LivenessRepository,
+        LastSeenTracker,
         ReadingsRepository,
+        LatestRepository,
+        TimeseriesRepository,
+        TimeseriesService,
+        RollupRepository,
+        RetentionRepository,
         DeadLetterRepository,
         RulesRepository,
         RulesService,
         AlertsRepository,
         IngestService,
+        MaintenanceService,
+        MaintenanceProcessor,
+        MaintenanceScheduler,
+        { provide: MaintenanceOptions, useValue: maintenance },
         { provide: IngestWriter, useFactory: (r: ReadingsRepository) => new IngestWriter(r, writerOptions), inject: [ReadingsRepository] },
         { provide: AlertSink, useExisting: options.alertSink },
         { provide: GridResolver, useExisting: options.gridResolver },
       ],
-      exports: [DeviceService, IngestService, RulesRepository, RulesService, SecretHasher, Clock],
+      exports: [DeviceService, DeviceEvents, IngestService, IngestWriter, LastSeenTracker, LivenessRepository, MaintenanceService, RulesRepository, RulesService, SecretHasher, Clock],
     };
   }
 }

@@ -4,9 +4,12 @@ import type { Duplex } from 'node:stream';
 import Aedes, { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import {
+  Clock,
   Device,
+  DeviceEvents,
   DeviceService,
   IngestService,
+  LivenessRepository,
   ingestMetrics,
   parseDeviceTopic,
   TOPIC_ROOT,
@@ -39,6 +42,8 @@ function refuse(message: string, returnCode: number): AuthenticateError {
 export class BrokerService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(BrokerService.name);
   private readonly wss = new WebSocketServer({ noServer: true });
+  /** Live sessions per device id (normally one), so connects and disconnects cost O(1) however many are on. */
+  private readonly sessions = new Map<string, Set<Client>>();
 
   constructor(
     @Inject(AEDES) private readonly aedes: Aedes,
@@ -46,6 +51,9 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
     private readonly devices: DeviceService,
     private readonly ingest: IngestService,
     private readonly auth: AuthService,
+    private readonly liveness: LivenessRepository,
+    private readonly deviceEvents: DeviceEvents,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -69,7 +77,35 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
     this.aedes.authorizePublish = (client, packet, done) => this.authorizePublish(client, packet as MarkedPacket, done);
     this.aedes.authorizeSubscribe = (client, sub, done) => done(null, this.authorizeSubscribe(client, sub));
     this.aedes.authorizeForward = (_client, packet) => ((packet as MarkedPacket)[REJECTED] ? null : packet);
+    this.aedes.on('clientReady', (client) => this.deviceSession(client, true));
+    this.aedes.on('clientDisconnect', (client) => this.deviceSession(client, false));
+    this.deviceEvents.on('revoked', (deviceId, reason) => {
+      for (const client of this.sessionsOf(deviceId)) {
+        this.logger.warn(`closing MQTT session of ${deviceId}: ${reason}`);
+        client.close();
+      }
+    });
     this.runtime.acceptMqtt((socket) => this.aedes.handle(socket));
+  }
+
+  /** A device is online while it holds a session (its retained status and will say the same to others). */
+  private deviceSession(client: Client, connected: boolean): void {
+    const identity = (client as IdentifiedClient)[IDENTITY];
+    if (identity?.kind !== 'device') return;
+    const id = identity.device.id;
+    const live = this.sessions.get(id) ?? new Set<Client>();
+    if (connected) live.add(client);
+    else live.delete(client);
+    if (live.size > 0) this.sessions.set(id, live);
+    else this.sessions.delete(id);
+    if (!connected && live.size > 0) return; // it reconnected already
+    this.liveness.setOnline(id, connected, this.clock.now()).catch((error: Error) => {
+      this.logger.error(`could not record ${id} as ${connected ? 'online' : 'offline'}: ${error.message}`);
+    });
+  }
+
+  private sessionsOf(deviceId: string): Client[] {
+    return [...(this.sessions.get(deviceId) ?? [])];
   }
 
   /** Serves MQTT over WebSocket on the HTTP server's /mqtt path. */

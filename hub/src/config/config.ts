@@ -37,6 +37,11 @@ const schema = z.object({
   GRIDHUB_ADMIN_PASSWORD: z.string().min(8, 'GRIDHUB_ADMIN_PASSWORD must have at least 8 characters').optional(),
   GRIDHUB_JWT_SECRET: z.string().min(32, 'GRIDHUB_JWT_SECRET must have at least 32 characters').optional(),
   GRIDHUB_SEED_DEMO: booleanFlag('GRIDHUB_SEED_DEMO').optional(),
+  GRIDHUB_RETENTION_DAYS: z.coerce
+    .number({ error: 'GRIDHUB_RETENTION_DAYS must be a number of days' })
+    .int('GRIDHUB_RETENTION_DAYS must be a whole number of days')
+    .min(1, 'GRIDHUB_RETENTION_DAYS must be at least 1')
+    .default(400),
   GRIDHUB_TIMESCALE: z.enum(['auto', 'off'], { error: 'GRIDHUB_TIMESCALE must be auto or off' }).default('auto'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -62,6 +67,8 @@ export interface HubConfig {
   /** Seed the demo city into an empty database (default: on unless NODE_ENV=production). */
   seedDemo: boolean;
   timescale: 'auto' | 'off';
+  /** Raw readings and events older than this many days are removed; roll-ups are kept. */
+  retentionDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -90,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     jwtSecret: c.GRIDHUB_JWT_SECRET ?? null,
     seedDemo: c.GRIDHUB_SEED_DEMO ?? c.NODE_ENV !== 'production',
     timescale: c.GRIDHUB_TIMESCALE,
+    retentionDays: c.GRIDHUB_RETENTION_DAYS,
     logLevel: c.LOG_LEVEL,
   };
 }

@@ -59,7 +59,7 @@ export async function openDatabase(config: HubConfig, onError: (error: Error) =>
     );
   }
   try {
-    const migrations = await new Migrator(pool, config.databaseSchema, config.timescale).run();
+    const migrations = await new Migrator(pool, config.databaseSchema, config.timescale, embedded ? 'never' : 'detect').run();
     return { pool, mode: embedded ? 'embedded' : 'server', timescale: migrations.timescale, describe, close, migrations };
   } catch (error) {
     await close();

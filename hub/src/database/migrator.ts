@@ -24,6 +24,12 @@ export class Migrator {
     private readonly pool: Pool,
     private readonly schema: string,
     private readonly timescaleMode: 'auto' | 'off',
+    /**
+     * Whether Timescale-License features (compression, continuous aggregates) may be used: 'detect' asks the
+     * server; 'never' for the embedded build, whose first session reports the community license although
+     * every later session refuses those features (which would then break every insert).
+     */
+    private readonly licensed: 'detect' | 'never' = 'detect',
     private readonly dir: string = MIGRATIONS_DIR,
   ) {}
 
@@ -42,6 +48,14 @@ export class Migrator {
         );
         const applied = await this.applyDir(client, this.dir, '', done);
         const timescale = await this.enableTimescale(client);
+        if (timescale) {
+          const { rows } = await client.query<{ tsl: boolean }>(
+            `select coalesce(current_setting('timescaledb.license', true), '') = 'timescale' as tsl`,
+          );
+          const tsl = this.licensed === 'detect' && rows[0]!.tsl;
+          // Read by the Timescale migrations: `current_setting('gridhub.timescale_tsl', true) = 'on'`.
+          await client.query(`select set_config('gridhub.timescale_tsl', $1, false)`, [tsl ? 'on' : 'off']);
+        }
         if (timescale) applied.push(...(await this.applyDir(client, join(this.dir, 'timescale'), 'timescale/', done)));
         return { timescale, applied };
       } finally {

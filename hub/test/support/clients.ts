@@ -42,6 +42,15 @@ export class Api {
     return this;
   }
 
+  /** Every raw reading of a device in the window (default: a day either side of now), flattened across metrics. */
+  async readings(deviceId: string, window = `&from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`) {
+    const res = await this.get(`/api/v1/devices/${deviceId}/readings?bucket=raw${window}`);
+    if (res.status !== 200) throw new Error(`readings of ${deviceId}: ${res.status} ${JSON.stringify(res.body)}`);
+    return (res.body.series as { metric: string; points: { time: string; value: number; flags: number }[] }[]).flatMap((s) =>
+      s.points.map((p) => ({ metric: s.metric, ...p })),
+    );
+  }
+
   get(path: string) {
     return this.request('GET', path);
   }

@@ -13,7 +13,7 @@ export class AlertsRepository {
     const { rows } = await this.pool.query<{ id: string; raised: boolean }>(
       `insert into alerts (rule_id, device_id, status, value, raised_at, updated_at)
        values ($1, $2, 'raised', $3, $4, $4)
-       on conflict (rule_id, device_id) where status <> 'cleared'
+       on conflict (rule_id, device_id) where status <> 'cleared' and kind = 'rule'
        do update set value = excluded.value, updated_at = excluded.updated_at
        returning id::text, (xmax = 0) as raised`,
       [ruleId, deviceId, value, at],
@@ -23,7 +23,7 @@ export class AlertsRepository {
 
   async activeKeys(): Promise<{ ruleId: number; deviceId: string }[]> {
     const { rows } = await this.pool.query<{ ruleId: number; deviceId: string }>(
-      `select rule_id as "ruleId", device_id as "deviceId" from alerts where status <> 'cleared'`,
+      `select rule_id as "ruleId", device_id as "deviceId" from alerts where status <> 'cleared' and kind = 'rule'`,
     );
     return rows;
   }
@@ -31,7 +31,7 @@ export class AlertsRepository {
   async clear(ruleId: number, deviceId: string, at: Date): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `update alerts set status = 'cleared', cleared_at = $3, updated_at = $3
-        where rule_id = $1 and device_id = $2 and status <> 'cleared'`,
+        where kind = 'rule' and rule_id = $1 and device_id = $2 and status <> 'cleared'`,
       [ruleId, deviceId, at],
     );
     return (rowCount ?? 0) > 0;

@@ -48,3 +48,7 @@ export const METRICS: Readonly<Record<SensorFamily, Readonly<Record<string, Metr
   video: {},
   emergency: {},
 };
+
+/** How often a device reports when its attributes do not say (`interval_s`); silence of 3 intervals = offline. */
+export const DEFAULT_INTERVAL_S: Readonly<Record<SensorFamily, number>> = { air: 60, water: 300, video: 300, emergency: 600 };
+export const OFFLINE_AFTER_INTERVALS = 3;

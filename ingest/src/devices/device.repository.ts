@@ -12,10 +12,11 @@ interface DeviceRow {
   grid_code: string | null;
   attributes: Record<string, unknown>;
   enabled: boolean;
+  online: boolean;
   last_seen_at: Date | null;
 }
 
-const COLUMNS = 'id, family, name, lon, lat, grid_code, attributes, enabled, last_seen_at';
+const COLUMNS = 'id, family, name, lon, lat, grid_code, attributes, enabled, online, last_seen_at';
 
 function toDevice(row: DeviceRow): Device {
   return {
@@ -27,35 +28,38 @@ function toDevice(row: DeviceRow): Device {
     gridCode: row.grid_code,
     attributes: row.attributes,
     enabled: row.enabled,
+    online: row.online,
     lastSeenAt: row.last_seen_at,
   };
 }
 
 export interface DeviceFilter {
   family?: SensorFamily;
+  /** A grid code at any level: devices in that unit grid or anywhere below that area. */
   gridCode?: string;
+  bbox?: [number, number, number, number];
+  enabled?: boolean;
+  limit: number;
+  offset: number;
 }
+
+export class DuplicateDeviceError extends Error {}
 
 @Injectable()
 export class DeviceRepository {
   constructor(private readonly pool: Pool) {}
 
   async insert(device: Device, secretHash: string): Promise<void> {
-    await this.pool.query(
-      `insert into devices (id, family, name, lon, lat, grid_code, attributes, enabled, secret_hash)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        device.id,
-        device.family,
-        device.name,
-        device.lon,
-        device.lat,
-        device.gridCode,
-        JSON.stringify(device.attributes),
-        device.enabled,
-        secretHash,
-      ],
-    );
+    try {
+      await this.pool.query(
+        `insert into devices (id, family, name, lon, lat, grid_code, attributes, enabled, secret_hash)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [device.id, device.family, device.name, device.lon, device.lat, device.gridCode, JSON.stringify(device.attributes), device.enabled, secretHash],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new DuplicateDeviceError(`device ${device.id} already exists`);
+      throw error;
+    }
   }
 
   async findCredentials(id: string): Promise<{ device: Device; secretHash: string } | null> {
@@ -72,18 +76,30 @@ export class DeviceRepository {
     return rows[0] ? toDevice(rows[0]) : null;
   }
 
-  async list(filter: DeviceFilter): Promise<Device[]> {
-    const { rows } = await this.pool.query<DeviceRow>(
-      `select ${COLUMNS} from devices
-        where ($1::text is null or family = $1) and ($2::text is null or grid_code = $2)
-        order by id`,
-      [filter.family ?? null, filter.gridCode ?? null],
+  async list(filter: DeviceFilter): Promise<{ items: Device[]; total: number }> {
+    const [minLon, minLat, maxLon, maxLat] = filter.bbox ?? [null, null, null, null];
+    const { rows } = await this.pool.query<DeviceRow & { total: number }>(
+      `select ${COLUMNS}, count(*) over ()::int as total from devices
+        where ($1::text is null or family = $1)
+          and ($2::text is null or grid_code like $2 || '%')
+          and ($3::float8 is null or (lon between $3 and $5 and lat between $4 and $6))
+          and ($7::boolean is null or enabled = $7)
+        order by id limit $8 offset $9`,
+      [filter.family ?? null, filter.gridCode ?? null, minLon, minLat, maxLon, maxLat, filter.enabled ?? null, filter.limit, filter.offset],
     );
-    return rows.map(toDevice);
+    return { items: rows.map(toDevice), total: rows[0]?.total ?? 0 };
   }
 
-  async count(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>('select count(*)::int as n from devices');
-    return rows[0]?.n ?? 0;
+  async setEnabled(id: string, enabled: boolean): Promise<Device | null> {
+    const { rows } = await this.pool.query<DeviceRow>(
+      `update devices set enabled = $2, online = online and $2 where id = $1 returning ${COLUMNS}`,
+      [id, enabled],
+    );
+    return rows[0] ? toDevice(rows[0]) : null;
+  }
+
+  async replaceSecret(id: string, secretHash: string, at: Date): Promise<boolean> {
+    const { rowCount } = await this.pool.query('update devices set secret_hash = $2, secret_rotated_at = $3 where id = $1', [id, secretHash, at]);
+    return (rowCount ?? 0) > 0;
   }
 }

@@ -1,9 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import gcoord from 'gcoord';
+import { Clock } from '../common/clock';
 import { SecretHasher } from '../common/secret-hasher';
+import { attributesProblem } from '../contracts/attributes.schema';
 import { Device, NewDevice } from './device.types';
+import { DeviceEvents } from './device-events';
 import { DeviceFilter, DeviceRepository } from './device.repository';
 import { GridResolver } from './grid-resolver';
+
+/** A request the caller can fix (becomes a 400 with this message). */
+export class InvalidDeviceError extends Error {}
+
+const newSecret = () => randomBytes(18).toString('base64url');
+const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
 
 @Injectable()
 export class DeviceService {
@@ -11,18 +21,36 @@ export class DeviceService {
     private readonly devices: DeviceRepository,
     private readonly grids: GridResolver,
     private readonly hasher: SecretHasher,
+    private readonly events: DeviceEvents,
+    private readonly clock: Clock,
   ) {}
 
-  /** Registers a device; its unit grid comes from its location. The secret is returned once, stored hashed. */
+  /**
+   * Registers a device. Its unit grid comes from its location (converted from GCJ-02 when it says so); the
+   * secret is returned this once and stored only as a hash.
+   */
   async register(input: NewDevice): Promise<{ device: Device; secret: string }> {
-    const secret = randomBytes(18).toString('base64url');
+    const attributes = { ...(input.attributes ?? {}) };
+    const problem = attributesProblem(input.family, attributes);
+    if (problem) throw new InvalidDeviceError(problem);
+    let { lon, lat } = input;
+    if (input.coordinateSystem === 'GCJ02') {
+      attributes['reported_position'] = { crs: 'GCJ02', lon, lat };
+      [lon, lat] = gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84).map(round7) as [number, number];
+    }
     const device: Device = {
-      ...input,
-      attributes: input.attributes ?? {},
-      gridCode: this.grids.locate(input.lon, input.lat),
+      id: input.id ?? `${input.family}-${randomBytes(6).toString('hex')}`,
+      family: input.family,
+      name: input.name,
+      lon,
+      lat,
+      attributes,
+      gridCode: this.grids.locate(lon, lat),
       enabled: true,
+      online: false,
       lastSeenAt: null,
     };
+    const secret = newSecret();
     await this.devices.insert(device, await this.hasher.hashDeviceSecret(secret));
     return { device, secret };
   }
@@ -34,11 +62,26 @@ export class DeviceService {
     return (await this.hasher.verify(found.secretHash, secret)) ? found.device : null;
   }
 
-  list(filter: DeviceFilter): Promise<Device[]> {
+  list(filter: DeviceFilter): Promise<{ items: Device[]; total: number }> {
     return this.devices.list(filter);
   }
 
   find(id: string): Promise<Device | null> {
     return this.devices.find(id);
+  }
+
+  /** Disabling refuses the device's logins and ends its live MQTT session. */
+  async setEnabled(id: string, enabled: boolean): Promise<Device | null> {
+    const device = await this.devices.setEnabled(id, enabled);
+    if (device && !enabled) this.events.emit('revoked', id, 'device disabled');
+    return device;
+  }
+
+  /** A new secret, returned once; the old one stops working at once, live session included. */
+  async rotateSecret(id: string): Promise<string | null> {
+    const secret = newSecret();
+    if (!(await this.devices.replaceSecret(id, await this.hasher.hashDeviceSecret(secret), this.clock.now()))) return null;
+    this.events.emit('revoked', id, 'secret rotated');
+    return secret;
   }
 }

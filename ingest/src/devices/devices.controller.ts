@@ -1,10 +1,12 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../common/roles';
 import { Device } from './device.types';
-import { DeviceService } from './device.service';
-import { ListDevicesQuery } from './devices.dto';
+import { DuplicateDeviceError } from './device.repository';
+import { DeviceService, InvalidDeviceError } from './device.service';
+import { CreateDeviceDto, ListDevicesQuery } from './devices.dto';
 
-function present(device: Device) {
+export function presentDevice(device: Device) {
   return {
     id: device.id,
     family: device.family,
@@ -14,8 +16,16 @@ function present(device: Device) {
     gridCode: device.gridCode,
     attributes: device.attributes,
     enabled: device.enabled,
+    online: device.online,
     lastSeenAt: device.lastSeenAt?.toISOString() ?? null,
   };
+}
+
+export function parseBbox(bbox: string | undefined): [number, number, number, number] | undefined {
+  if (!bbox) return undefined;
+  const [minLon, minLat, maxLon, maxLat] = bbox.split(',').map(Number) as [number, number, number, number];
+  if (minLon > maxLon || minLat > maxLat) throw new BadRequestException('bbox must be minLon,minLat,maxLon,maxLat with min ≤ max');
+  return [minLon, minLat, maxLon, maxLat];
 }
 
 @ApiTags('devices')
@@ -24,16 +34,66 @@ function present(device: Device) {
 export class DevicesController {
   constructor(private readonly devices: DeviceService) {}
 
+  /** Registers a device; the response holds its secret, shown this once. */
+  @Post()
+  @Roles('admin')
+  async create(@Body() body: CreateDeviceDto) {
+    try {
+      const { device, secret } = await this.devices.register(body);
+      return { device: presentDevice(device), secret };
+    } catch (error) {
+      if (error instanceof InvalidDeviceError) throw new BadRequestException(error.message);
+      if (error instanceof DuplicateDeviceError) throw new ConflictException(error.message);
+      throw error;
+    }
+  }
+
   @Get()
   async list(@Query() query: ListDevicesQuery) {
-    const items = (await this.devices.list(query)).map(present);
-    return { items, total: items.length };
+    const bbox = parseBbox(query.bbox);
+    const { items, total } = await this.devices.list({
+      limit: query.limit ?? 1000,
+      offset: query.offset ?? 0,
+      ...(query.family ? { family: query.family } : {}),
+      ...(query.gridCode ? { gridCode: query.gridCode } : {}),
+      ...(bbox ? { bbox } : {}),
+      ...(query.enabled !== undefined ? { enabled: query.enabled } : {}),
+    });
+    return { items: items.map(presentDevice), total };
   }
 
   @Get(':id')
   async get(@Param('id') id: string) {
     const device = await this.devices.find(id);
     if (!device) throw new NotFoundException(`device ${id} not found`);
-    return present(device);
+    return presentDevice(device);
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  @Roles('admin')
+  async disable(@Param('id') id: string) {
+    const device = await this.devices.setEnabled(id, false);
+    if (!device) throw new NotFoundException(`device ${id} not found`);
+    return presentDevice(device);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @Roles('admin')
+  async enable(@Param('id') id: string) {
+    const device = await this.devices.setEnabled(id, true);
+    if (!device) throw new NotFoundException(`device ${id} not found`);
+    return presentDevice(device);
+  }
+
+  /** A new secret, shown this once; the old one and any live session using it stop at once. */
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @Roles('admin')
+  async rotate(@Param('id') id: string) {
+    const secret = await this.devices.rotateSecret(id);
+    if (!secret) throw new NotFoundException(`device ${id} not found`);
+    return { id, secret };
   }
 }

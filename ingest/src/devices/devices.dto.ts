@@ -1,15 +1,85 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { SENSOR_FAMILIES, SensorFamily } from '../contracts/families';
+
+export const COORDINATE_SYSTEMS = ['WGS84', 'GCJ02'] as const;
+export type CoordinateSystem = (typeof COORDINATE_SYSTEMS)[number];
+
+export class CreateDeviceDto {
+  @ApiPropertyOptional({ description: 'Device id (MQTT user name); generated when omitted', example: 'air-101' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'id may hold 1–64 letters, digits, _, . and -' })
+  id?: string;
+
+  @ApiProperty({ enum: SENSOR_FAMILIES })
+  @IsIn(SENSOR_FAMILIES, { message: `family must be one of ${SENSOR_FAMILIES.join(', ')}` })
+  family!: SensorFamily;
+
+  @ApiProperty({ example: '空气微站 101' })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiProperty({ example: 112.5524 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-180)
+  @Max(180)
+  lon!: number;
+
+  @ApiProperty({ example: 37.8547 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-90)
+  @Max(90)
+  lat!: number;
+
+  @ApiPropertyOptional({ enum: COORDINATE_SYSTEMS, default: 'WGS84', description: 'GCJ-02 positions are converted to WGS-84' })
+  @IsOptional()
+  @IsIn(COORDINATE_SYSTEMS)
+  coordinateSystem?: CoordinateSystem;
+
+  @ApiPropertyOptional({ description: 'Family attributes (../shared/domain/sensors.md), e.g. interval_s, target_class' })
+  @IsOptional()
+  @IsObject()
+  attributes?: Record<string, unknown>;
+}
+
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ListDevicesQuery {
   @ApiPropertyOptional({ enum: SENSOR_FAMILIES })
   @IsOptional()
-  @IsIn(SENSOR_FAMILIES)
+  @IsIn(SENSOR_FAMILIES, { message: `family must be one of ${SENSOR_FAMILIES.join(', ')}` })
   family?: SensorFamily;
 
-  @ApiPropertyOptional({ description: '15-digit unit grid code' })
+  @ApiPropertyOptional({ description: 'grid code: a unit grid, or a community/street/district for everything inside' })
   @IsOptional()
-  @Matches(/^\d{15}$/, { message: 'gridCode must be a 15-digit unit grid code' })
+  @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'gridCode must be a 6, 9, 12 or 15-digit grid code' })
   gridCode?: string;
+
+  @ApiPropertyOptional({ description: 'minLon,minLat,maxLon,maxLat (WGS-84)', example: '112.54,37.84,112.56,37.86' })
+  @IsOptional()
+  @Matches(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
+  bbox?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'enabled must be true or false' })
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ default: 1000, maximum: 10000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
 }

@@ -11,71 +11,109 @@ export class IngestOverloadedError extends Error {
 export interface IngestWriterOptions {
   /** How long the first message of a batch waits for company before the batch is written. */
   lingerMs: number;
-  /** A batch is written at once when it holds this many rows. */
+  /** A batch is written once it holds this many rows; a larger backlog is split into batches of this size. */
   maxRows: number;
   /** Messages waiting for the database beyond this are refused (not acknowledged), never dropped after ack. */
   maxPending: number;
+  /** Batches written at the same time (1 for the one-connection embedded database). */
+  concurrency: number;
 }
 
-export const DEFAULT_WRITER_OPTIONS: IngestWriterOptions = { lingerMs: 10, maxRows: 2000, maxPending: 20000 };
+export const DEFAULT_WRITER_OPTIONS: IngestWriterOptions = { lingerMs: 5, maxRows: 5000, maxPending: 50_000, concurrency: 1 };
 
-interface Waiter {
+interface Part {
+  batch: WriteBatch;
+  rows: number;
   resolve: () => void;
   reject: (error: Error) => void;
 }
 
+const rowsOf = (b: WriteBatch) => b.readings.length + b.events.length + b.deadLetters.length;
+
 /**
- * Groups the writes of many MQTT messages into one transaction. `submit` resolves only after the
- * transaction holding the message commits, so the broker can acknowledge a QoS 1 publish then.
+ * Groups the writes of many MQTT messages into few statements. `submit` resolves only after the statement
+ * holding the message has committed, so the broker can acknowledge a QoS 1 publish then. While the allowed
+ * number of batches is being written, new messages gather into the next batch (group commit): the busier the
+ * hub, the larger and fewer its statements.
  */
 @Injectable()
 export class IngestWriter implements OnModuleDestroy {
-  private batch = emptyBatch();
-  private rows = 0;
-  private waiters: Waiter[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private queue: Part[] = [];
+  private queuedRows = 0;
   private pending = 0;
-  private flushing: Promise<void> = Promise.resolve();
+  private writing = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private idle: (() => void)[] = [];
+
+  private readonly options: IngestWriterOptions;
 
   constructor(
     private readonly repository: ReadingsRepository,
-    private readonly options: IngestWriterOptions = DEFAULT_WRITER_OPTIONS,
-  ) {}
+    options: Partial<IngestWriterOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_WRITER_OPTIONS, ...options };
+  }
 
-  submit(part: WriteBatch): Promise<void> {
+  submit(batch: WriteBatch): Promise<void> {
     if (this.pending >= this.options.maxPending) return Promise.reject(new IngestOverloadedError(this.pending));
     this.pending++;
-    this.batch.readings.push(...part.readings);
-    this.batch.events.push(...part.events);
-    this.batch.deadLetters.push(...part.deadLetters);
-    this.batch.seen.push(...part.seen);
-    this.rows += part.readings.length + part.events.length + part.deadLetters.length;
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (this.rows >= this.options.maxRows) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.lingerMs);
+    const rows = rowsOf(batch);
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ batch, rows, resolve, reject }));
+    this.queuedRows += rows;
+    if (this.queuedRows >= this.options.maxRows) this.dispatch();
+    else this.timer ??= setTimeout(() => this.dispatch(), this.options.lingerMs);
     return done.finally(() => this.pending--);
   }
 
-  /** Starts writing what is buffered; writes are serialised so batches commit in arrival order. */
-  flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.waiters.length === 0) return this.flushing;
-    const batch = this.batch;
-    const waiters = this.waiters;
-    this.batch = emptyBatch();
-    this.waiters = [];
-    this.rows = 0;
-    this.flushing = this.flushing.then(() =>
-      this.repository.write(batch).then(
-        () => waiters.forEach((w) => w.resolve()),
-        (error: Error) => waiters.forEach((w) => w.reject(error)),
-      ),
-    );
-    return this.flushing;
+  /** Resolves when everything submitted so far is written (or has failed). */
+  drain(): Promise<void> {
+    if (this.queue.length === 0 && this.writing === 0) return Promise.resolve();
+    this.dispatch();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.flush();
+    await this.drain();
+  }
+
+  private dispatch(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    while (this.queue.length > 0 && this.writing < this.options.concurrency) {
+      const parts = this.take();
+      this.writing++;
+      this.write(parts).finally(() => {
+        this.writing--;
+        if (this.queue.length > 0) this.dispatch();
+        else if (this.writing === 0) this.idle.splice(0).forEach((resolve) => resolve());
+      });
+    }
+  }
+
+  private take(): Part[] {
+    const parts: Part[] = [];
+    let rows = 0;
+    while (this.queue.length > 0 && (parts.length === 0 || rows + this.queue[0]!.rows <= this.options.maxRows)) {
+      const part = this.queue.shift()!;
+      rows += part.rows;
+      parts.push(part);
+    }
+    this.queuedRows -= rows;
+    return parts;
+  }
+
+  private async write(parts: Part[]): Promise<void> {
+    const batch = emptyBatch();
+    for (const { batch: b } of parts) {
+      batch.readings.push(...b.readings);
+      batch.events.push(...b.events);
+      batch.deadLetters.push(...b.deadLetters);
+    }
+    try {
+      await this.repository.write(batch);
+      parts.forEach((p) => p.resolve());
+    } catch (error) {
+      parts.forEach((p) => p.reject(error as Error));
+    }
   }
 }

@@ -3,6 +3,8 @@ import { Clock } from '../common/clock';
 import { DeviceTopic } from '../contracts/topics';
 import { PayloadValidator } from '../contracts/payload.schema';
 import { Device } from '../devices/device.types';
+import { LastSeenTracker } from '../devices/last-seen.tracker';
+import { LivenessRepository } from '../devices/liveness.repository';
 import { RulesService } from '../rules/rules.service';
 import { ingestMetrics } from '../ingest.metrics';
 import { emptyBatch, READING_FLAGS, ReadingRow, WriteBatch } from './reading.types';
@@ -14,7 +16,23 @@ const STALE_HORIZON_MS = 7 * 24 * 3600_000;
 /** Raw payloads kept in dead letters are cut to this many characters. */
 const DEAD_LETTER_PAYLOAD_CHARS = 4096;
 
-export type IngestOutcome = 'stored' | 'dead-lettered' | 'ignored';
+export type IngestOutcome = 'stored' | 'dead-lettered';
+
+/** `status` payloads: "online"/"offline", as text or as {"status": …} (a device's retained status and will). */
+function parseStatus(payload: Buffer): boolean | { reason: string } {
+  const text = payload.toString('utf8').trim();
+  let value: unknown = text;
+  if (text.startsWith('{')) {
+    try {
+      value = (JSON.parse(text) as { status?: unknown }).status;
+    } catch (error) {
+      return { reason: `not JSON: ${(error as Error).message}` };
+    }
+  }
+  if (value === 'online') return true;
+  if (value === 'offline') return false;
+  return { reason: 'status must be "online" or "offline"' };
+}
 
 @Injectable()
 export class IngestService {
@@ -24,6 +42,8 @@ export class IngestService {
   constructor(
     private readonly writer: IngestWriter,
     private readonly rules: RulesService,
+    private readonly liveness: LivenessRepository,
+    private readonly lastSeen: LastSeenTracker,
     private readonly clock: Clock,
   ) {}
 
@@ -33,7 +53,6 @@ export class IngestService {
    * the message must not be acknowledged.
    */
   async accept(device: Device, topic: DeviceTopic, rawTopic: string, payload: Buffer): Promise<IngestOutcome> {
-    if (topic.kind === 'status') return 'ignored';
     const receivedAt = this.clock.now();
     const batch = emptyBatch();
     const reject = (reason: string): IngestOutcome => {
@@ -49,7 +68,14 @@ export class IngestService {
 
     let outcome: IngestOutcome;
     let readings: ReadingRow[] = [];
-    if (topic.kind === 'data') {
+    let status: boolean | null = null;
+    if (topic.kind === 'status') {
+      const result = parseStatus(payload);
+      if (typeof result === 'boolean') {
+        status = result;
+        outcome = 'stored';
+      } else outcome = reject(result.reason);
+    } else if (topic.kind === 'data') {
       const result = this.validator.validateData(device.family, payload);
       if (result.ok) {
         const flags = this.flagsFor(result.deviceTime, receivedAt);
@@ -79,9 +105,10 @@ export class IngestService {
         outcome = 'stored';
       } else outcome = reject(result.reason);
     }
-    batch.seen.push({ deviceId: device.id, at: receivedAt });
-
     await this.write(batch, device, topic);
+    // A goodbye (status offline, or the will the broker sends for a lost device) is not a sign of life.
+    if (status === false) await this.liveness.setOnline(device.id, false, receivedAt);
+    else this.lastSeen.record(device.id, receivedAt);
     ingestMetrics.messages.inc({ family: device.family, kind: topic.kind, outcome });
     if (outcome === 'dead-lettered') {
       this.logger.warn(`dead letter from ${device.id} on ${rawTopic}: ${batch.deadLetters[0]?.reason}`);

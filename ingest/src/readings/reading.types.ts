@@ -32,7 +32,6 @@ export interface WriteBatch {
   readings: ReadingRow[];
   events: EventRow[];
   deadLetters: DeadLetterRow[];
-  seen: { deviceId: string; at: Date }[];
 }
 
-export const emptyBatch = (): WriteBatch => ({ readings: [], events: [], deadLetters: [], seen: [] });
+export const emptyBatch = (): WriteBatch => ({ readings: [], events: [], deadLetters: [] });

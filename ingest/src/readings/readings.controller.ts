@@ -1,39 +1,103 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import type { Response } from 'express';
 import { Clock } from '../common/clock';
-import { ReadingsQuery } from './readings.dto';
-import { ReadingsRepository } from './readings.repository';
+import { SENSOR_FAMILIES, SensorFamily } from '../contracts/families';
+import { parseBbox } from '../devices/devices.controller';
+import { LatestRepository } from './latest.repository';
+import { AreaSeriesQuery, SeriesQuery } from './readings.dto';
+import { SeriesRequest, TimeseriesRequestError, TimeseriesService, toCsv, UnknownDeviceError } from './timeseries.service';
 
-const DAY_MS = 24 * 3600_000;
+const DAY_MS = 86_400_000;
+
+export class LatestQuery {
+  @ApiPropertyOptional({ enum: SENSOR_FAMILIES })
+  @IsOptional()
+  @IsIn(SENSOR_FAMILIES, { message: `family must be one of ${SENSOR_FAMILIES.join(', ')}` })
+  family?: SensorFamily;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'gridCode must be a 6, 9, 12 or 15-digit grid code' })
+  gridCode?: string;
+
+  @ApiPropertyOptional({ description: 'minLon,minLat,maxLon,maxLat' })
+  @IsOptional()
+  @Matches(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
+  bbox?: string;
+}
 
 @ApiTags('readings')
 @ApiBearerAuth()
-@Controller('api/v1/readings')
+@Controller('api/v1')
 export class ReadingsController {
   constructor(
-    private readonly readings: ReadingsRepository,
+    private readonly timeseries: TimeseriesService,
+    private readonly latest: LatestRepository,
     private readonly clock: Clock,
   ) {}
 
-  @Get()
-  async list(@Query() query: ReadingsQuery) {
+  /** One device's readings, raw or bucketed; `format=csv` for a download. */
+  @Get('devices/:id/readings')
+  async device(@Param('id') id: string, @Query() query: SeriesQuery, @Res({ passthrough: true }) res: Response) {
+    return this.answer({ id }, query, res);
+  }
+
+  /** Several devices' readings of one metric, by deviceId, grid (any level) or bbox. */
+  @Get('readings')
+  async area(@Query() query: AreaSeriesQuery, @Res({ passthrough: true }) res: Response) {
+    const bbox = parseBbox(query.bbox);
+    const selector = query.deviceId
+      ? { id: query.deviceId }
+      : { ...(query.gridCode ? { gridCode: query.gridCode } : {}), ...(bbox ? { bbox } : {}) };
+    return this.answer(selector, query, res);
+  }
+
+  /** The latest value of every metric per device, as GeoJSON points for the map. */
+  @Get('latest')
+  async latestValues(@Query() query: LatestQuery) {
+    const bbox = parseBbox(query.bbox);
+    const rows = await this.latest.list({
+      ...(query.family ? { family: query.family } : {}),
+      ...(query.gridCode ? { gridCode: query.gridCode } : {}),
+      ...(bbox ? { bbox } : {}),
+    });
+    return {
+      type: 'FeatureCollection',
+      features: rows.map((r) => ({
+        type: 'Feature',
+        id: r.id,
+        geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+        properties: {
+          id: r.id,
+          family: r.family,
+          name: r.name,
+          gridCode: r.grid_code,
+          enabled: r.enabled,
+          online: r.online,
+          lastSeenAt: r.last_seen_at?.toISOString() ?? null,
+          readings: Object.fromEntries(
+            Object.entries(r.readings).map(([metric, v]) => [metric, { value: v.value, time: new Date(v.time).toISOString() }]),
+          ),
+        },
+      })),
+    };
+  }
+
+  private async answer(devices: SeriesRequest['devices'], query: SeriesQuery, res: Response) {
     const to = query.to ?? this.clock.now();
     const from = query.from ?? new Date(to.getTime() - DAY_MS);
-    if (from >= to) throw new BadRequestException('from must be before to');
-    const rows = await this.readings.query({
-      deviceId: query.deviceId,
-      from,
-      to,
-      limit: query.limit ?? 1000,
-      ...(query.metric ? { metric: query.metric } : {}),
-    });
-    const items = rows.map((r) => ({
-      time: r.time.toISOString(),
-      metric: r.metric,
-      value: r.value,
-      receivedAt: r.receivedAt.toISOString(),
-      flags: r.flags,
-    }));
-    return { items, total: items.length };
+    try {
+      const result = await this.timeseries.query({ devices, metric: query.metric ?? null, from, to, bucket: query.bucket ?? 'raw' });
+      if (query.format !== 'csv') return result;
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="readings-${from.toISOString().slice(0, 10)}.csv"`);
+      return toCsv(result);
+    } catch (error) {
+      if (error instanceof TimeseriesRequestError) throw new BadRequestException(error.message);
+      if (error instanceof UnknownDeviceError) throw new NotFoundException(error.message);
+      throw error;
+    }
   }
 }

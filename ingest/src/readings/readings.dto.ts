@@ -1,15 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { BUCKETS, Bucket } from './timeseries';
 
-export class ReadingsQuery {
-  @ApiProperty()
-  @IsString()
-  deviceId!: string;
-
-  @ApiPropertyOptional()
+export class SeriesQuery {
+  @ApiPropertyOptional({ description: 'one metric (required when several devices are asked for)' })
   @IsOptional()
   @IsString()
+  @Matches(/^[a-z0-9_]{1,40}$/, { message: 'metric must be a metric name such as pm25' })
   metric?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; default 24 h before `to`' })
@@ -18,17 +16,36 @@ export class ReadingsQuery {
   @IsDate({ message: 'from must be an ISO 8601 time' })
   from?: Date;
 
-  @ApiPropertyOptional({ description: 'ISO 8601; default now' })
+  @ApiPropertyOptional({ description: 'ISO 8601, exclusive; default now' })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'to must be an ISO 8601 time' })
   to?: Date;
 
-  @ApiPropertyOptional({ default: 1000, maximum: 10000 })
+  @ApiPropertyOptional({ enum: BUCKETS, default: 'raw', description: '1h and 1d are served from the roll-ups' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
-  limit?: number;
+  @IsIn(BUCKETS, { message: `bucket must be one of ${BUCKETS.join(', ')}` })
+  bucket?: Bucket;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'], { message: 'format must be json or csv' })
+  format?: 'json' | 'csv';
+}
+
+export class AreaSeriesQuery extends SeriesQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'deviceId must be a device id' })
+  deviceId?: string;
+
+  @ApiPropertyOptional({ description: 'grid code at any level' })
+  @IsOptional()
+  @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'gridCode must be a 6, 9, 12 or 15-digit grid code' })
+  gridCode?: string;
+
+  @ApiPropertyOptional({ description: 'minLon,minLat,maxLon,maxLat' })
+  @IsOptional()
+  @Matches(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
+  bbox?: string;
 }

@@ -1,0 +1,451 @@
+#!/usr/bin/env node
+// Sustained QoS 1 ingest benchmark (the issue's main one): authenticated devices publish air readings of 6–8
+// metrics for 60 s as fast as the hub acknowledges them (each connection keeps up to 50 messages in flight).
+// Reports messages/s, publish → PUBACK latency (the hub acknowledges a QoS 1 message only once it is committed,
+// so this is publish-to-durable), zero loss proven by counting rows, hub RSS and CPU, and the ratio to
+// Mosquitto's bare QoS 1 pub/sub rate measured in the same run.
+//
+// Goals (issue): ≥ 20,000 msg/s sustained, zero loss, p99 publish-to-durable < 1 s.
+//
+// Phases:
+//   1. Mosquitto baseline (mqtt://127.0.0.1:1883, anonymous): a forked loadgen publishes QoS 1 on
+//      bench/<run>/<i> (one connection per device); one subscriber in this process, QoS 1 on bench/<run>/#,
+//      counts deliveries. Reports the publish-ack rate and the delivered (pub/sub) rate.
+//   2. GridHub: the hub runs in this process (so its RSS/CPU are this process's), devices are registered through
+//      DeviceService, the forked loadgen(s) publish on gridhub/v1/air/<id>/data with the devices' credentials.
+//      Afterwards the readings rows of those devices are counted per device: every acknowledged message must
+//      have all its metrics stored (stored ≥ acked × metrics, and ≤ sent × metrics).
+//
+//   npm run build && node bench/sustained.js                    # server PostgreSQL, 100 devices, 60 s
+//   BENCH_DB=embedded node bench/sustained.js                   # embedded PGlite + TimescaleDB (temp data dir)
+//   BENCH_SECONDS=5 BENCH_DEVICES=20 node bench/sustained.js    # a quick check
+//
+// Environment: BENCH_DB (server|embedded, default server), BENCH_DEVICES (100), BENCH_SECONDS (60),
+// BENCH_BASELINE_SECONDS (= BENCH_SECONDS; 0 skips the Mosquitto phase), BENCH_LOADGENS (load generator
+// processes, 1), BENCH_INFLIGHT (max unacknowledged messages per connection, 50), BENCH_METRICS (6–8, default 8),
+// BENCH_RATE (total target msg/s; unset = as fast as acknowledged), BENCH_MOSQUITTO_URL (mqtt://127.0.0.1:1883),
+// BENCH_DATABASE_URL (postgresql://postgres@127.0.0.1:5432/test), BENCH_REDIS_URL, BENCH_LOG_LEVEL (warn),
+// BENCH_TRACE_SQL=1 (time every SQL statement in the hub process: a breakdown of the write transaction).
+// Always reported: hubWrites (the hub's batched-writer transactions: count, size, duration, share of the time the
+// single writer was busy, batches queued behind the running one), from a passive wrapper around the hub's
+// ReadingsRepository.write / IngestWriter.flush instances.
+//
+// Prints the result as JSON on stdout (progress on stderr) and writes bench/results/sustained-<db>-<time>.json.
+// Exit code 1 when an acknowledged message is not stored (or a phase fails). Cleans up its schema, temporary
+// data directory and Redis keys (prefix gh-bench-<run>) also when interrupted.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const os = require('node:os');
+const { performance } = require('node:perf_hooks');
+const mqtt = require('mqtt');
+const {
+  log, round, runId, sleep, startBenchHub, registerDevices, forkLoadgen, split, mergePublishResults, steadyRate, startSampler, writeResult,
+} = require('./lib/common');
+
+const num = (name, fallback) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a non-negative number (got "${raw}")`);
+  return v;
+};
+const DB = process.env.BENCH_DB ?? 'server';
+const DEVICES = Math.max(1, Math.floor(num('BENCH_DEVICES', 100)));
+const SECONDS = num('BENCH_SECONDS', 60);
+const BASELINE_SECONDS = num('BENCH_BASELINE_SECONDS', SECONDS);
+const LOADGENS = Math.max(1, Math.min(DEVICES, Math.floor(num('BENCH_LOADGENS', 1))));
+const INFLIGHT = Math.max(1, Math.floor(num('BENCH_INFLIGHT', 50)));
+const METRICS = Math.floor(num('BENCH_METRICS', 8));
+const RATE = process.env.BENCH_RATE ? num('BENCH_RATE', 0) : null;
+const MOSQUITTO_URL = process.env.BENCH_MOSQUITTO_URL ?? 'mqtt://127.0.0.1:1883';
+const GOALS = { messagesPerSecond: 20000, p99Ms: 1000 };
+const DRAIN_TIMEOUT_MS = 30000;
+
+if (!['server', 'embedded'].includes(DB)) throw new Error('BENCH_DB must be server or embedded');
+if (METRICS < 6 || METRICS > 8) throw new Error('BENCH_METRICS must be 6, 7 or 8');
+if (SECONDS <= 0) throw new Error('BENCH_SECONDS must be > 0');
+
+/** Forks the load generators over `devices`, starts them together once all are connected, merges results. */
+async function runLoad(url, devices, label, seconds, sampleDuring) {
+  const parts = split(devices, LOADGENS);
+  const gens = parts.map((part, i) =>
+    forkLoadgen({
+      url, devices: part, mode: 'publish', seconds, qos: 1, maxInflight: INFLIGHT, metrics: METRICS,
+      rate: RATE === null ? null : (RATE * part.length) / devices.length, drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      connectConcurrency: 20, label: `${label}-${i}`,
+    }),
+  );
+  try {
+    const connected = await Promise.all(gens.map((g) => g.connected));
+    const failures = connected.reduce((n, c) => n + c.connectFailures, 0);
+    if (failures > 0) {
+      throw new Error(`${failures} of ${devices.length} connections failed: ${JSON.stringify(Object.assign({}, ...connected.map((c) => c.connectErrors)))}`);
+    }
+    log(`${label}: ${devices.length} connections up (${gens.length} loadgen process${gens.length > 1 ? 'es' : ''}); publishing for ${seconds} s`);
+    const during = sampleDuring?.();
+    const goAt = Date.now();
+    gens.forEach((g) => g.go());
+    const progress = setInterval(() => log(`${label}: ${Math.round((Date.now() - goAt) / 1000)} s`), 10000);
+    const results = await Promise.all(gens.map((g) => g.result)).finally(() => clearInterval(progress));
+    return { merged: mergePublishResults(results), goAt, sampled: during?.stop() };
+  } finally {
+    gens.forEach((g) => g.kill());
+    await Promise.all(gens.map((g) => g.exited));
+  }
+}
+
+async function mosquittoBaseline(id) {
+  const topicRoot = `bench/${id}`;
+  const seconds = BASELINE_SECONDS;
+  const sub = await mqtt.connectAsync(MOSQUITTO_URL, { clientId: `bench-${id}-sub`, clean: true, reconnectPeriod: 0, connectTimeout: 10000 });
+  let delivered = 0;
+  let lastAt = 0;
+  let goAt = 0;
+  const timeline = [];
+  sub.on('message', () => {
+    delivered++;
+    lastAt = Date.now();
+    if (goAt) {
+      const s = Math.floor((lastAt - goAt) / 1000);
+      timeline[s] = (timeline[s] ?? 0) + 1;
+    }
+  });
+  try {
+    await sub.subscribeAsync(`${topicRoot}/#`, { qos: 1 });
+    const devices = Array.from({ length: DEVICES }, (_, i) => ({ topic: `${topicRoot}/${i}`, clientId: `bench-${id}-pub-${i}` }));
+    const load = await runLoad(MOSQUITTO_URL, devices, 'mosquitto', seconds, () => ((goAt = Date.now()), null));
+    // Let the subscriber's queue drain: until everything acknowledged arrived, or nothing came for 3 s (≤ 30 s).
+    const waitUntil = Date.now() + 30000;
+    while (delivered < load.merged.acked && Date.now() < waitUntil && Date.now() - lastAt < 3000) await sleep(100);
+    const elapsed = Math.max(0.001, (lastAt - load.goAt) / 1000);
+    const m = load.merged;
+    return {
+      url: MOSQUITTO_URL,
+      seconds,
+      connections: m.connections,
+      sent: m.sent,
+      acked: m.acked,
+      failed: m.failed,
+      delivered,
+      notDelivered: m.acked - delivered,
+      publishAckedPerSecond: m.ackedPerSecond,
+      steadyPublishAckedPerSecond: m.steadyAckedPerSecond,
+      deliveredPerSecond: Math.round(delivered / elapsed),
+      steadyDeliveredPerSecond: steadyRate(Array.from(timeline, (v) => v ?? 0)),
+      pubackLatencyMs: m.latencyMs,
+      loadgenCpuPercentOfCore: m.loadgenCpuPercentOfCore,
+      timelineAcked: m.timelineAcked,
+      timelineDelivered: Array.from(timeline, (v) => v ?? 0),
+    };
+  } finally {
+    await sub.endAsync().catch(() => sub.end(true));
+  }
+}
+
+async function hubCounters() {
+  const { ingestMetrics } = require('@gridhub/ingest');
+  const out = {};
+  for (const [name, counter] of Object.entries(ingestMetrics)) {
+    for (const v of (await counter.get()).values) out[`${name}{${Object.values(v.labels).join(',')}}`] = v.value;
+  }
+  return out;
+}
+/**
+ * Passive instrumentation of the hub's batched writer: wraps ReadingsRepository.write on the hub's instance (the
+ * IngestWriter calls it once per transaction, one at a time) to count batches, their sizes and durations.
+ */
+function traceWrites(hub) {
+  const { ReadingsRepository } = require('@gridhub/ingest');
+  const { Histogram } = require('./lib/histogram');
+  let repo;
+  try {
+    repo = hub.app.get(ReadingsRepository, { strict: false });
+  } catch {
+    return { stop: () => null };
+  }
+  const original = repo.write;
+  const duration = new Histogram();
+  let batches = 0;
+  let rows = 0;
+  let messages = 0;
+  let maxRows = 0;
+  let busyMs = 0;
+  let failures = 0;
+  // Batches cut by the IngestWriter (flush() with messages waiting) minus transactions finished = batches queued
+  // behind the running transaction. Reads a private field of IngestWriter; skipped if that changes.
+  let writer = null;
+  let originalFlush = null;
+  let cut = 0;
+  let maxQueued = 0;
+  try {
+    const { IngestWriter } = require('@gridhub/ingest');
+    writer = hub.app.get(IngestWriter, { strict: false });
+    if (!Array.isArray(writer.waiters)) writer = null;
+  } catch {
+    writer = null;
+  }
+  if (writer) {
+    originalFlush = writer.flush;
+    writer.flush = function tracedFlush(...args) {
+      if (this.waiters.length > 0) {
+        cut++;
+        maxQueued = Math.max(maxQueued, cut - batches);
+      }
+      return originalFlush.apply(this, args);
+    };
+  }
+  repo.write = async function traced(batch) {
+    const t0 = performance.now();
+    const n = (batch.readings?.length ?? 0) + (batch.events?.length ?? 0) + (batch.deadLetters?.length ?? 0);
+    try {
+      return await original.call(this, batch);
+    } catch (error) {
+      failures++;
+      throw error;
+    } finally {
+      const ms = performance.now() - t0;
+      duration.record(ms);
+      busyMs += ms;
+      batches++;
+      rows += n;
+      maxRows = Math.max(maxRows, n);
+      messages += batch.seen?.length ?? 0;
+    }
+  };
+  return {
+    stop(windowSeconds) {
+      repo.write = original;
+      if (writer) writer.flush = originalFlush;
+      return {
+        maxBatchesQueuedBehindRunningTransaction: writer ? maxQueued : null,
+        transactions: batches,
+        failedTransactions: failures,
+        meanRowsPerTransaction: batches ? Math.round(rows / batches) : null,
+        maxRowsPerTransaction: maxRows,
+        meanMessagesPerTransaction: batches ? Math.round(messages / batches) : null,
+        transactionMs: duration.summary(),
+        writerBusyPercent: windowSeconds ? round((busyMs / 1000 / windowSeconds) * 100) : null,
+      };
+    },
+  };
+}
+
+/**
+ * BENCH_TRACE_SQL=1: times every query of every pg client in this process (the hub's included) by statement,
+ * from call to result, for a breakdown of the write transaction. Adds a little overhead; off by default.
+ */
+function traceSql() {
+  if (process.env.BENCH_TRACE_SQL !== '1') return { stop: () => undefined };
+  const { Histogram } = require('./lib/histogram');
+  const { Client } = require(require.resolve('pg', { paths: [require('node:path').dirname(require.resolve('@gridhub/ingest'))] }));
+  const original = Client.prototype.query;
+  const stats = new Map();
+  const keyOf = (text) => String(text).replace(/\s+/g, ' ').trim().slice(0, 70);
+  Client.prototype.query = function tracedQuery(config, values, callback) {
+    const text = typeof config === 'string' ? config : config?.text;
+    if (typeof callback === 'function' || typeof values === 'function' || typeof config?.submit === 'function' || !text) {
+      return original.call(this, config, values, callback);
+    }
+    const t0 = performance.now();
+    const done = () => {
+      const key = keyOf(text);
+      let entry = stats.get(key);
+      if (!entry) stats.set(key, (entry = { calls: 0, totalMs: 0, hist: new Histogram() }));
+      const ms = performance.now() - t0;
+      entry.calls++;
+      entry.totalMs += ms;
+      entry.hist.record(ms);
+    };
+    const promise = original.call(this, config, values);
+    promise.then(done, done);
+    return promise;
+  };
+  return {
+    stop() {
+      Client.prototype.query = original;
+      return [...stats.entries()]
+        .sort((a, b) => b[1].totalMs - a[1].totalMs)
+        .slice(0, 15)
+        .map(([sql, e]) => ({ sql, calls: e.calls, totalMs: Math.round(e.totalMs), meanMs: round(e.totalMs / e.calls, 2), p99Ms: round(e.hist.percentile(99), 1) }));
+    },
+  };
+}
+
+const counterDelta = (before, after) =>
+  Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v !== 0));
+
+async function gridhubRun(id) {
+  log(`gridhub: starting the hub (${DB} database)`);
+  const bench = await startBenchHub({ db: DB, id });
+  const { hub } = bench;
+  try {
+    const prefix = `bench-${id}`;
+    const t0 = Date.now();
+    const creds = await registerDevices(hub, { prefix, count: DEVICES, concurrency: 50 });
+    const registerSeconds = round((Date.now() - t0) / 1000, 1);
+    log(`gridhub: ${DEVICES} devices registered in ${registerSeconds} s; MQTT on port ${hub.mqttPort}`);
+    const devices = creds.map((c) => ({ username: c.id, password: c.secret, clientId: c.id, topic: `gridhub/v1/air/${c.id}/data` }));
+    const writes = traceWrites(hub);
+    const sql = traceSql();
+    const countersBefore = await hubCounters();
+    const load = await runLoad(`mqtt://127.0.0.1:${hub.mqttPort}`, devices, 'gridhub', SECONDS, () => startSampler(100));
+    const countersAfter = await hubCounters();
+    const writeStats = writes.stop(load.sampled?.seconds);
+    const sqlStats = sql.stop();
+    const m = load.merged;
+
+    // Zero loss, per device: every acknowledged message has all its metrics stored.
+    const { rows } = await hub.database.pool.query(
+      `select device_id, count(*)::int as n from readings where device_id like $1 group by device_id`,
+      [`${prefix}-%`],
+    );
+    const stored = new Map(rows.map((r) => [r.device_id, r.n]));
+    const dead = await hub.database.pool.query(`select count(*)::int as n from dead_letters where device_id like $1`, [`${prefix}-%`]);
+    let lostReadings = 0;
+    let devicesWithLoss = 0;
+    let devicesOverSent = 0;
+    let devicesPartial = 0;
+    for (const d of m.perDevice) {
+      const s = stored.get(d.id) ?? 0;
+      if (s < d.acked * METRICS) {
+        lostReadings += d.acked * METRICS - s;
+        devicesWithLoss++;
+      }
+      if (s > d.sent * METRICS) devicesOverSent++;
+      if (s % METRICS !== 0) devicesPartial++;
+    }
+    const storedReadings = rows.reduce((n, r) => n + r.n, 0);
+    return {
+      database: `${hub.database.mode}${hub.database.timescale ? ' (TimescaleDB)' : ' (plain PostgreSQL)'}`,
+      devices: DEVICES,
+      registerSeconds,
+      seconds: m.windowSeconds,
+      elapsedSeconds: m.elapsedSeconds,
+      sent: m.sent,
+      acked: m.acked,
+      failed: m.failed,
+      unacked: m.unacked,
+      disconnects: m.disconnects,
+      messagesPerSecond: m.ackedPerSecond,
+      steadyMessagesPerSecond: m.steadyAckedPerSecond,
+      readingsPerSecond: Math.round(m.ackedPerSecond * METRICS),
+      publishToDurableMs: m.latencyMs,
+      loss: {
+        metricsPerMessage: METRICS,
+        readingsExpectedFromAcked: m.acked * METRICS,
+        readingsStored: storedReadings,
+        messagesStored: storedReadings / METRICS,
+        ackedButNotStoredReadings: lostReadings,
+        devicesWithLoss,
+        devicesStoredMoreThanSent: devicesOverSent,
+        devicesWithPartialMessages: devicesPartial,
+        deadLetters: dead.rows[0].n,
+        zeroLoss: lostReadings === 0 && devicesOverSent === 0 && devicesPartial === 0,
+      },
+      hubProcess: load.sampled,
+      hubCounters: counterDelta(countersBefore, countersAfter),
+      hubWrites: writeStats,
+      ...(sqlStats ? { hubSql: sqlStats } : {}),
+      loadgenCpuPercentOfCore: m.loadgenCpuPercentOfCore,
+      errors: m.errors,
+      behindSchedule: m.behindSchedule,
+      timelineAcked: m.timelineAcked,
+      timelineSent: m.timelineSent,
+    };
+  } finally {
+    log('gridhub: closing the hub and cleaning up');
+    await bench.cleanup();
+  }
+}
+
+function gitInfo() {
+  try {
+    const opts = { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] };
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], opts).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], opts).trim().length > 0;
+    return { commit, dirty };
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  const id = runId();
+  const budgetMs = (SECONDS + BASELINE_SECONDS) * 1000 + 2 * DRAIN_TIMEOUT_MS + 600000;
+  setTimeout(() => {
+    log(`watchdog: still running after ${Math.round(budgetMs / 1000)} s; exiting (cleanup runs on SIGTERM)`);
+    process.kill(process.pid, 'SIGTERM');
+    setTimeout(() => process.exit(3), 30000).unref();
+  }, budgetMs).unref();
+
+  const result = {
+    benchmark: 'sustained',
+    date: new Date().toISOString(),
+    run: id,
+    git: gitInfo(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    config: { db: DB, devices: DEVICES, seconds: SECONDS, baselineSeconds: BASELINE_SECONDS, loadgens: LOADGENS, maxInflightPerConnection: INFLIGHT, metrics: METRICS, rate: RATE, qos: 1 },
+    goals: null,
+    mosquitto: null,
+    gridhub: null,
+  };
+  let failed = false;
+
+  if (BASELINE_SECONDS > 0) {
+    log(`mosquitto: baseline at ${MOSQUITTO_URL}, ${DEVICES} publishers + 1 subscriber, ${BASELINE_SECONDS} s`);
+    try {
+      result.mosquitto = await mosquittoBaseline(id);
+      log(`mosquitto: ${result.mosquitto.publishAckedPerSecond} msg/s acknowledged, ${result.mosquitto.deliveredPerSecond} msg/s delivered`);
+    } catch (error) {
+      log(`mosquitto baseline failed: ${error.message}`);
+      result.mosquitto = { error: error.message };
+    }
+  }
+
+  try {
+    result.gridhub = await gridhubRun(id);
+  } catch (error) {
+    log(`gridhub phase failed: ${error.stack ?? error.message}`);
+    result.gridhub = { error: error.message };
+    failed = true;
+  }
+
+  const g = result.gridhub;
+  const mq = result.mosquitto;
+  if (g && !g.error) {
+    result.goals = {
+      messagesPerSecond: { goal: `>= ${GOALS.messagesPerSecond}`, achieved: g.messagesPerSecond, met: g.messagesPerSecond >= GOALS.messagesPerSecond },
+      zeroLoss: { goal: 'every acknowledged message stored', met: g.loss.zeroLoss },
+      p99PublishToDurableMs: { goal: `< ${GOALS.p99Ms}`, achieved: g.publishToDurableMs.p99, met: g.publishToDurableMs.p99 !== null && g.publishToDurableMs.p99 < GOALS.p99Ms },
+    };
+    if (mq && !mq.error) {
+      result.ratioToMosquitto = {
+        pubSubDelivered: round(g.messagesPerSecond / mq.deliveredPerSecond, 3),
+        publishAcked: round(g.messagesPerSecond / mq.publishAckedPerSecond, 3),
+      };
+    }
+    if (!g.loss.zeroLoss) {
+      log(`LOSS: ${g.loss.ackedButNotStoredReadings} readings of acknowledged messages are not stored (${g.loss.devicesWithLoss} devices)`);
+      failed = true;
+    }
+  }
+  const file = writeResult(`sustained-${DB}`, result);
+  console.log(JSON.stringify(result, null, 2));
+  if (g && !g.error) {
+    log(
+      `summary: gridhub ${g.messagesPerSecond} msg/s (steady ${g.steadyMessagesPerSecond}), p50 ${g.publishToDurableMs.p50} ms, p99 ${g.publishToDurableMs.p99} ms, ` +
+        `stored ${g.loss.messagesStored}/${g.acked} acked/${g.sent} sent, zero loss: ${g.loss.zeroLoss}, hub RSS peak ${g.hubProcess.rssMb.peak} MiB, ` +
+        `hub CPU ${g.hubProcess.cpuPercentOfCore} % of a core` +
+        (result.ratioToMosquitto ? `; ratio to Mosquitto pub/sub ${result.ratioToMosquitto.pubSubDelivered}` : ''),
+    );
+  }
+  log(`result written to ${file}`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => setTimeout(() => process.exit(), 1000).unref());

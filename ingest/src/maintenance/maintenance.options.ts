@@ -1,0 +1,10 @@
+/** Storage facts and schedules the hub passes to ingest. */
+export class MaintenanceOptions {
+  /** The database has the timescaledb extension (hypertables, drop_chunks). */
+  timescale = false;
+  /** Raw readings and events older than this are removed (roll-ups are kept). */
+  retentionDays = 400;
+  livenessEveryMs = 30_000;
+  rollupEveryMs = 60_000;
+  retentionEveryMs = 6 * 3600_000;
+}
