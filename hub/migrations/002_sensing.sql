@@ -7,8 +7,8 @@ create index devices_liveness_idx on devices (last_seen_at) where enabled and on
 
 -- One row per device and metric; advanced only by a newer device time (late data never overwrites it).
 create table latest_readings (
-  device_id   text not null references devices (id) on delete cascade,
-  metric      text not null,
+  device_id   text collate "C" not null references devices (id) on delete cascade,
+  metric      text collate "C" not null,
   time        timestamptz not null,
   value       double precision not null,
   received_at timestamptz not null,
@@ -20,8 +20,8 @@ create table latest_readings (
 -- them from the (device, hour) pairs that new readings touched, late data included.
 create table readings_hourly (
   bucket    timestamptz not null,
-  device_id text not null,
-  metric    text not null,
+  device_id text collate "C" not null,
+  metric    text collate "C" not null,
   avg       double precision not null,
   min       double precision not null,
   max       double precision not null,
@@ -34,7 +34,7 @@ create table readings_daily (like readings_hourly including all);
 
 create table rollup_dirty (
   hour      timestamptz not null,
-  device_id text not null,
+  device_id text collate "C" not null,
   primary key (device_id, hour)
 );
 
