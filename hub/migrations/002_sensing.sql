@@ -46,3 +46,6 @@ drop index alerts_active_idx;
 create unique index alerts_active_rule_idx on alerts (rule_id, device_id) where status <> 'cleared' and kind = 'rule';
 create unique index alerts_active_offline_idx on alerts (device_id) where status <> 'cleared' and kind = 'device_offline';
 alter table alerts alter column value drop not null;
+
+-- Dead letters keep the raw payload as text when it is clean UTF-8, otherwise base64 (NUL bytes cannot be text).
+alter table dead_letters add column payload_encoding text not null default 'utf8' check (payload_encoding in ('utf8', 'base64'));

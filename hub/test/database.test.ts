@@ -103,7 +103,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
         writer.submit({
           ...emptyBatch(),
           readings: [{ time: new Date(base + i * 1000), deviceId: 'air-t1', metric: 'pm10', value: i, receivedAt: new Date(base), flags: 0 }],
-          deadLetters: i % 100 === 0 ? [{ receivedAt: new Date(base), deviceId: 'air-t1', topic: 't', reason: 'test', payload: 'x' }] : [],
+          deadLetters: i % 100 === 0 ? [{ receivedAt: new Date(base), deviceId: 'air-t1', topic: 't', reason: 'test', payload: 'x', payloadEncoding: 'utf8' }] : [],
         }),
       ),
     );
@@ -111,6 +111,22 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     expect(rows[0]).toEqual({ n: 300, s: (299 * 300) / 2 });
     const dead = await pool.query(`select count(*)::int as n from dead_letters where reason = 'test'`);
     expect(dead.rows[0].n).toBe(3);
+  });
+
+  it('isolates a message the database refuses: its neighbours land, it becomes a dead letter', async () => {
+    const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 20, maxRows: 100, maxPending: 100 });
+    const t = at('2026-11-21T06:00:00Z');
+    const good = writer.submit({ ...emptyBatch(), readings: [{ time: t, deviceId: 'air-t1', metric: 'so2', value: 4, receivedAt: t, flags: 0 }] });
+    const poisoned = writer.submit(
+      { ...emptyBatch(), events: [{ time: t, deviceId: 'air-t1', type: 'x', receivedAt: t, flags: 0, payload: { note: 'a\u0000b' } }] },
+      (reason) => ({ ...emptyBatch(), deadLetters: [{ receivedAt: t, deviceId: 'air-t1', topic: 'poison', reason, payload: '{}', payloadEncoding: 'utf8' }] }),
+    );
+    const alsoGood = writer.submit({ ...emptyBatch(), readings: [{ time: t, deviceId: 'air-t1', metric: 'o3', value: 5, receivedAt: t, flags: 0 }] });
+    await Promise.all([good, poisoned, alsoGood]);
+    const { rows } = await pool.query(`select metric from readings where device_id = 'air-t1' and time = $1 order by metric`, [t]);
+    expect(rows.map((r) => r.metric)).toEqual(['o3', 'so2']);
+    const dead = await pool.query(`select reason from dead_letters where topic = 'poison'`);
+    expect(dead.rows[0].reason).toMatch(/^rejected by the database|unsupported Unicode/);
   });
 
   it('refuses new messages beyond its bound instead of buffering without limit', async () => {

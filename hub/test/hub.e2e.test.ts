@@ -2,7 +2,7 @@ import { MqttClient } from 'mqtt';
 import { DispatchTimers } from '@gridhub/gridops';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
-import { Api, connect, demoCredentials, DemoDeviceCredentials, eventually } from './support/clients';
+import { Api, closed, connect, demoCredentials, DemoDeviceCredentials, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
 
 /**
@@ -150,9 +150,9 @@ describe('hub end to end (embedded database)', () => {
     await expect(connect(hub, 'air-999', 'whatever')).rejects.toThrow(/Bad username or password|Not authorized/);
 
     const sensor = track(await connect(hub, station.id, station.secret));
-    const closed = new Promise((resolve) => sensor.once('close', resolve));
+    const sessionEnded = closed(sensor);
     sensor.publish(`gridhub/v1/air/air-004/data`, JSON.stringify({ ts: new Date().toISOString(), readings: { pm25: 999 } }), { qos: 1 });
-    await closed;
+    await sessionEnded;
     expect(await dispatcher.readings('air-004')).toEqual([]);
 
     const worker02 = await Api.of(hub).login('worker02', DEMO_WORKER_PASSWORD);

@@ -75,6 +75,11 @@ export class Api {
   }
 }
 
+/** Resolves when the broker (or anything) closes the client's connection. */
+export function closed(client: MqttClient): Promise<void> {
+  return new Promise((resolve) => client.once('close', () => resolve()));
+}
+
 /** Polls `probe` until it returns a value (not undefined) or the time runs out. */
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   const until = Date.now() + timeoutMs;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { HubConfig, loadConfig } from '../../src/config/config';
 
@@ -54,7 +55,6 @@ export async function testEnv(path: DatabasePath, overrides: Record<string, stri
 }
 
 async function clearRedisPrefix(prefix: string): Promise<void> {
-  const { default: Redis } = await import('ioredis');
   const redis = new Redis(REDIS_URL);
   try {
     let cursor = '0';

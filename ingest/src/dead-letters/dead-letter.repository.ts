@@ -8,6 +8,7 @@ export interface DeadLetter {
   topic: string;
   reason: string;
   payload: string;
+  payloadEncoding: 'utf8' | 'base64';
 }
 
 @Injectable()
@@ -16,7 +17,8 @@ export class DeadLetterRepository {
 
   async list(deviceId: string | undefined, limit: number): Promise<DeadLetter[]> {
     const { rows } = await this.pool.query<DeadLetter>(
-      `select id::text, received_at as "receivedAt", device_id as "deviceId", topic, reason, payload
+      `select id::text, received_at as "receivedAt", device_id as "deviceId", topic, reason, payload,
+              payload_encoding as "payloadEncoding"
          from dead_letters where ($1::text is null or device_id = $1) order by id desc limit $2`,
       [deviceId ?? null, limit],
     );

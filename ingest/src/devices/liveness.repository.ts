@@ -43,15 +43,18 @@ export class LivenessRepository {
          select device_id, max(at) as at from unnest($1::text[], $2::timestamptz[]) as u(device_id, at) group by device_id),
        locked as (
          select d.id, d.online, s.at from devices d join seen s on s.device_id = d.id order by d.id for update of d),
+       -- Heard from after its last status change (a will or "offline" received later wins).
        updated as (
-         update devices d set last_seen_at = greatest(coalesce(d.last_seen_at, l.at), l.at), online = true,
-                status_changed_at = case when l.online then d.status_changed_at else l.at end
+         update devices d set last_seen_at = greatest(coalesce(d.last_seen_at, l.at), l.at),
+                online = d.online or l.at > coalesce(d.status_changed_at, '-infinity'),
+                status_changed_at = case when d.online or l.at <= coalesce(d.status_changed_at, '-infinity')
+                                         then d.status_changed_at else l.at end
            from locked l where d.id = l.id
-         returning d.id, l.online as was_online, l.at),
+         returning d.id, l.online as was_online, d.online as now_online, l.at),
        cleared as (
          update alerts a set status = 'cleared', cleared_at = u.at, updated_at = u.at
-           from updated u where a.kind = 'device_offline' and a.status <> 'cleared' and a.device_id = u.id)
-       select id from updated where not was_online`,
+           from updated u where u.now_online and a.kind = 'device_offline' and a.status <> 'cleared' and a.device_id = u.id)
+       select id from updated where not was_online and now_online`,
       [deviceIds, at],
     );
     return rows.map((r) => r.id);
@@ -64,7 +67,7 @@ export class LivenessRepository {
       return;
     }
     await this.pool.query(
-      `update devices set online = false, status_changed_at = $2 where id = $1 and online`,
+      `update devices set online = false, status_changed_at = greatest(coalesce(status_changed_at, $2), $2) where id = $1`,
       [deviceId, at],
     );
   }

@@ -23,6 +23,8 @@ export const DEFAULT_WRITER_OPTIONS: IngestWriterOptions = { lingerMs: 5, maxRow
 
 interface Part {
   batch: WriteBatch;
+  /** What to store instead when the database refuses this message's data (so its neighbours still land). */
+  asDeadLetter: ((reason: string) => WriteBatch) | undefined;
   rows: number;
   resolve: () => void;
   reject: (error: Error) => void;
@@ -54,11 +56,11 @@ export class IngestWriter implements OnModuleDestroy {
     this.options = { ...DEFAULT_WRITER_OPTIONS, ...options };
   }
 
-  submit(batch: WriteBatch): Promise<void> {
+  submit(batch: WriteBatch, asDeadLetter?: (reason: string) => WriteBatch): Promise<void> {
     if (this.pending >= this.options.maxPending) return Promise.reject(new IngestOverloadedError(this.pending));
     this.pending++;
     const rows = rowsOf(batch);
-    const done = new Promise<void>((resolve, reject) => this.queue.push({ batch, rows, resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ batch, asDeadLetter, rows, resolve, reject }));
     this.queuedRows += rows;
     if (this.queuedRows >= this.options.maxRows) this.dispatch();
     else this.timer ??= setTimeout(() => this.dispatch(), this.options.lingerMs);
@@ -113,7 +115,27 @@ export class IngestWriter implements OnModuleDestroy {
       await this.repository.write(batch);
       parts.forEach((p) => p.resolve());
     } catch (error) {
-      parts.forEach((p) => p.reject(error as Error));
+      if (!isDataError(error)) {
+        parts.forEach((p) => p.reject(error as Error));
+        return;
+      }
+      // The database refused some message's data: find it, so one bad message cannot fail its neighbours.
+      if (parts.length > 1) {
+        const half = Math.ceil(parts.length / 2);
+        await this.write(parts.slice(0, half));
+        await this.write(parts.slice(half));
+        return;
+      }
+      const [part] = parts as [Part];
+      const replacement = part.asDeadLetter?.((error as Error).message);
+      if (!replacement) return part.reject(error as Error);
+      await this.repository.write(replacement).then(part.resolve, part.reject);
     }
   }
+}
+
+/** SQLSTATE classes for refused data (22 data exception, 23 constraint violation, 54 limit exceeded). */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
 }

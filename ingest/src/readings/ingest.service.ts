@@ -7,14 +7,12 @@ import { LastSeenTracker } from '../devices/last-seen.tracker';
 import { LivenessRepository } from '../devices/liveness.repository';
 import { RulesService } from '../rules/rules.service';
 import { ingestMetrics } from '../ingest.metrics';
-import { emptyBatch, READING_FLAGS, ReadingRow, WriteBatch } from './reading.types';
+import { deadLetter, emptyBatch, READING_FLAGS, ReadingRow, WriteBatch } from './reading.types';
 import { IngestWriter } from './ingest-writer';
 
 /** Device time this far ahead of the receive time is flagged `future`; this far behind, `stale`. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 const STALE_HORIZON_MS = 7 * 24 * 3600_000;
-/** Raw payloads kept in dead letters are cut to this many characters. */
-const DEAD_LETTER_PAYLOAD_CHARS = 4096;
 
 export type IngestOutcome = 'stored' | 'dead-lettered';
 
@@ -56,13 +54,7 @@ export class IngestService {
     const receivedAt = this.clock.now();
     const batch = emptyBatch();
     const reject = (reason: string): IngestOutcome => {
-      batch.deadLetters.push({
-        receivedAt,
-        deviceId: device.id,
-        topic: rawTopic,
-        reason,
-        payload: payload.toString('utf8').slice(0, DEAD_LETTER_PAYLOAD_CHARS),
-      });
+      batch.deadLetters.push(deadLetter(receivedAt, device.id, rawTopic, reason, payload));
       return 'dead-lettered';
     };
 
@@ -92,7 +84,9 @@ export class IngestService {
       } else outcome = reject(result.reason);
     } else {
       const result = this.validator.validateEvent(device.family, payload);
-      if (result.ok) {
+      if (result.ok && JSON.stringify(result.value).includes('\\u0000')) {
+        outcome = reject('event fields must not contain NUL characters');
+      } else if (result.ok) {
         const { ts: _ts, type, ...fields } = result.value;
         batch.events.push({
           time: result.deviceTime,
@@ -105,7 +99,10 @@ export class IngestService {
         outcome = 'stored';
       } else outcome = reject(result.reason);
     }
-    await this.write(batch, device, topic);
+    await this.write(batch, device, topic, (reason) => ({
+      ...emptyBatch(),
+      deadLetters: [deadLetter(receivedAt, device.id, rawTopic, `rejected by the database: ${reason}`, payload)],
+    }));
     // A goodbye (status offline, or the will the broker sends for a lost device) is not a sign of life.
     if (status === false) await this.liveness.setOnline(device.id, false, receivedAt);
     else this.lastSeen.record(device.id, receivedAt);
@@ -121,9 +118,9 @@ export class IngestService {
     return outcome;
   }
 
-  private async write(batch: WriteBatch, device: Device, topic: DeviceTopic): Promise<void> {
+  private async write(batch: WriteBatch, device: Device, topic: DeviceTopic, asDeadLetter: (reason: string) => WriteBatch): Promise<void> {
     try {
-      await this.writer.submit(batch);
+      await this.writer.submit(batch, asDeadLetter);
     } catch (error) {
       ingestMetrics.messages.inc({ family: device.family, kind: topic.kind, outcome: 'not-durable' });
       throw error;

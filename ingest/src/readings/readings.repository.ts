@@ -51,8 +51,8 @@ events_stored as (
   on conflict (device_id, type, time) do nothing
 ),
 dead as (
-  insert into dead_letters (received_at, device_id, topic, reason, payload)
-  select * from unnest($14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[])
+  insert into dead_letters (received_at, device_id, topic, reason, payload, payload_encoding)
+  select * from unnest($14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
 )
 select 1`;
 
@@ -97,6 +97,7 @@ export class ReadingsRepository {
       deadLetters.map((d) => d.topic),
       deadLetters.map((d) => d.reason),
       deadLetters.map((d) => d.payload),
+      deadLetters.map((d) => d.payloadEncoding),
     ]);
   }
 }
