@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { METRICS } from '../contracts/families';
+
+/**
+ * Every metric name of every family. Naming them lets the (device, metric, time) primary key serve a
+ * "device, time range" lookup as exact index probes instead of a scan of all the device's rows.
+ */
+export const ALL_METRICS = [...new Set(Object.values(METRICS).flatMap((m) => Object.keys(m)))];
 
 /** Buckets are aligned to China Standard Time (UTC+8), so a daily bucket is a calendar day in China. */
 export const BUCKET_ORIGIN = '2000-01-01 00:00:00+08';
@@ -40,26 +47,38 @@ export class RollupRepository {
         const pairs = [rows.map((r) => r.device_id), rows.map((r) => r.hour)];
         await client.query(
           `insert into readings_hourly (bucket, device_id, metric, avg, min, max, count, last)
-           select b.hour, r.device_id, r.metric, avg(r.value), min(r.value), max(r.value), count(*),
-                  (array_agg(r.value order by r.time desc))[1]
+           select b.hour, b.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
              from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)
-             join readings r on r.device_id = b.device_id and r.time >= b.hour and r.time < b.hour + interval '1 hour'
-            group by b.hour, r.device_id, r.metric
+             -- One exact probe of the (device, metric, time) key per metric; a plain join, or metric = any(…),
+             -- makes the planner scan all of a device's rows for every hour (measured: 4 ms per device-hour).
+             cross join unnest($3::text[]) as m(metric)
+             cross join lateral (
+               select m.metric, avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*) as count,
+                      (array_agg(r.value order by r.time desc))[1] as last
+                 from readings r
+                where r.device_id = b.device_id collate "C" and r.metric = m.metric collate "C"
+                  and r.time >= b.hour and r.time < b.hour + interval '1 hour'
+               having count(*) > 0) x
            on conflict (device_id, metric, bucket) do update
              set avg = excluded.avg, min = excluded.min, max = excluded.max, count = excluded.count, last = excluded.last`,
-          pairs,
+          [...pairs, ALL_METRICS],
         );
         await client.query(
           `insert into readings_daily (bucket, device_id, metric, avg, min, max, count, last)
-           select d.day, h.device_id, h.metric, sum(h.avg * h.count) / sum(h.count), min(h.min), max(h.max), sum(h.count),
-                  (array_agg(h.last order by h.bucket desc))[1]
+           select d.day, d.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
              from (select distinct device_id, date_bin('1 day', hour, timestamptz '${BUCKET_ORIGIN}') as day
                      from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)) d
-             join readings_hourly h on h.device_id = d.device_id and h.bucket >= d.day and h.bucket < d.day + interval '1 day'
-            group by d.day, h.device_id, h.metric
+             cross join unnest($3::text[]) as m(metric)
+             cross join lateral (
+               select m.metric, sum(h.avg * h.count) / sum(h.count) as avg, min(h.min) as min, max(h.max) as max,
+                      sum(h.count) as count, (array_agg(h.last order by h.bucket desc))[1] as last
+                 from readings_hourly h
+                where h.device_id = d.device_id collate "C" and h.metric = m.metric collate "C"
+                  and h.bucket >= d.day and h.bucket < d.day + interval '1 day'
+               having count(*) > 0) x
            on conflict (device_id, metric, bucket) do update
              set avg = excluded.avg, min = excluded.min, max = excluded.max, count = excluded.count, last = excluded.last`,
-          pairs,
+          [...pairs, ALL_METRICS],
         );
       }
       await client.query('commit');
