@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench`: the ingest benchmark on both database paths, then the sustained 60 s QoS 1 benchmark (server
-// database, with its Mosquitto baseline). The 50,000-connection benchmark takes minutes and needs a raised
+// `npm run bench`: the ingest benchmark on both database paths, the sustained 60 s QoS 1 benchmark (server
+// database, with its Mosquitto baseline) and the one-year query benchmark on both paths. The 50,000-connection benchmark takes minutes and needs a raised
 // open-file limit, so it runs only with BENCH_ALL=1; otherwise this prints how to run it.
 // Results are printed and kept in bench/results/. See bench/README.md.
 'use strict';
@@ -11,6 +11,8 @@ const steps = [
   { title: 'ingest, embedded database', script: 'ingest.js', env: { BENCH_DB: 'embedded' } },
   { title: 'ingest, server database', script: 'ingest.js', env: { BENCH_DB: 'server' } },
   { title: `sustained QoS 1, server database, ${process.env.BENCH_SECONDS ?? 60} s`, script: 'sustained.js', env: { BENCH_DB: 'server' } },
+  { title: 'a year of hourly data, server database', script: 'query.js', env: { BENCH_DB: 'server' } },
+  { title: 'a year of hourly data, embedded database', script: 'query.js', env: { BENCH_DB: 'embedded', BENCH_NEIGHBOURS: '0' } },
 ];
 if (process.env.BENCH_ALL === '1') steps.push({ title: 'concurrent connections', script: 'connections.js', env: {} });
 

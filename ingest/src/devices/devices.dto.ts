@@ -46,7 +46,8 @@ export class CreateDeviceDto {
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
-export class ListDevicesQuery {
+/** Where: a family, a grid area (any level) and/or a bounding box — shared by the device, latest and series queries. */
+export class AreaQuery {
   @ApiPropertyOptional({ enum: SENSOR_FAMILIES })
   @IsOptional()
   @IsIn(SENSOR_FAMILIES, { message: `family must be one of ${SENSOR_FAMILIES.join(', ')}` })
@@ -61,7 +62,9 @@ export class ListDevicesQuery {
   @IsOptional()
   @Matches(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
   bbox?: string;
+}
 
+export class ListDevicesQuery extends AreaQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @Transform(toBoolean)

@@ -1,32 +1,14 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock } from '../common/clock';
-import { SENSOR_FAMILIES, SensorFamily } from '../contracts/families';
 import { parseBbox } from '../devices/devices.controller';
+import { AreaQuery } from '../devices/devices.dto';
 import { LatestRepository } from './latest.repository';
 import { AreaSeriesQuery, SeriesQuery } from './readings.dto';
 import { SeriesRequest, TimeseriesRequestError, TimeseriesService, toCsv, UnknownDeviceError } from './timeseries.service';
 
 const DAY_MS = 86_400_000;
-
-export class LatestQuery {
-  @ApiPropertyOptional({ enum: SENSOR_FAMILIES })
-  @IsOptional()
-  @IsIn(SENSOR_FAMILIES, { message: `family must be one of ${SENSOR_FAMILIES.join(', ')}` })
-  family?: SensorFamily;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'gridCode must be a 6, 9, 12 or 15-digit grid code' })
-  gridCode?: string;
-
-  @ApiPropertyOptional({ description: 'minLon,minLat,maxLon,maxLat' })
-  @IsOptional()
-  @Matches(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
-  bbox?: string;
-}
 
 @ApiTags('readings')
 @ApiBearerAuth()
@@ -56,7 +38,7 @@ export class ReadingsController {
 
   /** The latest value of every metric per device, as GeoJSON points for the map. */
   @Get('latest')
-  async latestValues(@Query() query: LatestQuery) {
+  async latestValues(@Query() query: AreaQuery) {
     const bbox = parseBbox(query.bbox);
     const rows = await this.latest.list({
       ...(query.family ? { family: query.family } : {}),

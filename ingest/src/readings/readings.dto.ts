@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
+import { AreaQuery } from '../devices/devices.dto';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { BUCKETS, Bucket } from './timeseries';
@@ -33,19 +34,9 @@ export class SeriesQuery {
   format?: 'json' | 'csv';
 }
 
-export class AreaSeriesQuery extends SeriesQuery {
+export class AreaSeriesQuery extends IntersectionType(SeriesQuery, PickType(AreaQuery, ['gridCode', 'bbox'] as const)) {
   @ApiPropertyOptional()
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'deviceId must be a device id' })
   deviceId?: string;
-
-  @ApiPropertyOptional({ description: 'grid code at any level' })
-  @IsOptional()
-  @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'gridCode must be a 6, 9, 12 or 15-digit grid code' })
-  gridCode?: string;
-
-  @ApiPropertyOptional({ description: 'minLon,minLat,maxLon,maxLat' })
-  @IsOptional()
-  @Matches(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
-  bbox?: string;
 }

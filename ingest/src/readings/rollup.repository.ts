@@ -11,6 +11,9 @@ export const ALL_METRICS = [...new Set(Object.values(METRICS).flatMap((m) => Obj
 /** Buckets are aligned to China Standard Time (UTC+8), so a daily bucket is a calendar day in China. */
 export const BUCKET_ORIGIN = '2000-01-01 00:00:00+08';
 
+const REPLACE_BUCKET = `on conflict (device_id, metric, bucket) do update
+  set avg = excluded.avg, min = excluded.min, max = excluded.max, count = excluded.count, last = excluded.last`;
+
 @Injectable()
 export class RollupRepository {
   private hubMaintained: Promise<boolean> | null = null;
@@ -59,8 +62,7 @@ export class RollupRepository {
                 where r.device_id = b.device_id collate "C" and r.metric = m.metric collate "C"
                   and r.time >= b.hour and r.time < b.hour + interval '1 hour'
                having count(*) > 0) x
-           on conflict (device_id, metric, bucket) do update
-             set avg = excluded.avg, min = excluded.min, max = excluded.max, count = excluded.count, last = excluded.last`,
+           ${REPLACE_BUCKET}`,
           [...pairs, ALL_METRICS],
         );
         await client.query(
@@ -76,8 +78,7 @@ export class RollupRepository {
                 where h.device_id = d.device_id collate "C" and h.metric = m.metric collate "C"
                   and h.bucket >= d.day and h.bucket < d.day + interval '1 day'
                having count(*) > 0) x
-           on conflict (device_id, metric, bucket) do update
-             set avg = excluded.avg, min = excluded.min, max = excluded.max, count = excluded.count, last = excluded.last`,
+           ${REPLACE_BUCKET}`,
           [...pairs, ALL_METRICS],
         );
       }
