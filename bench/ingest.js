@@ -6,44 +6,23 @@
 //   BENCH_DB=server node bench/ingest.js                       # PostgreSQL at BENCH_DATABASE_URL
 //   BENCH_MESSAGES=50000 BENCH_DEVICES=100 node bench/ingest.js
 'use strict';
-const { randomBytes } = require('node:crypto');
-const { mkdtempSync, rmSync, mkdirSync, writeFileSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
-const { Client } = require('pg');
 const mqtt = require('mqtt');
-const { loadConfig, startHub } = require('@gridhub/hub');
-const { DeviceService } = require('@gridhub/ingest');
-const { clearRedisPrefix } = require('./lib/common');
+const { startBenchHub, registerDevices, runId, writeResult } = require('./lib/common');
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20000);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 50);
 const DB = process.env.BENCH_DB ?? 'embedded';
-const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const METRICS = ['pm25', 'pm10', 'no2', 'so2', 'o3', 'co'];
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const mb = (bytes) => Math.round(bytes / 1048576);
 
 async function main() {
-  const id = randomBytes(4).toString('hex');
-  const dataDir = mkdtempSync(join(tmpdir(), 'gridhub-bench-'));
-  const schema = `bench_${id}`;
-  const config = loadConfig({
-    NODE_ENV: 'test', HOST: '127.0.0.1', HTTP_PORT: '0', MQTT_PORT: '0', LOG_LEVEL: 'warn',
-    GRIDHUB_DATA_DIR: dataDir, REDIS_PREFIX: `gh-bench-${id}`, GRIDHUB_ADMIN_PASSWORD: 'bench-admin-pass',
-    ...(DB === 'server' ? { DATABASE_URL: SERVER_URL, DATABASE_SCHEMA: schema } : {}),
-  });
-  const hub = await startHub(config);
+  const id = runId();
+  const bench = await startBenchHub({ db: DB, id });
+  const { hub } = bench;
   try {
-    const devices = hub.app.get(DeviceService);
-    const creds = [];
-    for (let i = 0; i < DEVICES; i++) {
-      const lon = 112.5465 + (i % 8) * 0.00114;
-      const lat = 37.8555 - Math.floor(i / 8) % 6 * 0.0009;
-      const { device, secret } = await devices.register({ id: `bench-${id}-${i}`, family: 'air', name: `bench ${i}`, lon, lat });
-      creds.push({ id: device.id, secret });
-    }
+    const creds = await registerDevices(hub, { prefix: `bench-${id}`, count: DEVICES });
     const clients = await Promise.all(
       creds.map((c) => mqtt.connectAsync(`mqtt://127.0.0.1:${hub.mqttPort}`, { username: c.id, password: c.secret, clientId: c.id, reconnectPeriod: 0 })),
     );
@@ -92,22 +71,13 @@ async function main() {
     };
     for (const k of Object.keys(result.pubackMs)) result.pubackMs[k] = Math.round(result.pubackMs[k] * 10) / 10;
     console.log(JSON.stringify(result, null, 2));
-    mkdirSync(join(__dirname, 'results'), { recursive: true });
-    writeFileSync(join(__dirname, 'results', `ingest-${DB}-${Date.now()}.json`), JSON.stringify(result, null, 2) + '\n');
+    writeResult(`ingest-${DB}`, result);
     if (result.readingsStored !== result.readingsExpected) {
       console.error(`LOSS: ${result.readingsExpected - result.readingsStored} acknowledged readings are not stored`);
       process.exitCode = 1;
     }
   } finally {
-    await hub.close();
-    if (DB === 'server') {
-      const client = new Client({ connectionString: SERVER_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-    await clearRedisPrefix(config.redisPrefix).catch((error) => console.error(`could not delete Redis keys ${config.redisPrefix}:*: ${error.message}`));
+    await bench.cleanup();
   }
 }
 

@@ -184,13 +184,13 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     await repo.write({ ...emptyBatch(), readings: [reading('air-t2', 'no2', '2026-11-22T10:00:00+08:00', 30), reading('air-t2', 'no2', '2026-11-22T10:05:00+08:00', 31)] });
     await repo.write({ ...emptyBatch(), readings: [reading('air-t2', 'no2', '2026-11-22T09:00:00+08:00', 99)] }); // late
     const latest = await new LatestRepository(pool).list({ family: 'air' });
-    const t2 = latest.find((d) => d.id === 'air-t2')!;
+    const t2 = latest.find((d) => d.device.id === 'air-t2')!;
     expect(t2.readings['no2']!.value).toBe(31);
     expect(new Date(t2.readings['no2']!.time).toISOString()).toBe('2026-11-22T02:05:00.000Z');
-    expect(latest.some((d) => d.family !== 'air')).toBe(false);
-    expect((await new LatestRepository(pool).list({ family: 'water' })).find((d) => d.id === 'water-t1')!.readings).toEqual({});
+    expect(latest.some((d) => d.device.family !== 'air')).toBe(false);
+    expect((await new LatestRepository(pool).list({ family: 'water' })).find((d) => d.device.id === 'water-t1')!.readings).toEqual({});
     const inBox = await new LatestRepository(pool).list({ bbox: [112.5475, 37.85, 112.549, 37.86] });
-    expect(inBox.map((d) => d.id)).toEqual(['air-t2']);
+    expect(inBox.map((d) => d.device.id)).toEqual(['air-t2']);
   });
 
   it('keeps hourly and daily roll-ups (China days) exact, late data included', async () => {

@@ -17,7 +17,7 @@ import { MaintenanceOptions } from './maintenance/maintenance.options';
 import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance/maintenance.processor';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { INGEST_MAINTENANCE_QUEUE } from './maintenance/queues';
-import { DEFAULT_WRITER_OPTIONS, IngestWriter, IngestWriterOptions } from './readings/ingest-writer';
+import { IngestWriter, IngestWriterOptions } from './readings/ingest-writer';
 import { IngestService } from './readings/ingest.service';
 import { LatestRepository } from './readings/latest.repository';
 import { ReadingsController } from './readings/readings.controller';
@@ -45,7 +45,6 @@ export interface IngestModuleOptions {
 @Module({})
 export class IngestModule {
   static register(options: IngestModuleOptions): DynamicModule {
-    const writerOptions = { ...DEFAULT_WRITER_OPTIONS, ...options.writer };
     const maintenance = Object.assign(new MaintenanceOptions(), options.maintenance);
     return {
       module: IngestModule,
@@ -74,7 +73,7 @@ export class IngestModule {
         MaintenanceProcessor,
         MaintenanceScheduler,
         { provide: MaintenanceOptions, useValue: maintenance },
-        { provide: IngestWriter, useFactory: (r: ReadingsRepository) => new IngestWriter(r, writerOptions), inject: [ReadingsRepository] },
+        { provide: IngestWriter, useFactory: (r: ReadingsRepository) => new IngestWriter(r, options.writer), inject: [ReadingsRepository] },
         { provide: AlertSink, useExisting: options.alertSink },
         { provide: GridResolver, useExisting: options.gridResolver },
       ],

@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { SensorFamily } from '../contracts/families';
 import { Device } from './device.types';
 
-interface DeviceRow {
+export interface DeviceRow {
   id: string;
   family: SensorFamily;
   name: string;
@@ -16,9 +16,12 @@ interface DeviceRow {
   last_seen_at: Date | null;
 }
 
-const COLUMNS = 'id, family, name, lon, lat, grid_code, attributes, enabled, online, last_seen_at';
+/** Device columns in DeviceRow's order; `alias` prefixes them for joins. */
+export const deviceColumns = (alias = '') =>
+  ['id', 'family', 'name', 'lon', 'lat', 'grid_code', 'attributes', 'enabled', 'online', 'last_seen_at'].map((c) => alias + c).join(', ');
+const COLUMNS = deviceColumns();
 
-function toDevice(row: DeviceRow): Device {
+export function toDevice(row: DeviceRow): Device {
   return {
     id: row.id,
     family: row.family,

@@ -72,19 +72,15 @@ export class DevicesController {
   @Post(':id/disable')
   @HttpCode(200)
   @Roles('admin')
-  async disable(@Param('id') id: string) {
-    const device = await this.devices.setEnabled(id, false);
-    if (!device) throw new NotFoundException(`device ${id} not found`);
-    return presentDevice(device);
+  disable(@Param('id') id: string) {
+    return this.setEnabled(id, false);
   }
 
   @Post(':id/enable')
   @HttpCode(200)
   @Roles('admin')
-  async enable(@Param('id') id: string) {
-    const device = await this.devices.setEnabled(id, true);
-    if (!device) throw new NotFoundException(`device ${id} not found`);
-    return presentDevice(device);
+  enable(@Param('id') id: string) {
+    return this.setEnabled(id, true);
   }
 
   /** A new secret, shown this once; the old one and any live session using it stop at once. */
@@ -95,5 +91,11 @@ export class DevicesController {
     const secret = await this.devices.rotateSecret(id);
     if (!secret) throw new NotFoundException(`device ${id} not found`);
     return { id, secret };
+  }
+
+  private async setEnabled(id: string, enabled: boolean) {
+    const device = await this.devices.setEnabled(id, enabled);
+    if (!device) throw new NotFoundException(`device ${id} not found`);
+    return presentDevice(device);
   }
 }

@@ -1,18 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { SensorFamily } from '../contracts/families';
+import { deviceColumns, DeviceRow, toDevice } from '../devices/device.repository';
+import { Device } from '../devices/device.types';
 
-export interface LatestRow {
-  id: string;
-  family: SensorFamily;
-  name: string;
-  lon: number;
-  lat: number;
-  grid_code: string | null;
-  enabled: boolean;
-  online: boolean;
-  last_seen_at: Date | null;
-  readings: Record<string, { value: number; time: string }>;
+export interface LatestValues {
+  device: Device;
+  readings: Record<string, { value: number; time: Date }>;
 }
 
 export interface LatestFilter {
@@ -25,10 +19,11 @@ export interface LatestFilter {
 export class LatestRepository {
   constructor(private readonly pool: Pool) {}
 
-  async list(filter: LatestFilter): Promise<LatestRow[]> {
+  /** Every matching device with the latest value of each of its metrics. */
+  async list(filter: LatestFilter): Promise<LatestValues[]> {
     const [minLon, minLat, maxLon, maxLat] = filter.bbox ?? [null, null, null, null];
-    const { rows } = await this.pool.query<LatestRow>(
-      `select d.id, d.family, d.name, d.lon, d.lat, d.grid_code, d.enabled, d.online, d.last_seen_at,
+    const { rows } = await this.pool.query<DeviceRow & { readings: Record<string, { value: number; time: string }> }>(
+      `select ${deviceColumns('d.')},
               coalesce(jsonb_object_agg(l.metric, jsonb_build_object('value', l.value, 'time', l.time))
                          filter (where l.metric is not null), '{}'::jsonb) as readings
          from devices d left join latest_readings l on l.device_id = d.id
@@ -38,6 +33,9 @@ export class LatestRepository {
         group by d.id order by d.id`,
       [filter.family ?? null, filter.gridCode ?? null, minLon, minLat, maxLon, maxLat],
     );
-    return rows;
+    return rows.map((row) => ({
+      device: toDevice(row),
+      readings: Object.fromEntries(Object.entries(row.readings).map(([metric, v]) => [metric, { value: v.value, time: new Date(v.time) }])),
+    }));
   }
 }

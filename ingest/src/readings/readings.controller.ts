@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, NotFoundException, Param, Query, 
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock } from '../common/clock';
-import { parseBbox } from '../devices/devices.controller';
+import { parseBbox, presentDevice } from '../devices/devices.controller';
 import { AreaQuery } from '../devices/devices.dto';
 import { LatestRepository } from './latest.repository';
 import { AreaSeriesQuery, SeriesQuery } from './readings.dto';
@@ -47,21 +47,13 @@ export class ReadingsController {
     });
     return {
       type: 'FeatureCollection',
-      features: rows.map((r) => ({
+      features: rows.map(({ device, readings }) => ({
         type: 'Feature',
-        id: r.id,
-        geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+        id: device.id,
+        geometry: { type: 'Point', coordinates: [device.lon, device.lat] },
         properties: {
-          id: r.id,
-          family: r.family,
-          name: r.name,
-          gridCode: r.grid_code,
-          enabled: r.enabled,
-          online: r.online,
-          lastSeenAt: r.last_seen_at?.toISOString() ?? null,
-          readings: Object.fromEntries(
-            Object.entries(r.readings).map(([metric, v]) => [metric, { value: v.value, time: new Date(v.time).toISOString() }]),
-          ),
+          ...presentDevice(device),
+          readings: Object.fromEntries(Object.entries(readings).map(([metric, v]) => [metric, { value: v.value, time: v.time.toISOString() }])),
         },
       })),
     };

@@ -1,26 +1,15 @@
-import { markRaw, onBeforeUnmount, watch, type Ref } from 'vue';
+import { watch, type Ref } from 'vue';
 import type OlMap from 'ol/Map';
-import VectorLayer from 'ol/layer/Vector';
-import VectorSource from 'ol/source/Vector';
 import type { GridCollection } from '../api/types';
 import { boundaryStyle } from '../map/styles';
 import { KIND } from '../map/features';
 import { BOUNDARY_LEVELS, type BoundaryLevel } from './useConsoleData';
 import { readGridFeatures } from './useGridLayer';
+import { useVectorLayer } from './useVectorLayer';
 
 /** District, street and community outlines, drawn thicker than unit grids and above them. */
 export function useBoundaryLayer(map: OlMap, boundaries: Readonly<Ref<Partial<Record<BoundaryLevel, GridCollection>>>>) {
-  const source = markRaw(new VectorSource());
-  const layer = markRaw(
-    new VectorLayer({
-      source,
-      style: boundaryStyle,
-      zIndex: 10,
-      declutter: 'labels',
-      properties: { [KIND]: 'boundary' },
-    }),
-  );
-  map.addLayer(layer);
+  const { layer, source } = useVectorLayer(map, { style: boundaryStyle, zIndex: 10, declutter: 'labels', properties: { [KIND]: 'boundary' } });
 
   watch(
     boundaries,
@@ -34,12 +23,6 @@ export function useBoundaryLayer(map: OlMap, boundaries: Readonly<Ref<Partial<Re
     },
     { immediate: true, flush: 'sync' },
   );
-
-  onBeforeUnmount(() => {
-    map.removeLayer(layer);
-    source.clear(true);
-    layer.dispose();
-  });
 
   return { layer, source };
 }

@@ -1,13 +1,12 @@
-import { markRaw, onBeforeUnmount, shallowRef, watch, type Ref } from 'vue';
+import { shallowRef, watch, type Ref } from 'vue';
 import type OlMap from 'ol/Map';
 import type Feature from 'ol/Feature';
 import GeoJSON from 'ol/format/GeoJSON';
-import VectorLayer from 'ol/layer/Vector';
-import VectorSource from 'ol/source/Vector';
 import { isEmpty } from 'ol/extent';
 import type { GridCollection } from '../api/types';
 import { gridStyle } from '../map/styles';
 import { featureId, KIND } from '../map/features';
+import { useVectorLayer } from './useVectorLayer';
 
 // top, right, bottom, left: the right side leaves room for the legend.
 const FIT_PADDING = [32, 200, 32, 48];
@@ -28,17 +27,7 @@ export function readGridFeatures(fc: GridCollection, kind: 'grid' | 'boundary'):
  * Unit grids as filled polygons; the view is fitted to their extent the first time they arrive.
  */
 export function useGridLayer(map: OlMap, grids: Readonly<Ref<GridCollection | null>>) {
-  const source = markRaw(new VectorSource());
-  const layer = markRaw(
-    new VectorLayer({
-      source,
-      style: gridStyle,
-      zIndex: 0,
-      declutter: 'labels',
-      properties: { [KIND]: 'grid' },
-    }),
-  );
-  map.addLayer(layer);
+  const { layer, source } = useVectorLayer(map, { style: gridStyle, zIndex: 0, declutter: 'labels', properties: { [KIND]: 'grid' } });
 
   const count = shallowRef(0);
   const synced = shallowRef(false);
@@ -60,12 +49,6 @@ export function useGridLayer(map: OlMap, grids: Readonly<Ref<GridCollection | nu
     },
     { immediate: true, flush: 'sync' },
   );
-
-  onBeforeUnmount(() => {
-    map.removeLayer(layer);
-    source.clear(true);
-    layer.dispose();
-  });
 
   return { layer, source, count, synced };
 }

@@ -1,11 +1,9 @@
-import { markRaw, onBeforeUnmount, shallowRef, watch, type Ref } from 'vue';
+import { shallowRef, watch, type Ref } from 'vue';
 import type OlMap from 'ol/Map';
-import type Feature from 'ol/Feature';
 import type Point from 'ol/geom/Point';
-import VectorLayer from 'ol/layer/Vector';
-import VectorSource from 'ol/source/Vector';
 import type { StyleLike } from 'ol/style/Style';
 import { KIND, syncPointFeatures, type FeatureKind } from '../map/features';
+import { useVectorLayer } from './useVectorLayer';
 
 export interface PointLayerOptions<T> {
   kind: FeatureKind;
@@ -20,17 +18,12 @@ export interface PointLayerOptions<T> {
  * first load has been put on the map; `count` is the number of features drawn.
  */
 export function usePointLayer<T>(map: OlMap, items: Readonly<Ref<readonly T[] | null>>, options: PointLayerOptions<T>) {
-  const source = markRaw(new VectorSource<Feature<Point>>());
-  const layer = markRaw(
-    new VectorLayer({
-      source,
-      style: options.style,
-      zIndex: options.zIndex,
-      updateWhileInteracting: true,
-      properties: { [KIND]: options.kind },
-    }),
-  );
-  map.addLayer(layer);
+  const { layer, source } = useVectorLayer<Point>(map, {
+    style: options.style,
+    zIndex: options.zIndex,
+    updateWhileInteracting: true,
+    properties: { [KIND]: options.kind },
+  });
 
   const count = shallowRef(0);
   const synced = shallowRef(false);
@@ -45,12 +38,6 @@ export function usePointLayer<T>(map: OlMap, items: Readonly<Ref<readonly T[] | 
     },
     { immediate: true, flush: 'sync' },
   );
-
-  onBeforeUnmount(() => {
-    map.removeLayer(layer);
-    source.clear(true);
-    layer.dispose();
-  });
 
   return { layer, source, count, synced };
 }
