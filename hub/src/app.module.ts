@@ -23,6 +23,7 @@ import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { redisOptions } from './redis/redis';
+import { LiveModule } from './live/live.module';
 import { HubRuntime } from './runtime';
 import { SeedService } from './seed/seed.service';
 
@@ -65,16 +66,18 @@ export class AppModule {
           prefix: config.redisPrefix,
         }),
         JwtModule.registerAsync({
+          global: true,
           inject: [SettingsRepository],
           useFactory: async (settings: SettingsRepository) => ({
             secret: config.jwtSecret ?? (await settings.getOrCreate('jwt_secret', () => randomBytes(48).toString('base64url'))),
           }),
         }),
         BrokerCoreModule,
+        LiveModule,
         gridops,
         ingest,
         ...(ui
-          ? [ServeStaticModule.forRoot({ rootPath: ui, exclude: ['/api/{*path}', '/health/{*path}', '/metrics', '/mqtt'] })]
+          ? [ServeStaticModule.forRoot({ rootPath: ui, exclude: ['/api/{*path}', '/health/{*path}', '/metrics', '/mqtt', '/open311/{*path}', '/socket.io/{*path}'] })]
           : []),
       ],
       controllers: [HealthController, MetricsController, AuthController],

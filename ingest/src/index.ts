@@ -33,3 +33,4 @@ export * from './readings/timeseries';
 export * from './readings/timeseries.repository';
 export * from './readings/timeseries.service';
 export * from './devices/last-seen.tracker';
+export * from './common/live-channel';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AlertSink, Clock, METRICS, RaisedAlert, WarningColour } from '@gridhub/ingest';
+import { AlertSink, Clock, RaisedAlert, WarningColour } from '@gridhub/ingest';
 import { DispatchService } from '../dispatch/dispatch.service';
 import { GridLocatorService } from '../grids/grid-locator.service';
 import { categoryOf } from './incident-categories';
@@ -39,13 +39,12 @@ export class IncidentIntakeService extends AlertSink {
   async onAlertRaised(alert: RaisedAlert): Promise<string> {
     const now = this.clock.now();
     const category = categoryOf(alert.incidentCategory);
-    const unit = METRICS[alert.family][alert.metric]?.unit ?? '';
     const { incident, created } = await this.incidents.insert(
       {
         code: incidentCode(now, await this.incidents.nextCodeNumber()),
         category: alert.incidentCategory,
         title: `${category?.nameZh ?? alert.incidentCategory}：${alert.deviceName}`,
-        description: `${alert.ruleName}: ${alert.metric} = ${alert.value} ${unit} (threshold ${alert.threshold} ${unit})`.trim(),
+        description: alert.summary,
         priority: PRIORITY_OF_SEVERITY[alert.severity],
         status: 'filed',
         source: 'sensor',

@@ -16,4 +16,6 @@ export interface Principal {
   username: string;
   role: Role;
   workerId: string | null;
+  /** The grid-hierarchy node the account is confined to (a district, a street…); null = the whole city. */
+  gridScope: string | null;
 }

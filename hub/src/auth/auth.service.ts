@@ -29,6 +29,7 @@ export class AuthService {
       username: account.username,
       role: account.role,
       workerId: account.workerId,
+      gridScope: account.gridScope,
     };
     return {
       accessToken: await this.jwt.signAsync(principal, { expiresIn: ACCESS_TOKEN_TTL_SECONDS }),
@@ -40,6 +41,7 @@ export class AuthService {
         role: account.role,
         displayName: account.displayName,
         workerId: account.workerId,
+        gridScope: account.gridScope,
       },
     };
   }

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import Aedes, { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import {
+  LiveChannel,
   Clock,
   Device,
   DeviceEvents,
@@ -38,6 +39,9 @@ function refuse(message: string, returnCode: number): AuthenticateError {
  * worker tablets by account); topic ACLs; and ingest inside `authorizePublish`, so a QoS 1 PUBACK is only
  * sent once the message is committed (aedes acknowledges after that callback).
  */
+/** Who watches devices come and go on the map. */
+const MONITOR_ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst'];
+
 @Injectable()
 export class BrokerService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(BrokerService.name);
@@ -54,6 +58,7 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
     private readonly liveness: LivenessRepository,
     private readonly deviceEvents: DeviceEvents,
     private readonly clock: Clock,
+    private readonly live: LiveChannel,
   ) {}
 
   onModuleInit(): void {
@@ -93,15 +98,18 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
     const identity = (client as IdentifiedClient)[IDENTITY];
     if (identity?.kind !== 'device') return;
     const id = identity.device.id;
-    const live = this.sessions.get(id) ?? new Set<Client>();
-    if (connected) live.add(client);
-    else live.delete(client);
-    if (live.size > 0) this.sessions.set(id, live);
+    const sessions = this.sessions.get(id) ?? new Set<Client>();
+    if (connected) sessions.add(client);
+    else sessions.delete(client);
+    if (sessions.size > 0) this.sessions.set(id, sessions);
     else this.sessions.delete(id);
-    if (!connected && live.size > 0) return; // it reconnected already
-    this.liveness.setOnline(id, connected, this.clock.now()).catch((error: Error) => {
-      this.logger.error(`could not record ${id} as ${connected ? 'online' : 'offline'}: ${error.message}`);
-    });
+    if (!connected && sessions.size > 0) return; // it reconnected already
+    const at = this.clock.now();
+    const { family, gridCode } = identity.device;
+    this.liveness.setOnline(id, connected, at).then(
+      () => this.live.publish('device.status', { deviceId: id, family, online: connected, at: at.toISOString() }, { roles: MONITOR_ROLES, gridCode }),
+      (error: Error) => this.logger.error(`could not record ${id} as ${connected ? 'online' : 'offline'}: ${error.message}`),
+    );
   }
 
   private sessionsOf(deviceId: string): Client[] {

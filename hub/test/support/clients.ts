@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt, { MqttClient } from 'mqtt';
+import { io, Socket } from 'socket.io-client';
 import { DEMO_CREDENTIALS_FILE } from '../../src/seed/seed.service';
 import type { RunningHub } from '../../src/bootstrap';
 
@@ -29,6 +30,12 @@ export class Api {
   user: { id: string; username: string; role: string; workerId: string | null } | null = null;
 
   constructor(private readonly base: string) {}
+
+  /** The bearer token of the logged-in account (for the live socket's handshake). */
+  get accessToken(): string {
+    if (!this.token) throw new Error('not logged in');
+    return this.token;
+  }
 
   static of(hub: RunningHub): Api {
     return new Api(`http://127.0.0.1:${hub.httpPort}`);
@@ -89,4 +96,22 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * A socket.io client on the hub's live namespace, connected (resolves on the hub's `ready`) or refused (rejects
+ * with the hub's message). Every event received is kept in `received` for assertions.
+ */
+export async function liveClient(hub: RunningHub, token: string | null): Promise<Socket & { received: { event: string; payload: any }[] }> {
+  const socket = io(`http://127.0.0.1:${hub.httpPort}/live`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false }) as Socket & {
+    received: { event: string; payload: any }[];
+  };
+  socket.received = [];
+  socket.onAny((event: string, payload: unknown) => socket.received.push({ event, payload }));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('ready', () => resolve());
+    socket.once('refused', (body: { message: string }) => reject(new Error(body.message)));
+    socket.once('connect_error', reject);
+  });
+  return socket;
 }

@@ -15,7 +15,16 @@ export interface RaisedAlert {
   family: SensorFamily;
   metric: string;
   value: number;
-  threshold: number;
+  /** The level crossed; null for event rules (video detections, emergency alarms). */
+  threshold: number | null;
+  /** What raised it: a reading rule, a video detection or an emergency alarm. */
+  source: 'sensor' | 'video' | 'emergency';
+  /** Emergency alarms: highest priority, verification skipped, dispatched at once. */
+  emergency: boolean;
+  /** Video detections need on-site verification (reported → verifying); a sensor breach or an alarm does not. */
+  needsVerification: boolean;
+  /** One line for the incident's description (zh-CN first). */
+  summary: string;
   lon: number;
   lat: number;
   observedAt: Date;
