@@ -12,7 +12,11 @@ const steps = [
   { title: 'ingest, server database', script: 'ingest.js', env: { BENCH_DB: 'server' } },
   { title: `sustained QoS 1, server database, ${process.env.BENCH_SECONDS ?? 60} s`, script: 'sustained.js', env: { BENCH_DB: 'server' } },
   { title: 'a year of hourly data, server database', script: 'query.js', env: { BENCH_DB: 'server' } },
+  { title: 'ingest with 1,000 active rules vs none, breach → alert delay, server database', script: 'rules.js', env: {} },
   { title: 'a year of hourly data, embedded database', script: 'query.js', env: { BENCH_DB: 'embedded', BENCH_NEIGHBOURS: '0' } },
+  { title: 'grid lookup, 10,000 unit grids', script: 'grid-lookup.js', env: {} },
+  { title: 'indicators over a year of 1,000,000 incidents, server database', script: 'indicators.js', env: {} },
+  { title: 'incident → task on the worker’s tablet, 100 incidents/s, 1,000 workers, server database', script: 'dispatch.js', env: { BENCH_DB: 'server' } },
 ];
 if (process.env.BENCH_ALL === '1') steps.push({ title: 'concurrent connections', script: 'connections.js', env: {} });
 

@@ -64,6 +64,8 @@ async function startBenchHub({ db, id, env = {} }) {
   const redisPrefix = `gh-bench-${id}`;
   const config = loadConfig({
     NODE_ENV: 'test', HOST: '127.0.0.1', HTTP_PORT: '0', MQTT_PORT: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    // Load generators send far above a real device's rate: lift the per-device and per-client limits.
+    MQTT_DEVICE_MESSAGES_PER_SECOND: '10000000', MQTT_DEVICE_BYTES_PER_SECOND: '10000000000', HTTP_RATE_LIMIT_PER_MINUTE: '10000000',
     GRIDHUB_DATA_DIR: dataDir, REDIS_URL, REDIS_PREFIX: redisPrefix, GRIDHUB_ADMIN_PASSWORD: 'bench-admin-pass',
     ...(db === 'server' ? { DATABASE_URL: SERVER_URL, DATABASE_SCHEMA: schema } : {}),
     ...env,

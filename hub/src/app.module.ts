@@ -5,17 +5,20 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ServeStaticModule } from '@nestjs/serve-static';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { randomBytes } from 'node:crypto';
 import { GridLocatorService, GridopsModule, IncidentIntakeService } from '@gridhub/gridops';
 import { IngestModule } from '@gridhub/ingest';
-import { AccountRepository } from './auth/account.repository';
-import { AuthController } from './auth/auth.controller';
-import { AuthService } from './auth/auth.service';
+import { AuthModule } from './auth/auth.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { SettingsRepository } from './auth/settings.repository';
-import { BrokerCoreModule, MqttTaskPublisher } from './broker/broker-core.module';
+import { BrokerAccess } from './broker/broker-access';
+import { AedesLink, BrokerCoreModule, MqttTaskPublisher } from './broker/broker-core.module';
+import { BrokerHooksController } from './broker/broker-hooks.controller';
+import { BrokerLink } from './broker/broker-link';
+import { ExternalBroker } from './broker/external-broker';
 import { BrokerService } from './broker/broker.service';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { CoreModule } from './core.module';
@@ -24,6 +27,8 @@ import { HealthService } from './health/health.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { redisOptions } from './redis/redis';
 import { LiveModule } from './live/live.module';
+import { BasemapModule } from './basemap/basemap.module';
+import { throttlerOptions } from './http/throttling';
 import { HubRuntime } from './runtime';
 import { SeedService } from './seed/seed.service';
 
@@ -41,7 +46,7 @@ export function mapUiDist(): string | null {
 export class AppModule {
   static forRoot(runtime: HubRuntime, logger: PinoLogger): DynamicModule {
     const { config } = runtime;
-    const gridops = GridopsModule.register({ imports: [], taskPublisher: MqttTaskPublisher });
+    const gridops = GridopsModule.register({ imports: [], taskPublisher: MqttTaskPublisher, attachmentsDir: join(config.dataDir, 'attachments') });
     const ingest = IngestModule.register({
       imports: [gridops],
       alertSink: IncidentIntakeService,
@@ -72,22 +77,29 @@ export class AppModule {
             secret: config.jwtSecret ?? (await settings.getOrCreate('jwt_secret', () => randomBytes(48).toString('base64url'))),
           }),
         }),
+        ThrottlerModule.forRoot(throttlerOptions(config)),
+        AuthModule,
         BrokerCoreModule,
         LiveModule,
+        BasemapModule,
         gridops,
         ingest,
         ...(ui
           ? [ServeStaticModule.forRoot({ rootPath: ui, exclude: ['/api/{*path}', '/health/{*path}', '/metrics', '/mqtt', '/open311/{*path}', '/socket.io/{*path}'] })]
           : []),
       ],
-      controllers: [HealthController, MetricsController, AuthController],
+      controllers: [HealthController, MetricsController, BrokerHooksController],
       providers: [
-        AccountRepository,
-        AuthService,
-        BrokerService,
+        BrokerAccess,
+        // The embedded aedes broker by default; with MQTT_URL, a consumer of an external cluster broker.
+        ...(config.mqtt.url
+          ? [ExternalBroker, { provide: BrokerLink, useExisting: ExternalBroker }]
+          : [BrokerService, { provide: BrokerLink, useClass: AedesLink }]),
         HealthService,
         SeedService,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
+        // After authentication, so the per-account limit knows the account.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };

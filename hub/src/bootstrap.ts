@@ -1,9 +1,11 @@
 import 'reflect-metadata';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer as createTlsServer, Server as TlsServer } from 'node:tls';
 import { join } from 'node:path';
 import { createServer, Server } from 'node:net';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { PARAMS_PROVIDER_TOKEN, Params, PinoLogger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
@@ -12,6 +14,8 @@ import { BrokerService } from './broker/broker.service';
 import { listenTcp, PortInUseError } from './broker/listen';
 import { HubConfig } from './config/config';
 import { HubLogger } from './hub-logger';
+import { harden } from './http/harden';
+import { RedisIoAdapter } from './live/redis-io.adapter';
 import { Database, openDatabase } from './database/database';
 import { createLogger } from './logger';
 import { checkRedis } from './redis/redis';
@@ -27,10 +31,20 @@ export interface RunningHub {
   app: INestApplication;
   config: HubConfig;
   httpPort: number;
-  mqttPort: number;
+  /** The embedded broker's TCP port; null when an external broker is used (MQTT_URL). */
+  mqttPort: number | null;
   database: Database;
   mapUi: boolean;
   close(): Promise<void>;
+}
+
+/** The optional MQTT-over-TLS listener of the embedded broker (MQTT_TLS_PORT, MQTT_TLS_CERT, MQTT_TLS_KEY). */
+async function tlsListener(config: HubConfig): Promise<TlsServer> {
+  const { certFile, keyFile } = config.mqtt.tls!;
+  const [cert, key] = await Promise.all([readFile(certFile), readFile(keyFile)]).catch((error: Error) => {
+    throw new StartupError(`cannot read the MQTT TLS certificate or key: ${error.message}`);
+  });
+  return createTlsServer({ cert, key, minVersion: 'TLSv1.2' });
 }
 
 async function bindMqtt(server: Server, config: HubConfig, logger: PinoLogger): Promise<number> {
@@ -60,10 +74,25 @@ export async function startHub(config: HubConfig, logger: PinoLogger = createLog
   await checkRedis(config.redisUrl).catch((error: Error) => {
     throw new StartupError(error.message);
   });
-  logger.debug('binding MQTT');
-  const mqttServer = createServer();
-  const mqttPort = await bindMqtt(mqttServer, config, logger);
-  const closeMqtt = () => new Promise<void>((resolve) => (mqttServer.listening ? mqttServer.close(() => resolve()) : resolve()));
+  // The embedded broker's ports are bound first; with MQTT_URL an external broker carries MQTT instead.
+  const mqttServer = config.mqtt.url ? null : createServer();
+  const tlsServer = config.mqtt.url || !config.mqtt.tls ? null : await tlsListener(config);
+  const closeMqtt = async () => {
+    for (const server of [mqttServer, tlsServer]) {
+      if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  };
+  let mqttPort: number | null = null;
+  if (mqttServer) {
+    logger.debug('binding MQTT');
+    mqttPort = await bindMqtt(mqttServer, config, logger);
+  }
+  if (tlsServer && config.mqtt.tls) {
+    await listenTcp(tlsServer, config.mqtt.tls.port, config.host).catch(async (error: Error) => {
+      await closeMqtt();
+      throw new StartupError(`MQTT_TLS_PORT ${config.mqtt.tls!.port}: ${error.message}`);
+    });
+  }
   logger.debug(`opening the database (${config.databaseUrl ? 'server' : 'embedded'})`);
   const database = await openDatabase(config, (error) => logger.warn(`database connection lost: ${error.message}`)).catch(
     async (error: Error) => {
@@ -74,8 +103,8 @@ export async function startHub(config: HubConfig, logger: PinoLogger = createLog
   if (database.migrations.applied.length > 0) {
     logger.info(`database migrations applied: ${database.migrations.applied.join(', ')}`);
   }
-  const runtime = new HubRuntime(config, database, mqttServer, mqttPort);
-  let app: INestApplication | null = null;
+  const runtime = new HubRuntime(config, database, mqttServer, mqttPort, tlsServer);
+  let app: NestExpressApplication | null = null;
   const close = async () => {
     await app?.close();
     await closeMqtt();
@@ -83,7 +112,10 @@ export async function startHub(config: HubConfig, logger: PinoLogger = createLog
   };
   try {
     logger.debug('starting the application');
-    app = await NestFactory.create(AppModule.forRoot(runtime, logger), { bufferLogs: true });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime, logger), { bufferLogs: true, bodyParser: false });
+    harden(app, config);
+    // Live updates fan out through Redis, so clients of every hub instance receive them.
+    app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl, config.redisPrefix));
     app.useLogger(new HubLogger(await app.resolve(NestPinoLogger), app.get<Params>(PARAMS_PROVIDER_TOKEN)));
     app.useGlobalPipes(
       new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, transformOptions: { enableImplicitConversion: false } }),
@@ -101,7 +133,7 @@ export async function startHub(config: HubConfig, logger: PinoLogger = createLog
         ? new StartupError(`HTTP_PORT ${config.httpPort} is already in use. Stop the other program or set HTTP_PORT.`)
         : error;
     });
-    app.get(BrokerService).attachWebSocket(app.getHttpServer());
+    if (!config.mqtt.url) app.get(BrokerService).attachWebSocket(app.getHttpServer());
     const address = app.getHttpServer().address();
     const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
     // Where this hub listens, for the simulators and scripts on the same machine (ports may have moved).

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
       `GridHub is running${config.seedDemo ? ' (demo city)' : ''}`,
       `  Map            http://${shown}:${hub.httpPort}/${hub.mapUi ? '' : '   (map UI not built: run npm run build)'}`,
       `  API docs       http://${shown}:${hub.httpPort}/api/docs`,
-      `  MQTT           mqtt://${shown}:${hub.mqttPort}    WebSocket ws://${shown}:${hub.httpPort}/mqtt`,
+      hub.mqttPort === null
+        ? `  MQTT           external broker ${config.mqtt.url!.replace(/\/\/[^@/]*@/, '//***@')} (shared group ${config.mqtt.shareGroup})`
+        : `  MQTT           mqtt://${shown}:${hub.mqttPort}    WebSocket ws://${shown}:${hub.httpPort}/mqtt${config.mqtt.tls ? `    TLS mqtts://${shown}:${config.mqtt.tls.port}` : ''}`,
       `  Database       ${hub.database.describe}${hub.database.timescale ? ' (TimescaleDB)' : ' (plain PostgreSQL)'}`,
       `  Redis          ${config.redisUrl}`,
       '',

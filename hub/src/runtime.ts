@@ -13,16 +13,21 @@ export class HubRuntime {
   constructor(
     readonly config: HubConfig,
     readonly database: Database,
-    readonly mqttServer: Server,
-    readonly mqttPort: number,
+    /** The embedded broker's TCP listener (and TLS listener); null when an external broker is used (MQTT_URL). */
+    readonly mqttServer: Server | null,
+    readonly mqttPort: number | null,
+    readonly mqttTlsServer: Server | null = null,
   ) {
-    mqttServer.on('connection', this.hold);
+    mqttServer?.on('connection', this.hold);
+    mqttTlsServer?.on('secureConnection', this.hold);
   }
 
   /** Hands every MQTT connection, including those that waited, to the broker. */
   acceptMqtt(handle: (socket: Socket) => void): void {
-    this.mqttServer.off('connection', this.hold);
-    this.mqttServer.on('connection', handle);
+    this.mqttServer?.off('connection', this.hold);
+    this.mqttServer?.on('connection', handle);
+    this.mqttTlsServer?.off('secureConnection', this.hold);
+    this.mqttTlsServer?.on('secureConnection', handle);
     const waiting = this.early ?? [];
     this.early = null;
     waiting.forEach(handle);

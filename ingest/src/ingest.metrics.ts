@@ -9,4 +9,5 @@ function counter<L extends string>(name: string, help: string, labelNames: L[]):
 export const ingestMetrics = {
   messages: counter('gridhub_ingest_messages_total', 'MQTT device messages by outcome', ['family', 'kind', 'outcome']),
   refusals: counter('gridhub_mqtt_refusals_total', 'Broker logins, publishes and subscriptions refused', ['action']),
+  held: counter('gridhub_mqtt_rate_held_total', 'Device messages held back to the device rate limit (not refused)', ['family']),
 };

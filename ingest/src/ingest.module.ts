@@ -1,7 +1,19 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
+import { AirQualityService } from './air/air-quality.service';
+import { AirController } from './air/air.controller';
+import { AqiRepository } from './air/aqi.repository';
+import { WaterController } from './water/water.controller';
+import { WaterRepository } from './water/water.repository';
+import { WaterService } from './water/water.service';
 import { AlertSink } from './alerts/alert-sink';
 import { AlertsRepository } from './alerts/alerts.repository';
+import { AlertsController } from './alerts/alerts.controller';
+import { AlertsService } from './alerts/alerts.service';
+import { EventRulesController } from './rules/event-rules.controller';
+import { EventRulesRepository } from './rules/event-rules.repository';
+import { EventRulesService } from './rules/event-rules.service';
+import { RulesController } from './rules/rules.controller';
 import { Clock } from './common/clock';
 import { SecretHasher } from './common/secret-hasher';
 import { DeadLetterRepository } from './dead-letters/dead-letter.repository';
@@ -49,7 +61,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [...(options.imports ?? []), BullModule.registerQueue({ name: INGEST_MAINTENANCE_QUEUE })],
-      controllers: [DevicesController, ReadingsController, DeadLettersController],
+      controllers: [DevicesController, ReadingsController, DeadLettersController, AirController, WaterController, RulesController, EventRulesController, AlertsController],
       providers: [
         Clock,
         SecretHasher,
@@ -68,8 +80,15 @@ export class IngestModule {
         RulesRepository,
         RulesService,
         AlertsRepository,
+        AlertsService,
+        EventRulesRepository,
+        EventRulesService,
         IngestService,
         MaintenanceService,
+        AqiRepository,
+        AirQualityService,
+        WaterRepository,
+        WaterService,
         MaintenanceProcessor,
         MaintenanceScheduler,
         { provide: MaintenanceOptions, useValue: maintenance },
@@ -77,7 +96,7 @@ export class IngestModule {
         { provide: AlertSink, useExisting: options.alertSink },
         { provide: GridResolver, useExisting: options.gridResolver },
       ],
-      exports: [DeviceService, DeviceEvents, IngestService, IngestWriter, LastSeenTracker, LivenessRepository, MaintenanceService, RulesRepository, RulesService, SecretHasher, Clock],
+      exports: [AlertsService, AlertsRepository, EventRulesService, DeviceService, DeviceEvents, IngestService, IngestWriter, LastSeenTracker, LivenessRepository, MaintenanceService, RulesRepository, RulesService, SecretHasher, Clock],
     };
   }
 }

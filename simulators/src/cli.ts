@@ -1,88 +1,77 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import mqtt, { MqttClient } from 'mqtt';
-import { deviceTopic, SensorFamily, workerTasksTopic } from '@gridhub/ingest';
-import { airReadings, waterReadings } from './values';
+import { SENSOR_FAMILIES, SensorFamily } from '@gridhub/ingest';
+import { SimDevice } from './city';
+import { SimClock } from './clock';
+import { runDemo } from './demo';
+import { Fleet, registerDevices } from './fleet';
+import { HubApi, readCredentials, readHubInfo } from './hub-client';
+import { LIVELY, livelyFleet } from './presets';
+import { runScenario } from './scenarios/scenario';
+import { SCENARIOS } from './scenarios/stories';
+import { WorkerTablet } from './tablet';
 
-const USAGE = `GridHub simulators
+const USAGE = `GridHub simulators (gridhub-sim; npm run sim -- …)
 
-  gridhub-sim fleet  [--data-dir ./data] [--mqtt URL] [--interval 10] [--episode-every 0] [--count 0]
-      Every air and water station of the demo city publishes readings every --interval seconds (QoS 1).
-      --episode-every N: every Nth round one station reports a pollution episode (PM2.5 / NH3-N breach).
-      --count N: stop after N rounds (0 = run until Ctrl-C).
-  gridhub-sim tablet --username worker01 --password Worker-2026 [--data-dir ./data] [--http URL] [--mqtt URL]
-      A grid worker's tablet: logs in, subscribes to its task topic and prints every task it receives.
+  fleet     the demo city's devices publish over MQTT (QoS 1, reconnects, retained status and will)
+            [--families air,water,video,emergency] [--speed 1] [--start=now|ISO|-6h|-2d] [--interval S]
+            [--lively] [--video-rate 1] [--emergency-rate 1] [--tempo 1] [--duration S] [--summary 10]
+            [--limit air=4,video=1] [--register air=5,water=1,video=2,emergency=2 --admin-password P [--prefix sim]]
+      --speed N     the simulated clock runs N× (device ts follow it; start in the past so ts stay ≤ now)
+      --tempo N     weather episodes and the river's response play out N× faster (the day does not)
+      --lively      a demo preset: short reporting intervals, tempo ${LIVELY.tempo}, frequent detections and alarms
+      --limit       runs at most that many of the registry's devices per family
+      --register    registers that many extra devices through POST /api/v1/devices (admin) and runs them too
+  tablet    grid workers' tablets: log in, take tasks, accept or reject, walk, check in, handle with a photo
+            [--username worker01 | --workers 7] [--password Worker-2026] [--speed 1] [--reject-rate 0.08]
+            [--patrol-every 0] [--handling 15]
+  scenario  <${Object.keys(SCENARIOS).join('|')}> [--wall 20] [--tablets N] [--seed N] [--fresh-devices --admin-password P]
+            replays a story ending now, ×acceleration, and prints readings, alerts, incidents, CAP ids
+      --fresh-devices  tells the story with new copies of its stations (registered, then disabled): needed
+                       while the same stations report live (npm run demo), whose newer data would make the
+                       replay late data that rules ignore
+  demo      starts the hub (node hub/dist/main.js, or --hub-entry FILE) with the demo city, then the lively
+            fleet, 7 tablets and a simulated shift lead; prints the map URL and the accounts; Ctrl-C stops all
 
-Ports and device secrets are read from the hub's data directory (hub.json, demo-credentials.json).
+Common: [--data-dir ./data] [--http URL] [--mqtt URL] [--seed 2026]
+Ports and device secrets come from the hub's data directory (hub.json, demo-credentials.json).
 `;
 
-interface HubInfo {
-  httpPort: number;
-  mqttPort: number;
-}
-interface DeviceCredentials {
-  id: string;
-  family: SensorFamily;
-  name: string;
-  secret: string;
+function number(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min} (got "${value}")`);
+  return n;
 }
 
-function readJson<T>(file: string, what: string): T {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch (error) {
-    throw new Error(`cannot read ${what} at ${file} (${(error as Error).message}); is the hub running with this --data-dir?`);
-  }
+/** now | ISO 8601 | -90m | -6h | -2d */
+export function parseStart(value: string | undefined, now = new Date()): Date {
+  if (!value || value === 'now') return now;
+  const rel = /^-(\d+(?:\.\d+)?)(m|h|d)$/.exec(value);
+  if (rel) return new Date(now.getTime() - Number(rel[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'm' | 'h' | 'd']);
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new Error(`--start must be now, an ISO 8601 time or -90m/-6h/-2d (got "${value}")`);
+  return d;
 }
 
-function connect(url: string, username: string, password: string, clientId: string): Promise<MqttClient> {
-  return mqtt.connectAsync(url, { username, password, clientId, clean: false, reconnectPeriod: 2000 });
-}
-
-async function fleet(dataDir: string, mqttUrl: string, intervalS: number, episodeEvery: number, count: number): Promise<void> {
-  const { devices } = readJson<{ devices: DeviceCredentials[] }>(join(dataDir, 'demo-credentials.json'), 'device credentials');
-  const stations = devices.filter((d) => d.family === 'air' || d.family === 'water');
-  const clients = await Promise.all(stations.map((d) => connect(mqttUrl, d.id, d.secret, `sim-${d.id}`)));
-  process.stdout.write(`${stations.length} stations connected to ${mqttUrl}; publishing every ${intervalS} s\n`);
-  let round = 0;
-  const tick = async () => {
-    round++;
-    const at = new Date();
-    const episodeAt = episodeEvery > 0 && round % episodeEvery === 0 ? Math.floor(Math.random() * stations.length) : -1;
-    const results = await Promise.allSettled(
-      stations.map((d, i) => {
-        const readings = d.family === 'air' ? airReadings(at, i === episodeAt) : waterReadings(at, i === episodeAt);
-        return clients[i]!.publishAsync(deviceTopic(d.family, d.id, 'data'), JSON.stringify({ ts: at.toISOString(), readings }), { qos: 1 });
-      }),
-    );
-    const failed = results.filter((r) => r.status === 'rejected').length;
-    process.stdout.write(
-      `round ${round}: ${stations.length - failed} acknowledged, ${failed} failed${episodeAt >= 0 ? `, episode at ${stations[episodeAt]!.id}` : ''}\n`,
-    );
-    if (count > 0 && round >= count) {
-      await Promise.all(clients.map((c) => c.endAsync()));
-      return;
+export function parseCounts(value: string, option = '--register'): Partial<Record<SensorFamily, number>> {
+  const counts: Partial<Record<SensorFamily, number>> = {};
+  for (const part of value.split(',')) {
+    const [family, n] = part.split('=');
+    if (!family || !(SENSOR_FAMILIES as readonly string[]).includes(family) || !/^\d+$/.test(n ?? '')) {
+      throw new Error(`${option} takes family=count pairs, e.g. air=5,video=2 (got "${part}")`);
     }
-    setTimeout(() => void tick(), intervalS * 1000);
-  };
-  await tick();
+    counts[family as SensorFamily] = Number(n);
+  }
+  return counts;
 }
 
-async function tablet(dataDir: string, httpUrl: string, mqttUrl: string, username: string, password: string): Promise<void> {
-  const res = await fetch(`${httpUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  if (!res.ok) throw new Error(`login as ${username} failed: HTTP ${res.status}`);
-  const { user } = (await res.json()) as { user: { workerId: string | null; displayName: string } };
-  if (!user.workerId) throw new Error(`${username} is not a grid worker`);
-  const client = await connect(mqttUrl, username, password, `tablet-${username}`);
-  await client.subscribeAsync(workerTasksTopic(user.workerId), { qos: 1 });
-  process.stdout.write(`${user.displayName}'s tablet is waiting for tasks (${dataDir})\n`);
-  client.on('message', (_topic, payload) => process.stdout.write(`task: ${payload.toString()}\n`));
 }
 
 async function main(): Promise<void> {
@@ -92,11 +81,31 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string', default: './data' },
       mqtt: { type: 'string' },
       http: { type: 'string' },
-      interval: { type: 'string', default: '10' },
-      'episode-every': { type: 'string', default: '0' },
-      count: { type: 'string', default: '0' },
+      seed: { type: 'string' },
+      families: { type: 'string' },
+      speed: { type: 'string' },
+      start: { type: 'string' },
+      interval: { type: 'string' },
+      lively: { type: 'boolean' },
+      'video-rate': { type: 'string' },
+      'emergency-rate': { type: 'string' },
+      tempo: { type: 'string' },
+      duration: { type: 'string' },
+      summary: { type: 'string' },
+      register: { type: 'string' },
+      limit: { type: 'string' },
+      'admin-password': { type: 'string' },
+      prefix: { type: 'string', default: 'sim' },
       username: { type: 'string' },
-      password: { type: 'string' },
+      password: { type: 'string', default: 'Worker-2026' },
+      workers: { type: 'string' },
+      'reject-rate': { type: 'string' },
+      'patrol-every': { type: 'string' },
+      handling: { type: 'string' },
+      wall: { type: 'string' },
+      tablets: { type: 'string' },
+      'hub-entry': { type: 'string' },
+      'fresh-devices': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -106,24 +115,118 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = resolve(values['data-dir']);
-  const info = () => readJson<HubInfo>(join(dataDir, 'hub.json'), 'hub ports');
+  const seed = number('seed', values.seed, 2026);
+  if (command === 'demo') {
+    await runDemo({ dataDir, seed, ...(values['hub-entry'] ? { hubEntry: resolve(values['hub-entry']) } : {}) });
+    return;
+  }
+  const info = () => readHubInfo(dataDir);
   const mqttUrl = values.mqtt ?? `mqtt://127.0.0.1:${info().mqttPort}`;
+  const httpUrl = values.http ?? `http://127.0.0.1:${info().httpPort}`;
+  const secrets = () => new Map(readCredentials(dataDir).map((c) => [c.id, c.secret]));
+
   if (command === 'fleet') {
-    const number = (name: string, v: string) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number ≥ 0`);
-      return n;
-    };
-    await fleet(dataDir, mqttUrl, Math.max(0.1, number('interval', values.interval)), number('episode-every', values['episode-every']), number('count', values.count));
+    const api = await new HubApi(httpUrl).login('dispatcher', 'Dispatch-2026').catch(() => null);
+    const known = secrets();
+    let devices: SimDevice[] = api ? (await api.devices()).filter((d) => known.has(d.id)) : readCredentials(dataDir).map((c) => ({ id: c.id, family: c.family, lon: 0, lat: 0 }));
+    if (!api) process.stdout.write('could not log in as dispatcher to read device positions; cameras report no target position\n');
+    if (values.families) {
+      const wanted = values.families.split(',');
+      devices = devices.filter((d) => wanted.includes(d.family));
+    }
+    if (values.limit) {
+      const limits = parseCounts(values.limit, '--limit');
+      const kept: Partial<Record<SensorFamily, number>> = {};
+      devices = devices.filter((d) => {
+        const cap = limits[d.family];
+        if (cap === undefined) return true;
+        kept[d.family] = (kept[d.family] ?? 0) + 1;
+        return kept[d.family]! <= cap;
+      });
+    }
+    if (values.register) {
+      const password = values['admin-password'] ?? process.env['GRIDHUB_ADMIN_PASSWORD'];
+      if (!password) throw new Error('--register needs --admin-password (or GRIDHUB_ADMIN_PASSWORD)');
+      const admin = await new HubApi(httpUrl).login('admin', password);
+      const lons = devices.map((d) => d.lon).filter((v) => v !== 0);
+      const lats = devices.map((d) => d.lat).filter((v) => v !== 0);
+      const bbox: [number, number, number, number] = lons.length
+        ? [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)]
+        : [112.546, 37.8506, 112.5551, 37.856];
+      const registered = await registerDevices(admin, parseCounts(values.register), values.prefix, bbox);
+      for (const c of registered.credentials) known.set(c.id, c.secret);
+      devices.push(...registered.devices);
+      process.stdout.write(`registered ${registered.devices.length} devices: ${registered.devices.map((d) => d.id).join(', ')}\n`);
+    }
+    const speed = number('speed', values.speed, 1, 0.001);
+    const lively = values.lively ? livelyFleet() : {};
+    const interval = values.interval ? number('interval', values.interval, 60, 1) : undefined;
+    const fleet = new Fleet({
+      ...lively,
+      seed,
+      mqttUrl,
+      devices,
+      secrets: known,
+      clock: new SimClock(parseStart(values.start), speed),
+      ...(interval ? { intervals: { air: interval, water: interval } } : {}),
+      ...(values['video-rate'] ? { videoRateScale: number('video-rate', values['video-rate'], 1) } : {}),
+      ...(values['emergency-rate'] ? { emergencyRateScale: number('emergency-rate', values['emergency-rate'], 1) } : {}),
+      ...(values.tempo ? { environment: { ...lively.environment, tempo: number('tempo', values.tempo, 1, 0.01) } } : {}),
+      summaryEveryS: number('summary', values.summary, 10),
+    });
+    await fleet.connect();
+    process.stdout.write(`${devices.length} devices connected to ${mqttUrl}; simulated clock ×${speed}. Ctrl-C stops.\n`);
+    fleet.start();
+    const duration = number('duration', values.duration, 0);
+    const reason = await (duration > 0 ? new Promise<string>((r) => setTimeout(() => r('duration'), duration * 1000)) : untilSignal());
+    await fleet.stop();
+    process.stdout.write(`${fleet.summary()}\nstopped (${reason})\n`);
   } else if (command === 'tablet') {
-    if (!values.username || !values.password) throw new Error('tablet needs --username and --password');
-    await tablet(dataDir, values.http ?? `http://127.0.0.1:${info().httpPort}`, mqttUrl, values.username, values.password);
+    const count = number('workers', values.workers, 0);
+    const usernames = values.username ? [values.username] : Array.from({ length: count || 1 }, (_, i) => `worker${String(i + 1).padStart(2, '0')}`);
+    const clock = new SimClock(new Date(), number('speed', values.speed, 1, 0.001));
+    const tablets = usernames.map(
+      (username) =>
+        new WorkerTablet({
+          httpUrl,
+          mqttUrl,
+          username,
+          password: values.password,
+          clock,
+          seed,
+          rejectRate: number('reject-rate', values['reject-rate'], 0.08),
+          patrolEveryMin: number('patrol-every', values['patrol-every'], 0),
+          handlingMinutes: number('handling', values.handling, 15, 1),
+        }),
+    );
+    await Promise.all(tablets.map((t) => t.start()));
+    await untilSignal();
+    await Promise.all(tablets.map((t) => t.stop()));
+  } else if (command === 'scenario') {
+    const name = positionals[1];
+    const def = name ? SCENARIOS[name] : undefined;
+    if (!def) throw new Error(`scenario must be one of ${Object.keys(SCENARIOS).join(', ')}`);
+    const adminPassword = values['admin-password'] ?? process.env['GRIDHUB_ADMIN_PASSWORD'];
+    if (values['fresh-devices'] && !adminPassword) throw new Error('--fresh-devices needs --admin-password (or GRIDHUB_ADMIN_PASSWORD)');
+    const report = await runScenario(def, {
+      httpUrl,
+      mqttUrl,
+      secrets: secrets(),
+      ...(values['fresh-devices'] ? { freshDevices: { username: 'admin', password: adminPassword! } } : {}),
+      seed,
+      wallSeconds: number('wall', values.wall, 20, 1),
+      ...(values.tablets !== undefined ? { tablets: number('tablets', values.tablets, 0) } : {}),
+    });
+    if (report.fleet.failed > 0) process.exitCode = 1;
   } else {
     throw new Error(`unknown command "${command}"\n\n${USAGE}`);
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`gridhub-sim: ${error.message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  // Exit once the command is done, whatever keep-alive sockets remain.
+  main().then(() => process.exit(), (error: Error) => {
+    process.stderr.write(`gridhub-sim: ${error.message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,31 +1,88 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import { HandlingDeadlineData, INCIDENT_TIMER_JOBS, INCIDENT_TIMERS_QUEUE } from './queues';
+import { Injectable, Logger } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import { Clock } from '@gridhub/ingest';
+import { INCIDENT_TIMER_JOBS, INCIDENT_TIMERS_QUEUE, IncidentTimerData, StepDeadlineData } from './queues';
+import { TimerSpec } from './timer-plan';
 
-/** Incident timers as delayed BullMQ jobs in Redis: they survive a hub restart and fire once. */
+const OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { count: 10000 },
+  removeOnFail: { count: 10000 },
+};
+
+/**
+ * Incident timers as delayed BullMQ jobs in Redis: they survive a hub restart, and their deterministic job ids
+ * (incident, step, step number, percent) make adding one twice a no-op, so each fires once.
+ */
 @Injectable()
 export class DispatchTimers {
-  constructor(@InjectQueue(INCIDENT_TIMERS_QUEUE) private readonly queue: Queue<HandlingDeadlineData>) {}
+  private readonly logger = new Logger(DispatchTimers.name);
 
-  /** Drops an incident's pending deadline (closed or re-dispatched); true if there was one. */
-  async cancelHandlingDeadline(incidentId: string): Promise<boolean> {
-    return (await this.queue.remove(`deadline-${incidentId}`)) === 1;
+  constructor(
+    @InjectQueue(INCIDENT_TIMERS_QUEUE) private readonly queue: Queue,
+    private readonly clock: Clock,
+  ) {}
+
+  async schedule(timers: readonly TimerSpec[]): Promise<void> {
+    if (timers.length === 0) return;
+    const now = this.clock.now().getTime();
+    await this.queue.addBulk(
+      timers.map((t) => {
+        const delay = Math.max(0, t.at.getTime() - now);
+        if (t.kind === 'step') {
+          const data: StepDeadlineData = { incidentId: t.incidentId, step: t.step, seq: t.seq, percent: t.percent, dueAt: t.dueAt.toISOString() };
+          return { name: INCIDENT_TIMER_JOBS.stepDeadline, data, opts: { ...OPTIONS, jobId: t.id, delay } };
+        }
+        const data: IncidentTimerData['acceptance-timeout'] = { incidentId: t.incidentId, seq: t.seq, workerId: t.workerId };
+        return { name: INCIDENT_TIMER_JOBS.acceptanceTimeout, data, opts: { ...OPTIONS, jobId: t.id, delay } };
+      }),
+    );
   }
 
+  /** Removes pending timers (a finished or cancelled step); one that is running right now finds its step gone. */
+  async cancel(timers: readonly TimerSpec[]): Promise<number> {
+    let removed = 0;
+    for (const t of timers) {
+      try {
+        removed += await this.queue.remove(t.id);
+      } catch (error) {
+        this.logger.debug(`timer ${t.id} not removed: ${(error as Error).message}`);
+      }
+    }
+    return removed;
+  }
+
+  /** Whether a timer is waiting in Redis (delayed or due). */
+  async pending(id: string): Promise<boolean> {
+    const job = await this.queue.getJob(id);
+    if (!job) return false;
+    const state = await job.getState();
+    return state === 'delayed' || state === 'waiting' || state === 'prioritized';
+  }
+
+  /** Drops an incident's pending handling-deadline timers; true if there were some. Scans the delayed jobs. */
+  async cancelHandlingDeadline(incidentId: string): Promise<boolean> {
+    const jobs = await this.queue.getJobs(['delayed', 'waiting']);
+    let removed = 0;
+    for (const job of jobs) {
+      const data = job.data as StepDeadlineData;
+      if (job.name === INCIDENT_TIMER_JOBS.stepDeadline && data.incidentId === incidentId && data.step === 'handle' && job.id) {
+        removed += await this.queue.remove(job.id).catch(() => 0);
+      }
+    }
+    return removed > 0;
+  }
+
+  /** A manual handling deadline (an operator's or a test's): marks the incident overdue when it fires, once. */
   async scheduleHandlingDeadline(incidentId: string, delayMs: number): Promise<void> {
-    await this.queue.add(
-      INCIDENT_TIMER_JOBS.handlingDeadline,
-      { incidentId },
-      {
-        // One timer per incident: a retried dispatch does not schedule a second one.
-        jobId: `deadline-${incidentId}`,
-        delay: Math.max(0, delayMs),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { count: 10000 },
-        removeOnFail: { count: 10000 },
-      },
-    );
+    const data: StepDeadlineData = {
+      incidentId,
+      step: 'handle',
+      percent: 100,
+      dueAt: new Date(this.clock.now().getTime() + delayMs).toISOString(),
+    };
+    await this.queue.add(INCIDENT_TIMER_JOBS.stepDeadline, data, { ...OPTIONS, jobId: `deadline-${incidentId}-manual`, delay: Math.max(0, delayMs) });
   }
 }

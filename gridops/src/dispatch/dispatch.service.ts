@@ -1,77 +1,71 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '@gridhub/ingest';
-import { ancestorCodes } from '../grids/grid.types';
-import { categoryOf } from '../incidents/incident-categories';
-import { IncidentRepository } from '../incidents/incident.repository';
+import { IncidentCategory } from '../incidents/incident-categories';
 import { Incident } from '../incidents/incident.types';
-import { WorkerRepository } from '../workers/worker.repository';
-import { WorkerLoad } from '../workers/worker.types';
-import { chooseWorker } from './dispatch-policy';
-import { DispatchTimers } from './dispatch-timers';
-import { TaskPublisher } from './task-message';
+import { DispatchCandidate, rankCandidates, RankedCandidate } from './dispatch-policy';
+import { DispatchRepository } from './dispatch.repository';
 
-const DEFAULT_HANDLING_HOURS = 24;
-
+/**
+ * Who should take an incident. Events go to the locality first, then the owner (先属地后属主): the unit
+ * grid's own worker, its backups, then the community, street and district (属地兜底), the category's
+ * specialist department last. Fixed assets (部件) go to the owner first (先属主后属地): the department, then
+ * the locality.
+ */
 @Injectable()
 export class DispatchService {
-  private readonly logger = new Logger(DispatchService.name);
-
   constructor(
-    private readonly incidents: IncidentRepository,
-    private readonly workers: WorkerRepository,
-    private readonly publisher: TaskPublisher,
-    private readonly timers: DispatchTimers,
+    private readonly repository: DispatchRepository,
     private readonly clock: Clock,
   ) {}
 
-  /**
-   * Dispatches a filed incident to an on-duty worker of its unit grid — or, when none is on duty there, of
-   * the community, street, then district around it (属地兜底) — sends the task to the worker's tablet and
-   * starts the handling clock. Returns the incident as it now stands.
-   */
-  async dispatch(incident: Incident): Promise<Incident> {
-    if (incident.status !== 'filed' || !incident.gridCode) return incident;
-    const worker = await this.findWorker(incident.gridCode);
-    if (!worker) {
-      this.logger.warn(`incident ${incident.code}: no on-duty worker in or around grid ${incident.gridCode}`);
-      return incident;
-    }
+  /** Every on-duty candidate, best first. */
+  async suggestions(incident: Pick<Incident, 'gridCode' | 'lon' | 'lat' | 'category'>, category: IncidentCategory): Promise<RankedCandidate[]> {
     const now = this.clock.now();
-    const hours = categoryOf(incident.category)?.handlingHours[incident.priority] ?? DEFAULT_HANDLING_HOURS;
-    const dueAt = new Date(now.getTime() + hours * 3600_000);
-    const assigned = await this.incidents.assign(incident.id, 'filed', worker.id, now, dueAt, {
-      action: 'dispatch',
-      fromStatus: 'filed',
-      toStatus: 'dispatched',
-      actor: 'system:dispatch',
-      at: now,
-      detail: { workerId: worker.id, workerName: worker.name, openTasks: worker.openTasks, dueAt: dueAt.toISOString() },
-    });
-    if (!assigned) return (await this.incidents.find(incident.id)) ?? incident;
-    await this.timers.scheduleHandlingDeadline(incident.id, dueAt.getTime() - now.getTime());
-    await this.publisher.publishTask(worker.id, {
-      type: 'task.assigned',
-      incidentId: incident.id,
-      code: incident.code,
-      category: incident.category,
-      title: incident.title,
-      description: incident.description,
-      priority: incident.priority,
-      lon: incident.lon,
-      lat: incident.lat,
-      gridCode: incident.gridCode,
-      dispatchedAt: now.toISOString(),
-      dueAt: dueAt.toISOString(),
-    });
-    this.logger.log(`incident ${incident.code} dispatched to ${worker.name} (${worker.id})`);
-    return (await this.incidents.find(incident.id)) ?? incident;
+    const target = { lon: incident.lon, lat: incident.lat, skill: category.skill };
+    const local = incident.gridCode ? rankCandidates(await this.repository.localCandidates(incident.gridCode, now), target) : [];
+    const needsDepartment = category.departmentCode !== null && (category.kind === 'component' || local.length === 0);
+    const department = needsDepartment
+      ? rankCandidates(await this.repository.departmentCandidates(category.departmentCode, category.code, now), target).filter(
+          (d) => !local.some((l) => l.id === d.id),
+        )
+      : [];
+    return category.kind === 'component' ? [...department, ...local] : [...local, ...department];
   }
 
-  private async findWorker(gridCode: string): Promise<WorkerLoad | null> {
-    for (const prefix of [gridCode, ...ancestorCodes(gridCode)]) {
-      const worker = chooseWorker(await this.workers.onDutyUnder(prefix));
-      if (worker) return worker;
+  /**
+   * The best candidate not in `exclude`, or null when nobody is on duty in or around the grid. Asks the
+   * grid first and widens to its community, street and district only when nobody is there (属地兜底): the
+   * same choice as the head of `suggestions`, without ranking a whole district's workers on every intake.
+   */
+  async choose(
+    incident: Pick<Incident, 'gridCode' | 'lon' | 'lat' | 'category'>,
+    category: IncidentCategory,
+    exclude: readonly string[] = [],
+  ): Promise<RankedCandidate | null> {
+    const now = this.clock.now();
+    const target = { lon: incident.lon, lat: incident.lat, skill: category.skill };
+    const best = (list: DispatchCandidate[]) => rankCandidates(list.filter((c) => !exclude.includes(c.id)), target)[0] ?? null;
+    const department = async () =>
+      category.departmentCode ? best(await this.repository.departmentCandidates(category.departmentCode, category.code, now)) : null;
+    if (category.kind === 'component') {
+      const owner = await department();
+      if (owner) return owner;
     }
-    return null;
+    if (incident.gridCode) {
+      for (const length of [15, 12, 9, 6]) {
+        if (length > incident.gridCode.length) continue;
+        const found = best(await this.repository.localCandidates(incident.gridCode, now, incident.gridCode.slice(0, length)));
+        if (found) return found;
+      }
+    }
+    return category.kind === 'component' ? null : department();
+  }
+
+  worker(id: string) {
+    return this.repository.worker(id);
+  }
+
+  triedWorkers(incidentId: string): Promise<string[]> {
+    return this.repository.triedWorkers(incidentId);
   }
 }

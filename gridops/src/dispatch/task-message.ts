@@ -1,19 +1,32 @@
-import { Priority } from '../incidents/incident-status';
+import { IncidentStatus, Priority } from '../incidents/incident-status';
 
-/** Sent to `gridhub/v1/workers/{workerId}/tasks` when an incident is dispatched to that worker's tablet. */
+/** What the worker is asked to do on site. */
+export type TaskStep = 'verify' | 'handle' | 'reinspect';
+
+/**
+ * Sent to `gridhub/v1/workers/{workerId}/tasks` (QoS 1) and over the websocket (`task.assigned` /
+ * `task.updated`): a new task for the worker's tablet, or a change to one it holds (accepted elsewhere,
+ * withdrawn, extended, closed, a supervision warning).
+ */
 export interface TaskMessage {
-  type: 'task.assigned';
+  type: 'task.assigned' | 'task.updated';
   incidentId: string;
   code: string;
   category: string;
   title: string;
   description: string;
   priority: Priority;
+  status: IncidentStatus;
+  step: TaskStep | null;
   lon: number;
   lat: number;
   gridCode: string | null;
-  dispatchedAt: string;
-  dueAt: string;
+  dispatchedAt: string | null;
+  dueAt: string | null;
+  /** Why the update was sent: the action or timer behind it (e.g. `reassign`, `supervise`, `close`). */
+  reason?: string;
+  /** The task is no longer this worker's. */
+  withdrawn?: boolean;
 }
 
 /** Port to the MQTT broker; the hub implements it over the embedded broker (or an external one). */

@@ -1,34 +1,92 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsDefined, IsIn, IsLatitude, IsLongitude, IsOptional, Matches } from 'class-validator';
+import type { Response } from 'express';
+import { Roles } from '@gridhub/ingest';
+import { GridHierarchyService, IMPORT_MODES, ImportMode } from './grid-hierarchy.service';
 import { GRID_LEVELS, GridLevel } from './grid.types';
-import { GridRepository } from './grid.repository';
+
+export const toNumber = ({ value }: { value: unknown }) => (value === '' || value === undefined || value === null ? undefined : Number(value));
 
 export class ListGridsQuery {
   @ApiPropertyOptional({ enum: GRID_LEVELS, default: 'grid' })
   @IsOptional()
-  @IsIn(GRID_LEVELS)
+  @IsIn(GRID_LEVELS, { message: `level must be one of ${GRID_LEVELS.join(', ')}` })
   level?: GridLevel;
+
+  @ApiPropertyOptional({ description: 'only grids under this code (any depth)', example: '140106001' })
+  @IsOptional()
+  @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'parent must be a grid code (6, 9, 12 or 15 digits)' })
+  parent?: string;
+}
+
+export class ImportGridsQuery {
+  @ApiPropertyOptional({
+    enum: IMPORT_MODES,
+    default: 'atomic',
+    description: 'atomic: nothing stored if any feature is refused; partial: the valid features are stored; validate: check only',
+  })
+  @IsOptional()
+  @IsIn(IMPORT_MODES, { message: `mode must be one of ${IMPORT_MODES.join(', ')}` })
+  mode?: ImportMode;
+}
+
+export class LocateQuery {
+  @ApiProperty({ example: 112.5466 })
+  @Transform(toNumber)
+  @IsDefined({ message: 'lon is required' })
+  @IsLongitude({ message: 'lon must be a longitude in degrees (-180…180)' })
+  lon!: number;
+
+  @ApiProperty({ example: 37.8555 })
+  @Transform(toNumber)
+  @IsDefined({ message: 'lat is required' })
+  @IsLatitude({ message: 'lat must be a latitude in degrees (-90…90)' })
+  lat!: number;
+}
+
+export class GridCodeParam {
+  @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'code must be a grid code (6, 9, 12 or 15 digits)' })
+  code!: string;
 }
 
 @ApiTags('grids')
 @ApiBearerAuth()
 @Controller('api/v1/grids')
 export class GridsController {
-  constructor(private readonly grids: GridRepository) {}
+  constructor(private readonly hierarchy: GridHierarchyService) {}
 
-  /** The grid hierarchy at one level as a GeoJSON FeatureCollection (WGS-84). */
+  /** The grid hierarchy at one level (and under a parent) as a GeoJSON FeatureCollection (WGS-84); re-importable. */
   @Get()
-  async list(@Query() query: ListGridsQuery) {
-    const areas = await this.grids.list(query.level ?? 'grid');
-    return {
-      type: 'FeatureCollection',
-      features: areas.map((a) => ({
-        type: 'Feature',
-        id: a.code,
-        geometry: a.geometry,
-        properties: { code: a.code, name: a.name, level: a.level, parentCode: a.parentCode },
-      })),
-    };
+  list(@Query() query: ListGridsQuery) {
+    return this.hierarchy.export(query.level ?? 'grid', query.parent);
+  }
+
+  /**
+   * Imports a GeoJSON FeatureCollection of grids (properties: code, name, level?, parentCode?, responsible?).
+   * Every feature is checked; refused ones are listed with their reasons. Overlaps and gaps between siblings are
+   * reported. With mode=atomic (default) nothing is stored if any feature is refused (answer 422).
+   */
+  @Post('import')
+  @Roles('admin')
+  @ApiBody({ description: 'GeoJSON FeatureCollection of Polygon/MultiPolygon features', schema: { type: 'object' } })
+  async import(@Body() body: unknown, @Query() query: ImportGridsQuery, @Res() res: Response): Promise<void> {
+    const mode = query.mode ?? 'atomic';
+    const report = await this.hierarchy.import(body, mode);
+    res.status(mode === 'atomic' && report.problems.length > 0 ? 422 : 200).json(report);
+  }
+
+  /** The chain of codes and names from the city down to the unit grid that contains the point (404 outside). */
+  @Get('locate')
+  @ApiOkResponse({ description: '{ gridCode, chain: [{code, name, level}], responsible }' })
+  locate(@Query() query: LocateQuery) {
+    return this.hierarchy.locate(query.lon, query.lat);
+  }
+
+  /** Who answers for a grid: its own responsible party or, failing that, its nearest ancestor's (属地兜底). */
+  @Get(':code/responsible')
+  responsible(@Param() params: GridCodeParam) {
+    return this.hierarchy.responsible(params.code);
   }
 }

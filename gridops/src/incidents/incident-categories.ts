@@ -1,27 +1,37 @@
 import { Priority } from './incident-status';
 
+/** The time limits of one category, in minutes (fractions allowed: a test city runs on seconds). */
+export interface StepLimits {
+  verifyMinutes: number;
+  dispatchMinutes: number;
+  acceptMinutes: number;
+  handleMinutes: Record<Priority, number>;
+  reinspectMinutes: number;
+}
+
+/** A minor class (小类) of the taxonomy with its major class (大类), seeded by migration 005. */
 export interface IncidentCategory {
   code: string;
+  /** 事件 (event) or 部件 (fixed asset). */
+  kind: 'event' | 'component';
+  majorCode: string;
+  majorNameZh: string;
+  majorNameEn: string;
   nameZh: string;
   nameEn: string;
-  /** Handling time limit from dispatch, in hours (set by each city; CJ/T 315 gives the framework). */
-  handlingHours: Record<Priority, number>;
+  defaultPriority: Priority;
+  /** 专业部门 that handles it as specialist work, if any. */
+  departmentCode: string | null;
+  /** The worker skill that fits it, preferred by automatic dispatch. */
+  skill: string | null;
+  /** Skips verification and goes straight to dispatch. */
+  emergency: boolean;
+  limits: StepLimits;
+  enabled: boolean;
 }
 
-const limits = (urgent: number, high: number, normal: number, low: number): Record<Priority, number> => ({
-  urgent,
-  high,
-  normal,
-  low,
-});
+/** Category codes some sources use for the same class. */
+export const CATEGORY_ALIASES: Readonly<Record<string, string>> = { water_logging: 'waterlogging' };
 
-/** Demo-city defaults (local practice, configurable later per city). */
-export const INCIDENT_CATEGORIES: readonly IncidentCategory[] = [
-  { code: 'air_pollution', nameZh: '大气污染', nameEn: 'Air pollution', handlingHours: limits(2, 4, 24, 72) },
-  { code: 'water_pollution', nameZh: '水体污染', nameEn: 'Water pollution', handlingHours: limits(2, 4, 24, 72) },
-  { code: 'flood_warning', nameZh: '水位超警', nameEn: 'Water level warning', handlingHours: limits(1, 2, 12, 24) },
-];
-
-export function categoryOf(code: string): IncidentCategory | undefined {
-  return INCIDENT_CATEGORIES.find((c) => c.code === code);
-}
+/** The category used when an intake names one the taxonomy does not have. */
+export const FALLBACK_CATEGORY = 'other';

@@ -1,10 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AlertSink, Clock, RaisedAlert, WarningColour } from '@gridhub/ingest';
-import { DispatchService } from '../dispatch/dispatch.service';
-import { GridLocatorService } from '../grids/grid-locator.service';
-import { categoryOf } from './incident-categories';
+import { AlertSink, RaisedAlert, WarningColour } from '@gridhub/ingest';
 import { Priority } from './incident-status';
-import { IncidentRepository } from './incident.repository';
+import { IncidentService } from './incident.service';
 
 const PRIORITY_OF_SEVERITY: Readonly<Record<WarningColour, Priority>> = {
   red: 'urgent',
@@ -13,58 +10,47 @@ const PRIORITY_OF_SEVERITY: Readonly<Record<WarningColour, Priority>> = {
   blue: 'low',
 };
 
-/** Incident codes read as GH + the date in China Standard Time + a six-digit serial. */
-function incidentCode(at: Date, serial: number): string {
-  const cst = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
-  return `GH${cst}${String(serial).padStart(6, '0')}`;
-}
-
 /**
- * Intake (step 1) for sensor alerts: locates the unit grid, files the incident — a confirmed sensor breach
- * needs no on-site verification before filing — and hands it to dispatch.
+ * Intake (step 1) of alerts from the sensing half. A sensor breach is its own verification: filed and
+ * dispatched. A video detection is reported and sent to the grid worker to verify on site. An emergency
+ * alarm is urgent and dispatched at once. One incident per alert (the alert id is the source reference).
  */
 @Injectable()
 export class IncidentIntakeService extends AlertSink {
   private readonly logger = new Logger(IncidentIntakeService.name);
 
-  constructor(
-    private readonly incidents: IncidentRepository,
-    private readonly locator: GridLocatorService,
-    private readonly dispatcher: DispatchService,
-    private readonly clock: Clock,
-  ) {
+  constructor(private readonly incidents: IncidentService) {
     super();
   }
 
   async onAlertRaised(alert: RaisedAlert): Promise<string> {
-    const now = this.clock.now();
-    const category = categoryOf(alert.incidentCategory);
-    const { incident, created } = await this.incidents.insert(
+    const source = alert.emergency ? 'emergency' : alert.source;
+    const { incident, created } = await this.incidents.report(
       {
-        code: incidentCode(now, await this.incidents.nextCodeNumber()),
         category: alert.incidentCategory,
-        title: `${category?.nameZh ?? alert.incidentCategory}：${alert.deviceName}`,
+        title: `${alert.ruleName}：${alert.deviceName}`,
         description: alert.summary,
-        priority: PRIORITY_OF_SEVERITY[alert.severity],
-        status: 'filed',
-        source: 'sensor',
-        sourceRef: `alert:${alert.alertId}`,
         lon: alert.lon,
         lat: alert.lat,
-        gridCode: this.locator.locate(alert.lon, alert.lat),
-        createdAt: now,
+        priority: alert.emergency ? 'urgent' : PRIORITY_OF_SEVERITY[alert.severity],
+        source,
+        sourceRef: `alert:${alert.alertId}`,
+        emergency: alert.emergency,
+        needsVerification: alert.needsVerification && !alert.emergency,
+        detail: {
+          alertId: alert.alertId,
+          rule: alert.ruleName,
+          deviceId: alert.deviceId,
+          metric: alert.metric,
+          value: alert.value,
+          threshold: alert.threshold,
+          observedAt: alert.observedAt.toISOString(),
+        },
       },
-      {
-        action: 'file',
-        fromStatus: null,
-        toStatus: 'filed',
-        actor: `device:${alert.deviceId}`,
-        at: now,
-        detail: { alertId: alert.alertId, rule: alert.ruleName, value: alert.value, observedAt: alert.observedAt.toISOString() },
-      },
+      { sub: `device:${alert.deviceId}`, username: `device:${alert.deviceId}`, role: 'system', workerId: null },
+      { duplicates: false },
     );
-    if (created) this.logger.log(`incident ${incident.code} filed from alert ${alert.alertId} in grid ${incident.gridCode}`);
-    await this.dispatcher.dispatch(incident);
+    if (!created) this.logger.debug(`alert ${alert.alertId} already has incident ${incident.code}`);
     return incident.id;
   }
 }

@@ -1,39 +1,135 @@
 /**
  * The seven-step closed loop (../shared/domain/governance.md): intake → verify/file → dispatch → handle →
- * feedback → re-inspect/close → evaluate. One place for the state names and the allowed moves.
+ * feedback → re-inspect/close → evaluate. One place for the state names, the actions and who may take them.
  */
 export const INCIDENT_STATUSES = [
   'reported', // 1 信息收集
-  'verifying', // 2 核实
-  'filed', // 2 立案
+  'verifying', // 2 核实 (a grid worker is asked to verify on site)
+  'filed', // 2 立案 — waiting for the dispatcher
   'voided', // 2 作废
   'dispatched', // 3 任务派遣 — the handling clock starts
-  'accepted', // 4 任务处理 (worker took it)
-  'handled', // 5 处理反馈
+  'accepted', // 4 任务处理: the assignee took it
+  'in_progress', // 4 arrived on site (GPS check-in)
+  'handled', // 5 处理反馈 (notes and photos)
   'reinspecting', // 6 核查
   'closed', // 6 结案
   'evaluated', // 7 综合评价
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-export const OPEN_STATUSES: IncidentStatus[] = ['reported', 'verifying', 'filed', 'dispatched', 'accepted', 'handled', 'reinspecting'];
+/** Not yet closed or voided. */
+export const OPEN_STATUSES: IncidentStatus[] = [
+  'reported',
+  'verifying',
+  'filed',
+  'dispatched',
+  'accepted',
+  'in_progress',
+  'handled',
+  'reinspecting',
+];
 
-export const TRANSITIONS: Readonly<Record<IncidentStatus, readonly IncidentStatus[]>> = {
-  reported: ['verifying', 'filed', 'voided'],
-  verifying: ['filed', 'voided'],
-  filed: ['dispatched'],
-  voided: [],
-  dispatched: ['accepted', 'dispatched'],
-  accepted: ['handled'],
-  handled: ['reinspecting'],
-  reinspecting: ['closed', 'dispatched'],
-  closed: ['evaluated'],
-  evaluated: [],
-};
-
-export function canMove(from: IncidentStatus, to: IncidentStatus): boolean {
-  return TRANSITIONS[from].includes(to);
-}
+/** With a handler working on it: counts toward a worker's load. */
+export const ASSIGNED_STATUSES: IncidentStatus[] = ['dispatched', 'accepted', 'in_progress'];
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
+
+export const INCIDENT_SOURCES = ['patrol', 'public', 'hotline', 'superior', 'sensor', 'video', 'emergency'] as const;
+export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
+
+export const EVALUATION_GRADES = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type EvaluationGrade = (typeof EVALUATION_GRADES)[number];
+
+export type ActorRole = 'admin' | 'dispatcher' | 'shift_lead' | 'bureau_analyst' | 'grid_worker';
+
+/** Which worker of the incident a grid worker must be to take the action. */
+export type WorkerBinding = 'assignee' | 'verifier' | 'reinspector';
+
+export interface ActionRule {
+  from: readonly IncidentStatus[];
+  /** Roles that may take it; a grid worker additionally must be the bound worker. */
+  roles: readonly ActorRole[];
+  worker?: WorkerBinding;
+  /** The status it leads to; null: the status stays (a record on the trail). */
+  to: IncidentStatus | null;
+}
+
+const COMMAND: ActorRole[] = ['admin', 'dispatcher', 'shift_lead'];
+const LEADS: ActorRole[] = ['admin', 'shift_lead'];
+const HANDLING: IncidentStatus[] = ['dispatched', 'accepted', 'in_progress'];
+
+/**
+ * Supervision and handling kept apart (监管分离): the intake operator (dispatcher) asks for verification and
+ * dispatches, the shift lead (值班长) files, voids, approves extensions and closes, grid workers verify,
+ * handle and re-inspect only what is theirs.
+ */
+export const ACTION_RULES = {
+  request_verification: { from: ['reported'], roles: COMMAND, to: 'verifying' },
+  verify: { from: ['verifying'], roles: [...LEADS, 'grid_worker'], worker: 'verifier', to: null },
+  file: { from: ['reported', 'verifying'], roles: LEADS, to: 'filed' },
+  void: { from: ['reported', 'verifying'], roles: LEADS, to: 'voided' },
+  dispatch: { from: ['filed', 'dispatched'], roles: COMMAND, to: 'dispatched' },
+  accept: { from: ['dispatched'], roles: ['grid_worker'], worker: 'assignee', to: 'accepted' },
+  reject: { from: ['dispatched', 'accepted'], roles: ['grid_worker'], worker: 'assignee', to: 'filed' },
+  check_in: { from: ['accepted'], roles: ['grid_worker'], worker: 'assignee', to: 'in_progress' },
+  handle: { from: ['in_progress'], roles: ['grid_worker'], worker: 'assignee', to: 'handled' },
+  request_extension: { from: HANDLING, roles: ['grid_worker'], worker: 'assignee', to: null },
+  approve_extension: { from: HANDLING, roles: LEADS, to: null },
+  refuse_extension: { from: HANDLING, roles: LEADS, to: null },
+  reinspect_pass: { from: ['reinspecting'], roles: [...LEADS, 'grid_worker'], worker: 'reinspector', to: null },
+  reinspect_fail: { from: ['reinspecting'], roles: [...LEADS, 'grid_worker'], worker: 'reinspector', to: 'dispatched' },
+  close: { from: ['reinspecting'], roles: LEADS, to: 'closed' },
+  evaluate: { from: ['closed'], roles: COMMAND, to: 'evaluated' },
+} as const satisfies Record<string, ActionRule>;
+
+export type IncidentAction = keyof typeof ACTION_RULES;
+export const INCIDENT_ACTIONS = Object.keys(ACTION_RULES) as IncidentAction[];
+
+/** Entries the system writes on its own (timers, intake): never requested through the actions endpoint. */
+export const SYSTEM_ACTIONS = ['report', 'reassign', 'escalate', 'supervise', 'overdue', 'start_reinspection'] as const;
+
+export interface ActionActor {
+  role: string;
+  workerId: string | null;
+}
+
+export interface IncidentParties {
+  status: IncidentStatus;
+  assigneeWorkerId: string | null;
+  verifierWorkerId: string | null;
+  reinspectorWorkerId: string | null;
+}
+
+export type ActionRefusal = { code: 403 | 409; message: string };
+
+/**
+ * Whether `actor` may take `action` on the incident now: null if so, else the 403 (not this actor) or
+ * 409 (not from this state) with a message naming the state.
+ */
+export function refusalOf(action: IncidentAction, incident: IncidentParties, actor: ActionActor): ActionRefusal | null {
+  const rule: ActionRule = ACTION_RULES[action];
+  if (!rule.roles.includes(actor.role as ActorRole)) {
+    return { code: 403, message: `${action} needs the role ${rule.roles.join(' or ')}; you are ${actor.role}` };
+  }
+  if (!rule.from.includes(incident.status)) {
+    return {
+      code: 409,
+      message: `cannot ${action} an incident that is ${incident.status} (allowed from ${rule.from.join(', ')})`,
+    };
+  }
+  if (actor.role === 'grid_worker' && rule.worker) {
+    const bound = { assignee: incident.assigneeWorkerId, verifier: incident.verifierWorkerId, reinspector: incident.reinspectorWorkerId }[
+      rule.worker
+    ];
+    if (!actor.workerId || bound !== actor.workerId) {
+      return { code: 403, message: `${action}: this incident's ${rule.worker} is another worker` };
+    }
+  }
+  return null;
+}
+
+/** Every allowed move between statuses (for documentation and checks). */
+export function canMove(from: IncidentStatus, to: IncidentStatus): boolean {
+  return Object.values(ACTION_RULES).some((r: ActionRule) => r.to === to && r.from.includes(from));
+}

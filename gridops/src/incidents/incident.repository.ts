@@ -1,54 +1,196 @@
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { IncidentStatus, OPEN_STATUSES } from './incident-status';
-import { Incident, IncidentEvent, NewIncident } from './incident.types';
+import { IncidentStatus, OPEN_STATUSES, Priority } from './incident-status';
+import { Incident, IncidentEvent, IncidentEventRow, IncidentPatch, NewIncident } from './incident.types';
 
 const SELECT = `
   select i.id, i.code, i.category, i.title, i.description, i.priority, i.status, i.source,
-         i.source_ref as "sourceRef", i.lon, i.lat, i.grid_code as "gridCode",
+         i.source_ref as "sourceRef", i.emergency, i.lon, i.lat, i.grid_code as "gridCode",
+         i.department_code as "departmentCode",
          i.assignee_worker_id as "assigneeWorkerId", w.name as "assigneeName",
-         i.created_at as "createdAt", i.dispatched_at as "dispatchedAt", i.due_at as "dueAt", i.overdue
+         i.verifier_worker_id as "verifierWorkerId", i.reinspector_worker_id as "reinspectorWorkerId",
+         i.reported_by as "reportedBy", i.reporter_name as "reporterName", i.reporter_phone as "reporterPhone",
+         i.reporter_email as "reporterEmail", i.step_seq as "stepSeq", i.step_started_at as "stepStartedAt",
+         i.created_at as "createdAt", i.updated_at as "updatedAt",
+         i.verification_requested_at as "verificationRequestedAt", i.verify_due_at as "verifyDueAt",
+         i.verified_at as "verifiedAt", i.verified_valid as "verifiedValid", i.filed_at as "filedAt",
+         i.dispatch_due_at as "dispatchDueAt", i.voided_at as "voidedAt", i.dispatched_at as "dispatchedAt",
+         i.accept_due_at as "acceptDueAt", i.accepted_at as "acceptedAt", i.arrived_at as "arrivedAt",
+         i.due_at as "dueAt", i.handled_at as "handledAt", i.reinspection_requested_at as "reinspectionRequestedAt",
+         i.reinspect_due_at as "reinspectDueAt", i.reinspected_at as "reinspectedAt",
+         i.reinspection_passed as "reinspectionPassed", i.closed_at as "closedAt", i.evaluated_at as "evaluatedAt",
+         i.evaluation_grade as "evaluationGrade", i.escalated_at as "escalatedAt", i.overdue,
+         i.rework_count as "reworkCount", i.reassign_count as "reassignCount", i.extension_count as "extensionCount",
+         i.extended, i.extension_pending as "extensionPending"
     from incidents i left join workers w on w.id = i.assignee_worker_id`;
 
+/** The same columns over another row source (a CTE's inserted rows). */
+const selectFrom = (source: string) => SELECT.replace('from incidents i', `from ${source} i`);
+
+/** Incident fields that a patch may set, and their columns. */
+const PATCH_COLUMNS: Readonly<Record<keyof IncidentPatch, string>> = {
+  status: 'status',
+  priority: 'priority',
+  assigneeWorkerId: 'assignee_worker_id',
+  verifierWorkerId: 'verifier_worker_id',
+  reinspectorWorkerId: 'reinspector_worker_id',
+  stepSeq: 'step_seq',
+  stepStartedAt: 'step_started_at',
+  verificationRequestedAt: 'verification_requested_at',
+  verifyDueAt: 'verify_due_at',
+  verifiedAt: 'verified_at',
+  verifiedValid: 'verified_valid',
+  filedAt: 'filed_at',
+  dispatchDueAt: 'dispatch_due_at',
+  voidedAt: 'voided_at',
+  dispatchedAt: 'dispatched_at',
+  acceptDueAt: 'accept_due_at',
+  acceptedAt: 'accepted_at',
+  arrivedAt: 'arrived_at',
+  dueAt: 'due_at',
+  handledAt: 'handled_at',
+  reinspectionRequestedAt: 'reinspection_requested_at',
+  reinspectDueAt: 'reinspect_due_at',
+  reinspectedAt: 'reinspected_at',
+  reinspectionPassed: 'reinspection_passed',
+  closedAt: 'closed_at',
+  evaluatedAt: 'evaluated_at',
+  evaluationGrade: 'evaluation_grade',
+  escalatedAt: 'escalated_at',
+  overdue: 'overdue',
+  reworkCount: 'rework_count',
+  reassignCount: 'reassign_count',
+  extensionCount: 'extension_count',
+  extended: 'extended',
+  extensionPending: 'extension_pending',
+};
+
+/** A possible duplicate: enough to recognise it and open it. */
+export interface DuplicateCandidate {
+  id: string;
+  code: string;
+  category: string;
+  title: string;
+  priority: Priority;
+  status: IncidentStatus;
+  lon: number;
+  lat: number;
+  gridCode: string | null;
+  createdAt: Date;
+  distanceM: number;
+}
+
 export interface IncidentFilter {
-  status?: IncidentStatus | 'open';
-  gridCode?: string;
+  status?: (IncidentStatus | 'open')[];
+  priority?: Priority[];
+  category?: string[];
+  /** A grid, community, street or district code: the incidents in it and in all the areas below it. */
+  areaCode?: string;
+  assigneeWorkerId?: string;
+  /** Only incidents this worker is a party to (assignee, verifier, re-inspector) or reported (`partyUsername`). */
+  partyWorkerId?: string;
+  partyUsername?: string;
+  overdue?: boolean;
+  from?: Date;
+  to?: Date;
   limit: number;
+  offset: number;
+}
+
+/** Work done on one incident while its row is locked (`select … for update`). */
+export interface LockedIncident {
+  incident: Incident;
+  /** Applies the patch; `updated_at` follows `at`. */
+  update(patch: IncidentPatch, at: Date): Promise<void>;
+  addEvent(event: IncidentEvent): Promise<boolean>;
 }
 
 @Injectable()
 export class IncidentRepository {
   constructor(private readonly pool: Pool) {}
 
-  /** Inserts the incident with its first trail entry; a second insert for the same source ref returns the first. */
-  async insert(incident: NewIncident, event: IncidentEvent): Promise<{ incident: Incident; created: boolean }> {
-    return this.transaction(async (client) => {
-      const { rows } = await client.query<{ id: string }>(
-        `insert into incidents (code, category, title, description, priority, status, source, source_ref, lon, lat,
-                                grid_code, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
-         on conflict (source_ref) do nothing returning id`,
-        [
-          incident.code,
-          incident.category,
-          incident.title,
-          incident.description,
-          incident.priority,
-          incident.status,
-          incident.source,
-          incident.sourceRef,
-          incident.lon,
-          incident.lat,
-          incident.gridCode,
-          incident.createdAt,
-        ],
-      );
-      if (rows[0]) {
-        await this.addEvent(client, rows[0].id, event);
-        return { incident: (await this.findWith(client, 'i.id = $1', rows[0].id))!, created: true };
-      }
-      return { incident: (await this.findWith(client, 'i.source_ref = $1', incident.sourceRef))!, created: false };
-    });
+  /**
+   * Inserts the incident with its first trail entries in one statement (atomic without a transaction); a second
+   * insert for the same source ref returns the first. `patch` sets more columns at once (an intake's dispatch).
+   * Without a code, the next one is made in SQL: GH + the date in China Standard Time + a six-digit serial.
+   */
+  async insert(
+    incident: NewIncident,
+    events: IncidentEvent | IncidentEvent[],
+    patch: IncidentPatch = {},
+  ): Promise<{ incident: Incident; created: boolean }> {
+    const list = Array.isArray(events) ? events : [events];
+    const columns: string[] = [];
+    const values: string[] = [];
+    const params: unknown[] = [];
+    const put = (column: string, value: unknown, cast = '') => {
+      params.push(value);
+      columns.push(column);
+      values.push(`$${params.length}${cast}`);
+    };
+    put('category', incident.category);
+    put('title', incident.title);
+    put('description', incident.description);
+    put('priority', incident.priority);
+    put('source', incident.source);
+    put('source_ref', incident.sourceRef);
+    put('emergency', incident.emergency ?? false);
+    put('lon', incident.lon);
+    put('lat', incident.lat);
+    put('grid_code', incident.gridCode);
+    put('department_code', incident.departmentCode ?? null);
+    put('reported_by', incident.reportedBy ?? null);
+    put('reporter_name', incident.reporterName ?? null);
+    put('reporter_phone', incident.reporterPhone ?? null);
+    put('reporter_email', incident.reporterEmail ?? null);
+    put('created_at', incident.createdAt, '::timestamptz');
+    const created = `$${params.length}`;
+    put('updated_at', incident.createdAt, '::timestamptz');
+    put('verified_at', incident.verifiedAt ?? null, '::timestamptz');
+    put('verified_valid', incident.verifiedAt ? true : null);
+    put('filed_at', incident.filedAt ?? null, '::timestamptz');
+    const merged: IncidentPatch = { status: incident.status, ...patch };
+    for (const [key, value] of Object.entries(merged) as [keyof IncidentPatch, unknown][]) {
+      if (value === undefined) continue;
+      put(PATCH_COLUMNS[key], key === 'extensionPending' && value !== null ? JSON.stringify(value) : value);
+    }
+    if (incident.code) put('code', incident.code);
+    else {
+      columns.push('code');
+      values.push(`'GH' || to_char(${created} at time zone 'UTC' + interval '8 hours', 'YYYYMMDD') || lpad(nextval('incident_code_seq')::text, 6, '0')`);
+    }
+    const e = (f: (event: IncidentEvent) => unknown) => {
+      params.push(list.map(f));
+      return `$${params.length}`;
+    };
+    const eventArrays = [
+      `${e((x) => x.action)}::text[]`,
+      `${e((x) => x.fromStatus)}::text[]`,
+      `${e((x) => x.toStatus)}::text[]`,
+      `${e((x) => x.actor)}::text[]`,
+      `${e((x) => x.at)}::timestamptz[]`,
+      `${e((x) => JSON.stringify(x.detail))}::jsonb[]`,
+      `${e((x) => x.lon ?? null)}::float8[]`,
+      `${e((x) => x.lat ?? null)}::float8[]`,
+      `${e((x) => x.note ?? null)}::text[]`,
+      `${e((x) => x.timerKey ?? null)}::text[]`,
+    ];
+    const { rows } = await this.pool.query<Incident>(
+      `with ins as (
+         insert into incidents (${columns.join(', ')}) values (${values.join(', ')})
+         on conflict (source_ref) do nothing returning *
+       ), ev as (
+         insert into incident_events (incident_id, action, from_status, to_status, actor, at, detail, lon, lat, note, timer_key)
+         select ins.id, e.action, e.from_status, e.to_status, e.actor, e.at, e.detail, e.lon, e.lat, e.note, e.timer_key
+           from ins, unnest(${eventArrays.join(', ')}) with ordinality
+                as e(action, from_status, to_status, actor, at, detail, lon, lat, note, timer_key, n)
+          order by e.n
+       )
+       ${selectFrom('ins')}`,
+      params,
+    );
+    if (rows[0]) return { incident: rows[0], created: true };
+    return { incident: (await this.findWith(this.pool, 'i.source_ref = $1', incident.sourceRef))!, created: false };
   }
 
   async nextCodeNumber(): Promise<number> {
@@ -56,64 +198,126 @@ export class IncidentRepository {
     return Number(rows[0]!.n);
   }
 
-  /** Assigns the incident if it is still in `from`; returns false when someone else moved it first. */
-  async assign(
-    id: string,
-    from: IncidentStatus,
-    workerId: string,
-    dispatchedAt: Date,
-    dueAt: Date,
-    event: IncidentEvent,
-  ): Promise<boolean> {
+  /**
+   * Runs `work` with the incident's row locked, in one transaction: two actions on the same incident run one
+   * after the other, and the second sees the state the first left. Null if there is no such incident.
+   */
+  async withLock<T>(id: string, work: (locked: LockedIncident) => Promise<T>): Promise<{ result: T; incident: Incident } | null> {
     return this.transaction(async (client) => {
-      const { rowCount } = await client.query(
-        `update incidents set status = 'dispatched', assignee_worker_id = $3, dispatched_at = $4, due_at = $5,
-                              updated_at = $4
-          where id = $1 and status = $2`,
-        [id, from, workerId, dispatchedAt, dueAt],
-      );
-      if (!rowCount) return false;
-      await this.addEvent(client, id, event);
-      return true;
+      const { rowCount } = await client.query('select 1 from incidents where id = $1 for update', [id]);
+      if (!rowCount) return null;
+      const incident = (await this.findWith(client, 'i.id = $1', id))!;
+      const result = await work({
+        incident,
+        update: (patch, at) => this.applyPatch(client, id, patch, at),
+        addEvent: (event) => this.insertEvent(client, id, event),
+      });
+      return { result, incident: (await this.findWith(client, 'i.id = $1', id))! };
     });
   }
 
-  /** Marks an open incident overdue once; false if it was closed, voided or already overdue. */
-  async markOverdue(id: string, event: IncidentEvent): Promise<boolean> {
-    return this.transaction(async (client) => {
-      const { rowCount } = await client.query(
-        `update incidents set overdue = true, updated_at = $2
-          where id = $1 and not overdue and status = any($3::text[])`,
-        [id, event.at, OPEN_STATUSES],
-      );
-      if (!rowCount) return false;
-      await this.addEvent(client, id, event);
-      return true;
-    });
+  /** Appends one entry outside any action (a timer's); false if its timer key was written before. */
+  async appendEvent(id: string, event: IncidentEvent): Promise<boolean> {
+    return this.insertEvent(this.pool, id, event);
   }
 
   find(id: string): Promise<Incident | null> {
     return this.findWith(this.pool, 'i.id = $1', id);
   }
 
-  async list(filter: IncidentFilter): Promise<Incident[]> {
-    const { rows } = await this.pool.query<Incident>(
-      `${SELECT}
-        where ($1::text is null or ($1 = 'open' and i.status = any($2::text[])) or i.status = $1)
-          and ($3::text is null or i.grid_code = $3)
-        order by i.created_at desc limit $4`,
-      [filter.status ?? null, OPEN_STATUSES, filter.gridCode ?? null, filter.limit],
+  async list(filter: IncidentFilter): Promise<{ items: Incident[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.status?.length) {
+      const statuses = new Set<string>(filter.status.flatMap((s) => (s === 'open' ? OPEN_STATUSES : [s])));
+      where.push(`i.status = any(${param([...statuses])}::text[])`);
+    }
+    if (filter.priority?.length) where.push(`i.priority = any(${param(filter.priority)}::text[])`);
+    if (filter.category?.length) where.push(`i.category = any(${param(filter.category)}::text[])`);
+    if (filter.areaCode) {
+      // Children through grids.parent_code, so an imported hierarchy need not follow the code prefixes.
+      where.push(`i.grid_code in (with recursive area as (select code from grids where code = ${param(filter.areaCode)}
+                     union all select g.code from grids g join area a on g.parent_code = a.code) select code from area)`);
+    }
+    if (filter.assigneeWorkerId) where.push(`i.assignee_worker_id = ${param(filter.assigneeWorkerId)}`);
+    if (filter.partyWorkerId) {
+      const p = param(filter.partyWorkerId);
+      const u = param(filter.partyUsername ?? null);
+      where.push(`(i.assignee_worker_id = ${p} or i.verifier_worker_id = ${p} or i.reinspector_worker_id = ${p} or i.reported_by = ${u})`);
+    }
+    if (filter.overdue !== undefined) where.push(`i.overdue = ${param(filter.overdue)}`);
+    if (filter.from) where.push(`i.created_at >= ${param(filter.from)}`);
+    if (filter.to) where.push(`i.created_at < ${param(filter.to)}`);
+    const clause = where.length ? `where ${where.join(' and ')}` : '';
+    const { rows } = await this.pool.query<Incident & { total: string }>(
+      `${SELECT.replace('select i.id,', 'select count(*) over () as total, i.id,')} ${clause}
+        order by i.created_at desc, i.id limit ${param(filter.limit)} offset ${param(filter.offset)}`,
+      params,
+    );
+    let total = rows[0] ? Number(rows[0].total) : 0;
+    if (!rows[0] && filter.offset > 0) {
+      const count = await this.pool.query<{ n: string }>(`select count(*) as n from incidents i ${clause}`, params.slice(0, -2));
+      total = Number(count.rows[0]!.n);
+    }
+    return { items: rows.map(({ total: _total, ...incident }) => incident as Incident), total };
+  }
+
+  /**
+   * Open incidents of a category within `radiusM` of a point reported since `since` (duplicate candidates),
+   * nearest first, at most `limit`.
+   */
+  async near(
+    category: string,
+    lon: number,
+    lat: number,
+    radiusM: number,
+    since: Date,
+    excludeId: string | null,
+    limit = 10,
+  ): Promise<DuplicateCandidate[]> {
+    // A bounding box first (index-friendly), then the great-circle distance (haversine; no PostGIS needed).
+    const dLat = radiusM / 111_320;
+    const dLon = radiusM / (111_320 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+    const { rows } = await this.pool.query<DuplicateCandidate>(
+      `select * from (
+         select i.id, i.code, i.category, i.title, i.priority, i.status, i.lon, i.lat, i.grid_code as "gridCode",
+                i.created_at as "createdAt",
+                2 * 6371008.8 * asin(sqrt(power(sin(radians(i.lat - $3::float8) / 2), 2)
+                  + cos(radians($3::float8)) * cos(radians(i.lat)) * power(sin(radians(i.lon - $2::float8) / 2), 2))) as "distanceM"
+           from incidents i
+          where i.category = $1 and i.status = any($4::text[]) and i.created_at >= $5::timestamptz
+            and ($6::uuid is null or i.id <> $6::uuid)
+            and i.lat between $3::float8 - $7::float8 and $3::float8 + $7::float8
+            and i.lon between $2::float8 - $8::float8 and $2::float8 + $8::float8
+       ) n where n."distanceM" <= $9::float8 order by n."distanceM", n."createdAt" limit $10`,
+      [category, lon, lat, OPEN_STATUSES, since, excludeId, dLat, dLon, radiusM, limit],
+    );
+    return rows.map((r) => ({ ...r, distanceM: Math.round(r.distanceM * 10) / 10 }));
+  }
+
+  async events(id: string): Promise<IncidentEventRow[]> {
+    const { rows } = await this.pool.query<IncidentEventRow>(
+      `select e.id::text as id, e.action, e.from_status as "fromStatus", e.to_status as "toStatus", e.actor, e.at, e.detail,
+              e.lon, e.lat, e.note, e.attachments::text[] as attachments
+         from incident_events e where e.incident_id = $1 order by e.id`,
+      [id],
     );
     return rows;
   }
 
-  async events(id: string): Promise<IncidentEvent[]> {
-    const { rows } = await this.pool.query<IncidentEvent>(
-      `select action, from_status as "fromStatus", to_status as "toStatus", actor, at, detail
-         from incident_events where incident_id = $1 order by id`,
-      [id],
-    );
-    return rows;
+  private async applyPatch(client: PoolClient, id: string, patch: IncidentPatch, at: Date): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [id, at];
+    for (const [key, value] of Object.entries(patch) as [keyof IncidentPatch, unknown][]) {
+      if (value === undefined) continue;
+      params.push(key === 'extensionPending' && value !== null ? JSON.stringify(value) : value);
+      sets.push(`${PATCH_COLUMNS[key]} = $${params.length}`);
+    }
+    await client.query(`update incidents set ${[...sets, 'updated_at = $2'].join(', ')} where id = $1`, params);
   }
 
   private async findWith(db: Pool | PoolClient, where: string, value: unknown): Promise<Incident | null> {
@@ -121,12 +325,27 @@ export class IncidentRepository {
     return rows[0] ?? null;
   }
 
-  private async addEvent(client: PoolClient, id: string, e: IncidentEvent): Promise<void> {
-    await client.query(
-      `insert into incident_events (incident_id, action, from_status, to_status, actor, at, detail)
-       values ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, e.action, e.fromStatus, e.toStatus, e.actor, e.at, JSON.stringify(e.detail)],
+  private async insertEvent(db: Pool | PoolClient, id: string, e: IncidentEvent): Promise<boolean> {
+    const { rowCount } = await db.query(
+      `insert into incident_events (incident_id, action, from_status, to_status, actor, at, detail, lon, lat, note, attachments, timer_key)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::uuid[], $12)
+       on conflict (timer_key) where timer_key is not null do nothing`,
+      [
+        id,
+        e.action,
+        e.fromStatus,
+        e.toStatus,
+        e.actor,
+        e.at,
+        JSON.stringify(e.detail),
+        e.lon ?? null,
+        e.lat ?? null,
+        e.note ?? null,
+        e.attachments ?? [],
+        e.timerKey ?? null,
+      ],
     );
+    return rowCount === 1;
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

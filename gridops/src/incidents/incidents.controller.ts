@@ -1,36 +1,60 @@
-import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { INCIDENT_STATUSES, IncidentStatus } from './incident-status';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { Roles } from '@gridhub/ingest';
+import { RankedCandidate } from '../dispatch/dispatch-policy';
+import { COMMAND_CENTRE_ROLES } from './incident-access';
+import { CreateIncidentDto, IncidentActionDto, ListIncidentsQuery } from './incident.dto';
+import { DuplicateCandidate } from './incident.repository';
 import { IncidentService } from './incident.service';
-import { Incident } from './incident.types';
+import { Actor, Incident, IncidentEventRow } from './incident.types';
 
-export class ListIncidentsQuery {
-  @ApiPropertyOptional({ enum: ['open', ...INCIDENT_STATUSES] })
-  @IsOptional()
-  @IsIn(['open', ...INCIDENT_STATUSES])
-  status?: IncidentStatus | 'open';
+type AuthedRequest = Request & { user: Actor };
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(/^\d{15}$/, { message: 'gridCode must be a 15-digit unit grid code' })
-  gridCode?: string;
-
-  @ApiPropertyOptional({ default: 500, maximum: 5000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(5000)
-  limit?: number;
+/** 138****5678 / z***@example.com: contact data shown in full only to the command centre (脱敏). */
+export function maskPhone(phone: string | null): string | null {
+  if (!phone) return phone;
+  const digits = phone.replace(/\D/g, '');
+  return digits.length < 7 ? '****' : `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+}
+export function maskEmail(email: string | null): string | null {
+  if (!email) return email;
+  const [user, domain] = email.split('@');
+  return `${(user ?? '').slice(0, 1)}***@${domain ?? ''}`;
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-function present(i: Incident) {
-  return { ...i, createdAt: i.createdAt.toISOString(), dispatchedAt: iso(i.dispatchedAt), dueAt: iso(i.dueAt) };
+export function presentIncident(i: Incident, actor: Actor) {
+  const full = COMMAND_CENTRE_ROLES.includes(actor.role);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(i)) out[key] = value instanceof Date ? value.toISOString() : value;
+  return {
+    ...out,
+    reporterName: full ? i.reporterName : i.reporterName ? `${i.reporterName.slice(0, 1)}**` : null,
+    reporterPhone: full ? i.reporterPhone : maskPhone(i.reporterPhone),
+    reporterEmail: full ? i.reporterEmail : maskEmail(i.reporterEmail),
+  };
 }
+
+export function presentEvent(e: IncidentEventRow) {
+  return { ...e, id: Number(e.id), at: iso(e.at) };
+}
+
+const presentDuplicate = (d: DuplicateCandidate) => ({ ...d, createdAt: d.createdAt.toISOString() });
+
+const presentCandidate = (c: RankedCandidate) => ({
+  workerId: c.id,
+  name: c.name,
+  status: c.status,
+  distanceM: c.distanceM,
+  openTasks: c.openTasks,
+  skillMatch: c.skillMatch,
+  primaryHere: c.primaryHere,
+  backupHere: c.backupHere,
+  departmentCode: c.departmentCode,
+  reason: c.reason,
+});
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -38,22 +62,92 @@ function present(i: Incident) {
 export class IncidentsController {
   constructor(private readonly incidents: IncidentService) {}
 
+  /** 信息收集: a worker's patrol report, or a public / 12345 report or task from above entered by the command centre. */
+  @Post()
+  @Roles('admin', 'dispatcher', 'shift_lead', 'grid_worker', 'bureau_analyst')
+  async create(@Body() body: CreateIncidentDto, @Req() req: AuthedRequest) {
+    const actor = req.user;
+    const source = body.source ?? (actor.role === 'grid_worker' ? 'patrol' : actor.role === 'bureau_analyst' ? 'superior' : 'public');
+    if (actor.role === 'grid_worker' && source !== 'patrol') throw new ForbiddenException('a grid worker reports from patrol (source patrol)');
+    if (actor.role === 'bureau_analyst' && source !== 'superior') throw new ForbiddenException('a bureau assigns tasks from above (source superior)');
+    if (COMMAND_CENTRE_ROLES.includes(actor.role) && source === 'patrol') throw new ForbiddenException('patrol reports come from grid workers');
+    const { incident, duplicates } = await this.incidents.report(
+      {
+        category: body.category,
+        lon: body.lon,
+        lat: body.lat,
+        source,
+        ...(body.title !== undefined ? { title: body.title } : {}),
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        ...(body.priority ? { priority: body.priority } : {}),
+        reporterName: body.reporterName ?? null,
+        reporterPhone: body.reporterPhone ?? null,
+        reporterEmail: body.reporterEmail ?? null,
+      },
+      actor,
+    );
+    return { ...presentIncident(incident, actor), duplicates: duplicates.map(presentDuplicate) };
+  }
+
   @Get()
-  async list(@Query() query: ListIncidentsQuery) {
-    const items = (
-      await this.incidents.list({
-        limit: query.limit ?? 500,
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.gridCode ? { gridCode: query.gridCode } : {}),
-      })
-    ).map(present);
-    return { items, total: items.length };
+  async list(@Query() q: ListIncidentsQuery, @Req() req: AuthedRequest) {
+    const limit = q.limit ?? 100;
+    const offset = q.offset ?? 0;
+    const areaCode = q.gridCode ?? q.districtCode;
+    const { items, total } = await this.incidents.list(
+      {
+        limit,
+        offset,
+        ...(q.status?.length ? { status: q.status as never } : {}),
+        ...(q.priority?.length ? { priority: q.priority } : {}),
+        ...(q.category?.length ? { category: q.category } : {}),
+        ...(areaCode ? { areaCode } : {}),
+        ...(q.assignee ? { assigneeWorkerId: q.assignee } : {}),
+        ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
+        ...(q.from ? { from: new Date(q.from) } : {}),
+        ...(q.to ? { to: new Date(q.to) } : {}),
+      },
+      req.user,
+    );
+    return { items: items.map((i) => presentIncident(i, req.user)), total, limit, offset };
   }
 
   @Get(':id')
-  async get(@Param('id', new ParseUUIDPipe()) id: string) {
-    const found = await this.incidents.find(id);
-    if (!found) throw new NotFoundException(`incident ${id} not found`);
-    return { ...present(found.incident), events: found.events.map((e) => ({ ...e, at: e.at.toISOString() })) };
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
+    const incident = await this.incidents.get(id, req.user);
+    const events = await this.incidents.history(id, req.user);
+    return { ...presentIncident(incident, req.user), events: events.map(presentEvent) };
+  }
+
+  /** The trail (全程留痕): every step with actor, time, place, note and photos, oldest first. */
+  @Get(':id/history')
+  async history(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
+    const items = (await this.incidents.history(id, req.user)).map(presentEvent);
+    return { items, total: items.length };
+  }
+
+  /** Open incidents of the same category nearby and recent: candidates to merge. */
+  @Get(':id/duplicates')
+  async duplicates(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
+    const incident = await this.incidents.get(id, req.user);
+    const items = (await this.incidents.duplicates(incident)).map(presentDuplicate);
+    return { items, total: items.length };
+  }
+
+  /** Workers ranked for a dispatch (the dispatcher's override): distance, load, why. */
+  @Get(':id/suggestions')
+  @Roles('admin', 'dispatcher', 'shift_lead')
+  async suggestions(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
+    const items = (await this.incidents.suggestions(id, req.user)).slice(0, 50).map(presentCandidate);
+    return { items, total: items.length };
+  }
+
+  /** One step of the loop: `{ "action": "accept" }`, `{ "action": "check_in", "lon": …, "lat": … }`, … */
+  @Post(':id/actions')
+  @HttpCode(200)
+  async act(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: IncidentActionDto, @Req() req: AuthedRequest) {
+    const { action, ...rest } = body;
+    const input = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    return presentIncident(await this.incidents.act(id, { action, ...input }, req.user), req.user);
   }
 }

@@ -10,6 +10,15 @@ export interface Account {
   workerId: string | null;
 }
 
+/** An account as administrators see it (never with its password hash). */
+export interface AccountDetail extends Account {
+  disabled: boolean;
+  lockedUntil: Date | null;
+  failedLogins: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /** What a verified bearer token says about its holder (attached to the request as `user`). */
 export interface Principal {
   sub: string;

@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Post, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, HttpCode, HttpException, HttpStatus, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import type { Request } from 'express';
 import { AuthService } from './auth.service';
 import { Public } from './public.decorator';
 
@@ -18,6 +19,14 @@ export class LoginDto {
   password!: string;
 }
 
+export class RefreshDto {
+  @ApiProperty({ description: 'the refresh token from login or the last refresh' })
+  @IsString()
+  @MinLength(16)
+  @MaxLength(128)
+  refreshToken!: string;
+}
+
 @ApiTags('auth')
 @Controller('api/v1/auth')
 export class AuthController {
@@ -26,9 +35,36 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: LoginDto) {
-    const session = await this.auth.login(body.username, body.password);
-    if (!session) throw new UnauthorizedException('wrong username or password');
+  async login(@Body() body: LoginDto, @Req() request: Request) {
+    const outcome = await this.auth.login(body.username, body.password, request.ip ?? null);
+    switch (outcome.kind) {
+      case 'session':
+        return outcome.session;
+      case 'locked':
+        throw new HttpException(
+          { statusCode: 423, error: 'Locked', message: `this account is locked after repeated failed logins until ${outcome.until.toISOString()}` },
+          HttpStatus.LOCKED,
+        );
+      case 'disabled':
+        throw new ForbiddenException('this account is disabled; ask an administrator');
+      default:
+        throw new UnauthorizedException('wrong username or password');
+    }
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  async refresh(@Body() body: RefreshDto, @Req() request: Request) {
+    const session = await this.auth.refresh(body.refreshToken, request.ip ?? null);
+    if (!session) throw new UnauthorizedException('the refresh token is invalid, expired, revoked or already used; log in again');
     return session;
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Body() body: RefreshDto, @Req() request: Request): Promise<void> {
+    await this.auth.logout(body.refreshToken, request.ip ?? null);
   }
 }

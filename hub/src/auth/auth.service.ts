@@ -1,29 +1,144 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { SecretHasher } from '@gridhub/ingest';
+import { Clock, SecretHasher } from '@gridhub/ingest';
+import { HubRuntime } from '../runtime';
 import { AccountRepository } from './account.repository';
-import { Account, Principal } from './account.types';
+import { Account, AccountDetail, Principal } from './account.types';
+import { AuditRepository } from './audit.repository';
+import { RefreshTokenRepository } from './refresh-token.repository';
 
-export const ACCESS_TOKEN_TTL_SECONDS = 12 * 3600;
+export type Authentication =
+  | { kind: 'ok'; account: AccountDetail }
+  | { kind: 'refused' }
+  | { kind: 'locked'; until: Date }
+  | { kind: 'disabled' };
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshExpiresIn: number;
+  user: Account;
+}
+
+/** How long a verified token's account is trusted before it is read again (role, scope, disabled). */
+const ACCOUNT_CACHE_MS = 5_000;
 
 @Injectable()
 export class AuthService {
+  /** A hash to verify against when the username is unknown, so timing does not tell which usernames exist. */
+  private dummyHash: Promise<string> | null = null;
+  private readonly accountCache = new Map<string, { account: AccountDetail | null; at: number }>();
+
   constructor(
     private readonly accounts: AccountRepository,
     private readonly hasher: SecretHasher,
     private readonly jwt: JwtService,
+    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly audit: AuditRepository,
+    private readonly runtime: HubRuntime,
+    private readonly clock: Clock,
   ) {}
 
-  /** Checks a username and password; the same null for an unknown user and a wrong password. */
-  async verify(username: string, password: string): Promise<Account | null> {
+  /**
+   * Checks a username and password, with lock-out: after `maxFailures` wrong passwords in a row the account is
+   * locked for `lockoutMinutes` and its password is not even checked. Every outcome is audited.
+   */
+  async authenticate(username: string, password: string, ip: string | null, channel: 'http' | 'mqtt' = 'http'): Promise<Authentication> {
+    const { maxFailures, lockoutMinutes } = this.runtime.config.auth;
+    const now = this.clock.now();
+    const actor = `account:${username.slice(0, 64)}`;
+    const detail = { channel };
     const found = await this.accounts.findWithHash(username);
-    if (!found) return null;
-    return (await this.hasher.verify(found.passwordHash, password)) ? found.account : null;
+    if (!found) {
+      this.dummyHash ??= this.hasher.hashPassword('not-a-real-password');
+      await this.hasher.verify(await this.dummyHash, password);
+      await this.audit.record({ at: now, actor, action: 'login.failure', target: null, ip, detail: { ...detail, reason: 'unknown username' } });
+      return { kind: 'refused' };
+    }
+    const { account, passwordHash } = found;
+    if (account.lockedUntil && account.lockedUntil > now) {
+      await this.audit.record({ at: now, actor, action: 'login.locked', target: account.id, ip, detail });
+      return { kind: 'locked', until: account.lockedUntil };
+    }
+    if (!(await this.hasher.verify(passwordHash, password))) {
+      const lockedUntil = await this.accounts.recordFailure(account.id, now, maxFailures, lockoutMinutes);
+      await this.audit.record({ at: now, actor, action: 'login.failure', target: account.id, ip, detail: { ...detail, reason: 'wrong password', lockedUntil } });
+      return lockedUntil ? { kind: 'locked', until: lockedUntil } : { kind: 'refused' };
+    }
+    if (account.disabled) {
+      await this.audit.record({ at: now, actor, action: 'login.failure', target: account.id, ip, detail: { ...detail, reason: 'account disabled' } });
+      return { kind: 'disabled' };
+    }
+    await this.accounts.recordSuccess(account.id);
+    await this.audit.record({ at: now, actor, action: 'login.success', target: account.id, ip, detail });
+    return { kind: 'ok', account };
   }
 
-  async login(username: string, password: string) {
-    const account = await this.verify(username, password);
-    if (!account) return null;
+  /** Logs in: an access token (short) and a refresh token (long, rotated on use). */
+  async login(username: string, password: string, ip: string | null): Promise<Authentication | { kind: 'session'; session: Session }> {
+    const outcome = await this.authenticate(username, password, ip);
+    if (outcome.kind !== 'ok') return outcome;
+    return { kind: 'session', session: await this.sessionFor(outcome.account) };
+  }
+
+  /** Exchanges a refresh token for a new pair; a replayed token revokes its family. */
+  async refresh(refreshToken: string, ip: string | null): Promise<Session | null> {
+    const now = this.clock.now();
+    const outcome = await this.refreshTokens.rotate(refreshToken, now, this.runtime.config.auth.refreshTokenTtlSeconds);
+    if (outcome.kind === 'invalid') return null;
+    if (outcome.kind === 'reused') {
+      await this.audit.record({ at: now, actor: 'anonymous', action: 'token.reuse', target: outcome.accountId, ip, detail: { revoked: 'family' } });
+      return null;
+    }
+    const account = await this.accounts.findById(outcome.accountId);
+    if (!account || account.disabled) {
+      await this.refreshTokens.revokeAll(outcome.accountId, now);
+      return null;
+    }
+    await this.audit.record({ at: now, actor: `account:${account.username}`, action: 'token.refresh', target: account.id, ip });
+    return this.sessionFor(account, outcome.token);
+  }
+
+  async logout(refreshToken: string, ip: string | null): Promise<void> {
+    const now = this.clock.now();
+    const accountId = await this.refreshTokens.revoke(refreshToken, now);
+    if (accountId) await this.audit.record({ at: now, actor: 'account', action: 'logout', target: accountId, ip });
+  }
+
+  /**
+   * The principal behind an access token: the signature and expiry are checked, then the account itself
+   * (read at most every few seconds), so a disabled account, a new role or a new scope takes effect at once.
+   */
+  async principalOf(token: string): Promise<Principal | null> {
+    let claims: Principal;
+    try {
+      claims = await this.jwt.verifyAsync<Principal>(token);
+    } catch {
+      return null;
+    }
+    const account = await this.cachedAccount(claims.sub);
+    if (!account || account.disabled) return null;
+    return { sub: account.id, username: account.username, role: account.role, workerId: account.workerId, gridScope: account.gridScope };
+  }
+
+  /** Forget cached account state (after an administrator changed it). */
+  forget(accountId: string): void {
+    this.accountCache.delete(accountId);
+  }
+
+  private async cachedAccount(id: string): Promise<AccountDetail | null> {
+    const hit = this.accountCache.get(id);
+    if (hit && Date.now() - hit.at < ACCOUNT_CACHE_MS) return hit.account;
+    const account = await this.accounts.findById(id);
+    if (this.accountCache.size > 10_000) this.accountCache.clear();
+    this.accountCache.set(id, { account, at: Date.now() });
+    return account;
+  }
+
+  private async sessionFor(account: AccountDetail, refreshToken?: string): Promise<Session> {
+    const { accessTokenTtlSeconds, refreshTokenTtlSeconds } = this.runtime.config.auth;
     const principal: Principal = {
       sub: account.id,
       username: account.username,
@@ -32,9 +147,11 @@ export class AuthService {
       gridScope: account.gridScope,
     };
     return {
-      accessToken: await this.jwt.signAsync(principal, { expiresIn: ACCESS_TOKEN_TTL_SECONDS }),
-      tokenType: 'Bearer' as const,
-      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+      accessToken: await this.jwt.signAsync(principal, { expiresIn: accessTokenTtlSeconds }),
+      refreshToken: refreshToken ?? (await this.refreshTokens.issue(account.id, this.clock.now(), refreshTokenTtlSeconds)),
+      tokenType: 'Bearer',
+      expiresIn: accessTokenTtlSeconds,
+      refreshExpiresIn: refreshTokenTtlSeconds,
       user: {
         id: account.id,
         username: account.username,
@@ -44,13 +161,5 @@ export class AuthService {
         gridScope: account.gridScope,
       },
     };
-  }
-
-  async principalOf(token: string): Promise<Principal | null> {
-    try {
-      return await this.jwt.verifyAsync<Principal>(token);
-    } catch {
-      return null;
-    }
   }
 }

@@ -8,20 +8,18 @@ import {
   Clock,
   Device,
   DeviceEvents,
-  DeviceService,
   IngestService,
   LivenessRepository,
   ingestMetrics,
   parseDeviceTopic,
-  TOPIC_ROOT,
-  workerLocationTopic,
-  workerTasksTopic,
 } from '@gridhub/ingest';
-import { AuthService } from '../auth/auth.service';
+import { WorkerLocationService } from '@gridhub/gridops';
 import { HubRuntime } from '../runtime';
 import { AEDES } from './broker-core.module';
+import { BrokerAccess, BrokerIdentity } from './broker-access';
+import { DeviceRateLimiter } from './mqtt-guard';
 
-type Identity = { kind: 'device'; device: Device } | { kind: 'worker'; workerId: string; username: string };
+type Identity = BrokerIdentity;
 
 const IDENTITY = Symbol('gridhub.identity');
 const REJECTED = Symbol('gridhub.rejected');
@@ -29,6 +27,12 @@ type IdentifiedClient = Client & { [IDENTITY]?: Identity };
 type MarkedPacket = PublishPacket & { [REJECTED]?: boolean };
 
 export const MQTT_WS_PATH = '/mqtt';
+
+/** The peer address of an MQTT client (TCP or WebSocket), for throttling and the audit log. */
+function remoteAddress(client: Client): string {
+  const connection = client.conn as unknown as { remoteAddress?: string; socket?: { remoteAddress?: string }; _socket?: { remoteAddress?: string } };
+  return connection.remoteAddress ?? connection.socket?.remoteAddress ?? connection._socket?.remoteAddress ?? (client.req?.socket?.remoteAddress) ?? 'unknown';
+}
 
 function refuse(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -48,23 +52,31 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
   private readonly wss = new WebSocketServer({ noServer: true });
   /** Live sessions per device id (normally one), so connects and disconnects cost O(1) however many are on. */
   private readonly sessions = new Map<string, Set<Client>>();
+  private readonly rateLimiter: DeviceRateLimiter;
 
   constructor(
     @Inject(AEDES) private readonly aedes: Aedes,
     private readonly runtime: HubRuntime,
-    private readonly devices: DeviceService,
     private readonly ingest: IngestService,
-    private readonly auth: AuthService,
+    private readonly access: BrokerAccess,
     private readonly liveness: LivenessRepository,
     private readonly deviceEvents: DeviceEvents,
     private readonly clock: Clock,
     private readonly live: LiveChannel,
-  ) {}
+    private readonly locations: WorkerLocationService,
+  ) {
+    const { deviceMessagesPerSecond, deviceBytesPerSecond } = runtime.config.mqtt;
+    this.rateLimiter = new DeviceRateLimiter(deviceMessagesPerSecond, deviceBytesPerSecond);
+  }
 
   onModuleInit(): void {
     this.aedes.authenticate = (client, username, password, done) => {
-      this.identify(username, password?.toString('utf8')).then(
+      this.access.login(username, password?.toString('utf8'), remoteAddress(client)).then(
         (identity) => {
+          if (identity === 'blocked') {
+            ingestMetrics.refusals.inc({ action: 'connect' });
+            return done(refuse('too many failed logins; try again later', 5), false);
+          }
           if (!identity) {
             ingestMetrics.refusals.inc({ action: 'connect' });
             this.logger.warn(`MQTT login refused for "${username ?? ''}" (client ${client.id})`);
@@ -99,7 +111,15 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
     if (identity?.kind !== 'device') return;
     const id = identity.device.id;
     const sessions = this.sessions.get(id) ?? new Set<Client>();
-    if (connected) sessions.add(client);
+    if (connected) {
+      // One live connection per device: a new login takes over (the old one may be a stale or cloned device).
+      for (const older of sessions) {
+        this.logger.warn(`device ${id} connected again (client ${client.id}); closing its older session ${older.id}`);
+        sessions.delete(older);
+        older.close();
+      }
+      sessions.add(client);
+    }
     else sessions.delete(client);
     if (sessions.size > 0) this.sessions.set(id, sessions);
     else this.sessions.delete(id);
@@ -131,16 +151,9 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    await new Promise<void>((resolve) => this.runtime.mqttServer.close(() => resolve()));
-  }
-
-  private async identify(username: string | undefined, password: string | undefined): Promise<Identity | null> {
-    if (!username || !password) return null;
-    const device = await this.devices.authenticate(username, password);
-    if (device) return { kind: 'device', device };
-    const account = await this.auth.verify(username, password);
-    if (account?.role === 'grid_worker' && account.workerId) return { kind: 'worker', workerId: account.workerId, username };
-    return null;
+    for (const server of [this.runtime.mqttServer, this.runtime.mqttTlsServer]) {
+      if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }
 
   private authorizePublish(client: Client | null, packet: MarkedPacket, done: (error?: Error | null) => void): void {
@@ -152,14 +165,46 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
       done(new Error(why));
     };
     if (!identity) return denied('not authenticated');
-    if (identity.kind === 'worker') {
-      return packet.topic === workerLocationTopic(identity.workerId) ? done(null) : denied('workers publish only their location');
-    }
-    const topic = parseDeviceTopic(packet.topic);
+    const refusal = this.access.publishRefusal(identity, packet.topic);
+    if (refusal) return denied(refusal);
+    if (identity.kind === 'worker') return this.storeLocation(identity.workerId, packet, done);
+    if (identity.kind !== 'device') return done(null);
+    const topic = parseDeviceTopic(packet.topic)!;
     const device = identity.device;
-    if (!topic || topic.family !== device.family || topic.deviceId !== device.id) {
-      return denied(`device ${device.id} may publish only under ${TOPIC_ROOT}/${device.family}/${device.id}/`);
+    const payload = packet.payload as Buffer;
+    const holdMs = this.rateLimiter.take(device.id, payload.length, Date.now());
+    if (holdMs === null) {
+      ingestMetrics.refusals.inc({ action: 'rate' });
+      this.logger.warn(`MQTT client ${client.id} of ${device.id} exceeds its message or byte rate; disconnecting`);
+      return done(new Error(`device ${device.id} exceeds its rate limit`));
     }
+    if (holdMs > 0) {
+      ingestMetrics.held.inc({ family: device.family });
+      // Over the rate: hold this message (and with it, everything after it from this device) instead of dropping it.
+      setTimeout(() => this.store(device, topic, packet, done), holdMs);
+      return;
+    }
+    this.store(device, topic, packet, done);
+  }
+
+  /** A tablet's position: stored, or refused (logged, not forwarded) without dropping the tablet's connection. */
+  private storeLocation(workerId: string, packet: MarkedPacket, done: (error?: Error | null) => void): void {
+    this.locations.recordMessage(workerId, packet.payload as Buffer).then(
+      (problem) => {
+        if (problem) {
+          packet[REJECTED] = true;
+          this.logger.warn(`location from worker ${workerId} refused: ${problem}`);
+        }
+        done(null);
+      },
+      (error: Error) => {
+        this.logger.error(`location from worker ${workerId} not stored: ${error.message}`);
+        done(error);
+      },
+    );
+  }
+
+  private store(device: Device, topic: NonNullable<ReturnType<typeof parseDeviceTopic>>, packet: MarkedPacket, done: (error?: Error | null) => void): void {
     this.ingest.accept(device, topic, packet.topic, packet.payload as Buffer).then(
       (outcome) => {
         if (outcome === 'dead-lettered') packet[REJECTED] = true;
@@ -175,10 +220,7 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
 
   private authorizeSubscribe(client: Client, sub: Subscription): Subscription | null {
     const identity = (client as IdentifiedClient)[IDENTITY];
-    const allowed =
-      identity?.kind === 'worker'
-        ? sub.topic === workerTasksTopic(identity.workerId)
-        : identity?.kind === 'device' && sub.topic.startsWith(`${TOPIC_ROOT}/${identity.device.family}/${identity.device.id}/`) && !sub.topic.includes('#') && !sub.topic.includes('+');
+    const allowed = identity !== undefined && this.access.maySubscribe(identity, sub.topic);
     if (allowed) return sub;
     ingestMetrics.refusals.inc({ action: 'subscribe' });
     this.logger.warn(`MQTT subscription refused: ${sub.topic} (client ${client.id})`);

@@ -3,16 +3,22 @@ import { z } from 'zod';
 /** A bad or missing environment variable, named in the message. */
 export class ConfigError extends Error {}
 
-const port = (name: string, fallback: number) =>
+const portNumber = (name: string) =>
   z.coerce
     .number({ error: `${name} must be a port number` })
     .int(`${name} must be a whole number`)
     .min(0, `${name} must be between 0 and 65535`)
-    .max(65535, `${name} must be between 0 and 65535`)
-    .default(fallback);
+    .max(65535, `${name} must be between 0 and 65535`);
+const port = (name: string, fallback: number) => portNumber(name).default(fallback);
 
 const booleanFlag = (name: string) =>
   z.enum(['true', 'false', '1', '0'], { error: `${name} must be true or false` }).transform((v) => v === 'true' || v === '1');
+
+const positiveInt = (name: string, unit: string) =>
+  z.coerce
+    .number({ error: `${name} must be a number of ${unit}` })
+    .int(`${name} must be a whole number of ${unit}`)
+    .min(1, `${name} must be at least 1`);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'NODE_ENV must be development, production or test' }).default('development'),
@@ -43,6 +49,35 @@ const schema = z.object({
     .min(1, 'GRIDHUB_RETENTION_DAYS must be at least 1')
     .default(400),
   GRIDHUB_TIMESCALE: z.enum(['auto', 'off'], { error: 'GRIDHUB_TIMESCALE must be auto or off' }).default('auto'),
+  GRIDHUB_ACCESS_TOKEN_TTL: positiveInt('GRIDHUB_ACCESS_TOKEN_TTL', 'seconds').default(3600),
+  GRIDHUB_REFRESH_TOKEN_TTL: positiveInt('GRIDHUB_REFRESH_TOKEN_TTL', 'seconds').default(14 * 86_400),
+  GRIDHUB_LOGIN_MAX_FAILURES: positiveInt('GRIDHUB_LOGIN_MAX_FAILURES', 'attempts').default(5),
+  GRIDHUB_LOCKOUT_MINUTES: positiveInt('GRIDHUB_LOCKOUT_MINUTES', 'minutes').default(15),
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o.length > 0))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'CORS_ORIGINS must be a comma-separated list of origins like https://gis.example.gov.cn')))
+    .optional(),
+  HTTP_BODY_LIMIT_KB: positiveInt('HTTP_BODY_LIMIT_KB', 'KiB').default(1024),
+  HTTP_RATE_LIMIT_PER_MINUTE: positiveInt('HTTP_RATE_LIMIT_PER_MINUTE', 'requests').default(1200),
+  HTTP_LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt('HTTP_LOGIN_RATE_LIMIT_PER_MINUTE', 'requests').default(30),
+  MQTT_URL: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp):\/\//, 'MQTT_URL must be an mqtt://, mqtts://, ws:// or wss:// URL')
+    .optional(),
+  MQTT_USERNAME: z.string().optional(),
+  MQTT_PASSWORD: z.string().optional(),
+  MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,48}$/, 'MQTT_CLIENT_ID may hold up to 48 letters, digits, ., _ and -').optional(),
+  MQTT_CONSUMERS: positiveInt('MQTT_CONSUMERS', 'connections').max(64, 'MQTT_CONSUMERS must be at most 64').default(8),
+  GRIDHUB_BROKER_HOOK_SECRET: z.string().min(24, 'GRIDHUB_BROKER_HOOK_SECRET must have at least 24 characters').optional(),
+  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'MQTT_SHARE_GROUP may hold letters, digits, _ and -').default('ingest'),
+  MQTT_TLS_PORT: portNumber('MQTT_TLS_PORT').optional(),
+  MQTT_TLS_CERT: z.string().optional(),
+  MQTT_TLS_KEY: z.string().optional(),
+  MQTT_DEVICE_MESSAGES_PER_SECOND: positiveInt('MQTT_DEVICE_MESSAGES_PER_SECOND', 'messages').default(50),
+  MQTT_DEVICE_BYTES_PER_SECOND: positiveInt('MQTT_DEVICE_BYTES_PER_SECOND', 'bytes').default(256 * 1024),
+  MQTT_MAX_PAYLOAD_BYTES: positiveInt('MQTT_MAX_PAYLOAD_BYTES', 'bytes').default(16 * 1024),
+  MQTT_LOGIN_MAX_FAILURES: positiveInt('MQTT_LOGIN_MAX_FAILURES', 'attempts').default(10),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
@@ -70,6 +105,38 @@ export interface HubConfig {
   /** Raw readings and events older than this many days are removed; roll-ups are kept. */
   retentionDays: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  auth: {
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    /** Failed logins in a row that lock an account, and for how long. */
+    maxFailures: number;
+    lockoutMinutes: number;
+  };
+  http: {
+    /** Origins allowed to call the API from a browser; empty: same origin only. */
+    corsOrigins: string[];
+    bodyLimitKb: number;
+    rateLimitPerMinute: number;
+    loginRateLimitPerMinute: number;
+  };
+  mqtt: {
+    /** An external broker (EMQX, Mosquitto…) to consume from with a shared subscription; null: embedded aedes. */
+    url: string | null;
+    username: string | null;
+    password: string | null;
+    shareGroup: string;
+    /** Shared secret an external broker presents to /api/v1/broker/authenticate|authorize; null: hooks off. */
+    hookSecret: string | null;
+    /** Stable client id prefix for this instance on the external broker (persistent sessions); null: random, clean. */
+    clientId: string | null;
+    /** Ingest connections per instance to the external broker. */
+    consumers: number;
+    tls: { port: number; certFile: string; keyFile: string } | null;
+    deviceMessagesPerSecond: number;
+    deviceBytesPerSecond: number;
+    maxPayloadBytes: number;
+    loginMaxFailures: number;
+  };
 }
 
 /** The one place that reads the environment. Fails fast, naming the variable that is wrong. */
@@ -99,5 +166,39 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     timescale: c.GRIDHUB_TIMESCALE,
     retentionDays: c.GRIDHUB_RETENTION_DAYS,
     logLevel: c.LOG_LEVEL,
+    auth: {
+      accessTokenTtlSeconds: c.GRIDHUB_ACCESS_TOKEN_TTL,
+      refreshTokenTtlSeconds: c.GRIDHUB_REFRESH_TOKEN_TTL,
+      maxFailures: c.GRIDHUB_LOGIN_MAX_FAILURES,
+      lockoutMinutes: c.GRIDHUB_LOCKOUT_MINUTES,
+    },
+    http: {
+      corsOrigins: c.CORS_ORIGINS ?? [],
+      bodyLimitKb: c.HTTP_BODY_LIMIT_KB,
+      rateLimitPerMinute: c.HTTP_RATE_LIMIT_PER_MINUTE,
+      loginRateLimitPerMinute: c.HTTP_LOGIN_RATE_LIMIT_PER_MINUTE,
+    },
+    mqtt: {
+      url: c.MQTT_URL ?? null,
+      username: c.MQTT_USERNAME ?? null,
+      password: c.MQTT_PASSWORD ?? null,
+      shareGroup: c.MQTT_SHARE_GROUP,
+      hookSecret: c.GRIDHUB_BROKER_HOOK_SECRET ?? null,
+      clientId: c.MQTT_CLIENT_ID ?? null,
+      consumers: c.MQTT_CONSUMERS,
+      tls: tlsOf(c.MQTT_TLS_PORT, c.MQTT_TLS_CERT, c.MQTT_TLS_KEY),
+      deviceMessagesPerSecond: c.MQTT_DEVICE_MESSAGES_PER_SECOND,
+      deviceBytesPerSecond: c.MQTT_DEVICE_BYTES_PER_SECOND,
+      maxPayloadBytes: c.MQTT_MAX_PAYLOAD_BYTES,
+      loginMaxFailures: c.MQTT_LOGIN_MAX_FAILURES,
+    },
   };
+}
+
+function tlsOf(port: number | undefined, certFile: string | undefined, keyFile: string | undefined): HubConfig['mqtt']['tls'] {
+  if (port === undefined && certFile === undefined && keyFile === undefined) return null;
+  if (port === undefined || !certFile || !keyFile) {
+    throw new ConfigError('MQTT_TLS_PORT, MQTT_TLS_CERT and MQTT_TLS_KEY go together: set all three for the TLS listener, or none');
+  }
+  return { port, certFile, keyFile };
 }

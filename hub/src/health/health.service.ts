@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
-import Aedes from 'aedes';
+import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { INCIDENT_TIMERS_QUEUE } from '@gridhub/gridops';
-import { AEDES } from '../broker/broker-core.module';
+import { BrokerLink } from '../broker/broker-link';
 import { HubRuntime } from '../runtime';
 
 export interface Check {
@@ -33,7 +32,7 @@ async function probe(work: () => Promise<unknown>): Promise<Check> {
 export class HealthService {
   constructor(
     private readonly runtime: HubRuntime,
-    @Inject(AEDES) private readonly aedes: Aedes,
+    private readonly broker: BrokerLink,
     @InjectQueue(INCIDENT_TIMERS_QUEUE) private readonly timers: Queue,
   ) {}
 
@@ -42,10 +41,8 @@ export class HealthService {
       probe(() => this.runtime.database.pool.query('select 1')),
       probe(() => this.timers.getJobCounts("delayed")),
     ]);
-    const broker: Check =
-      this.runtime.mqttServer.listening && !this.aedes.closed
-        ? { status: 'up', detail: `${this.aedes.connectedClients} clients` }
-        : { status: 'down', detail: 'MQTT listener closed' };
+    const link = this.broker.health();
+    const broker: Check = { status: link.up ? 'up' : 'down', detail: link.detail };
     return { database, redis, broker };
   }
 }

@@ -1,9 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { LiveAudience, LiveChannel, LiveEventName } from '@gridhub/ingest';
 import type { Namespace, Socket } from 'socket.io';
-import { Principal, ROLES } from '../auth/account.types';
-import { JwtService } from '@nestjs/jwt';
+import { ROLES } from '../auth/account.types';
+import { AuthService } from '../auth/auth.service';
 import { GridAncestry } from './grid-ancestry';
 
 /** Room of the clients with this role whose account is scoped to `scope` ('*' = the whole city). */
@@ -20,12 +20,14 @@ const workerRoom = (workerId: string) => `w:${workerId}`;
  */
 @Injectable()
 @WebSocketGateway({ namespace: '/live', cors: { origin: false } })
-export class LiveGateway extends LiveChannel implements OnGatewayConnection {
+export class LiveGateway extends LiveChannel implements OnGatewayConnection, BeforeApplicationShutdown {
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() private readonly server!: Namespace;
+  /** Set when the hub starts to stop: nothing more is pushed (the Redis adapter is closing). */
+  private closing = false;
 
   constructor(
-    private readonly jwt: JwtService,
+    private readonly auth: AuthService,
     private readonly ancestry: GridAncestry,
   ) {
     super();
@@ -33,7 +35,7 @@ export class LiveGateway extends LiveChannel implements OnGatewayConnection {
 
   async handleConnection(client: Socket): Promise<void> {
     const token: unknown = client.handshake.auth?.['token'];
-    const principal = typeof token === 'string' ? await this.jwt.verifyAsync<Principal>(token).catch(() => null) : null;
+    const principal = typeof token === 'string' ? await this.auth.principalOf(token) : null;
     if (!principal) {
       client.emit('refused', { message: 'a valid access token is required in auth.token (POST /api/v1/auth/login)' });
       client.disconnect(true);
@@ -45,12 +47,17 @@ export class LiveGateway extends LiveChannel implements OnGatewayConnection {
     client.emit('ready', { username: principal.username, role: principal.role });
   }
 
+  beforeApplicationShutdown(): void {
+    this.closing = true;
+  }
+
   publish(event: LiveEventName, payload: unknown, audience: LiveAudience = {}): void {
+    if (this.closing) return;
     this.deliver(event, payload, audience).catch((error: Error) => this.logger.warn(`live ${event} not delivered: ${error.message}`));
   }
 
   private async deliver(event: LiveEventName, payload: unknown, audience: LiveAudience): Promise<void> {
-    if (!this.server) return; // before the HTTP server listens
+    if (!this.server || this.closing) return; // before the HTTP server listens, or while the hub stops
     const rooms = (audience.workerIds ?? []).map(workerRoom);
     if (audience.roles || audience.gridCode || !audience.workerIds) {
       const scopes = audience.gridCode ? [...(await this.ancestry.chainOf(audience.gridCode)), '*'] : null;

@@ -162,5 +162,7 @@ export const DEMO_WORKER_NAMES = ['张伟', '王芳', '李娜', '刘洋', '陈�
 export const DEMO_OFF_DUTY_WORKER = 7;
 /** Documented demo accounts (README); created only when the demo city is seeded. */
 export const DEMO_DISPATCHER = { username: 'dispatcher', password: 'Dispatch-2026', displayName: '调度员 周静' };
+/** The shift lead (值班长): files, voids, approves extensions and closes incidents. */
+export const DEMO_SHIFT_LEAD = { username: 'shiftlead', password: 'Shift-2026', displayName: '值班长 王磊' };
 export const DEMO_WORKER_PASSWORD = 'Worker-2026';
 export const demoWorkerUsername = (i: number) => `worker${String(i + 1).padStart(2, '0')}`;

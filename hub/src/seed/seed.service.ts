@@ -3,12 +3,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
-import { DeviceService, RulesRepository, RulesService, SecretHasher } from '@gridhub/ingest';
+import { defaultRules, DeviceService, RulesRepository, RulesService, SecretHasher } from '@gridhub/ingest';
 import { GridLocatorService, GridRepository, WorkerRepository } from '@gridhub/gridops';
 import { AccountRepository } from '../auth/account.repository';
 import { HubRuntime } from '../runtime';
 import {
   DEMO_DISPATCHER,
+  DEMO_SHIFT_LEAD,
   DEMO_OFF_DUTY_WORKER,
   DEMO_WORKER_NAMES,
   DEMO_WORKER_PASSWORD,
@@ -104,27 +105,17 @@ export class SeedService implements OnApplicationBootstrap {
       gridScope: null,
       workerId: null,
     });
+    await this.accounts.insert({
+      username: DEMO_SHIFT_LEAD.username,
+      passwordHash: await this.hasher.hashPassword(DEMO_SHIFT_LEAD.password),
+      role: 'shift_lead',
+      displayName: DEMO_SHIFT_LEAD.displayName,
+      gridScope: null,
+      workerId: null,
+    });
 
-    await this.rules.insert({
-      name: 'PM2.5 重度污染 (>150 µg/m³)',
-      family: 'air',
-      metric: 'pm25',
-      operator: 'above',
-      threshold: 150,
-      severity: 'orange',
-      incidentCategory: 'air_pollution',
-      enabled: true,
-    });
-    await this.rules.insert({
-      name: '氨氮劣于 V 类 (>2.0 mg/L, GB 3838-2002)',
-      family: 'water',
-      metric: 'nh3n_mgl',
-      operator: 'above',
-      threshold: 2.0,
-      severity: 'yellow',
-      incidentCategory: 'water_pollution',
-      enabled: true,
-    });
+    // The city's default rule set (ingest/src/rules/default-rules.ts).
+    for (const rule of defaultRules()) await this.rules.insert(rule);
     this.rulesService.invalidate();
 
     const dir = resolve(this.runtime.config.dataDir);

@@ -18,6 +18,7 @@ export async function demoCredentials(hub: RunningHub): Promise<DemoDeviceCreden
 }
 
 export function mqttUrl(hub: RunningHub): string {
+  if (hub.mqttPort === null) throw new Error('this hub uses an external broker (MQTT_URL)');
   return `mqtt://127.0.0.1:${hub.mqttPort}`;
 }
 

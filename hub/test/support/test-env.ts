@@ -15,6 +15,8 @@ export const DATABASE_PATHS: DatabasePath[] = ['server', 'embedded'];
 
 export interface TestEnv {
   config: HubConfig;
+  /** The same settings as environment variables, for a hub started as a child process. */
+  vars: Record<string, string>;
   cleanup(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ export async function testEnv(path: DatabasePath, overrides: Record<string, stri
   const id = randomBytes(5).toString('hex');
   const dataDir = await mkdtemp(join(tmpdir(), `gridhub-test-${id}-`));
   const schema = `gh_test_${id}`;
-  const config = loadConfig({
+  const vars: Record<string, string> = {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     HTTP_PORT: '0',
@@ -36,11 +38,17 @@ export async function testEnv(path: DatabasePath, overrides: Record<string, stri
     REDIS_PREFIX: `gh-test-${id}`,
     GRIDHUB_ADMIN_PASSWORD: 'test-admin-password',
     LOG_LEVEL: 'silent',
+    // Tests publish bursts far above a real sensor's rate; the limits have their own tests.
+    MQTT_DEVICE_MESSAGES_PER_SECOND: '100000',
+    MQTT_DEVICE_BYTES_PER_SECOND: '100000000',
+    HTTP_RATE_LIMIT_PER_MINUTE: '100000',
     ...(path === 'server' ? { DATABASE_URL: SERVER_URL, DATABASE_SCHEMA: schema } : {}),
     ...overrides,
-  });
+  };
+  const config = loadConfig(vars);
   return {
     config,
+    vars,
     async cleanup() {
       if (path === 'server') {
         const client = new Client({ connectionString: SERVER_URL });

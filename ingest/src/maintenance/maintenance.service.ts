@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AirQualityService } from '../air/air-quality.service';
 import { Clock } from '../common/clock';
 import { LivenessRepository } from '../devices/liveness.repository';
 import { RetentionRepository } from '../readings/retention.repository';
@@ -20,6 +21,7 @@ export class MaintenanceService {
     private readonly retention: RetentionRepository,
     private readonly options: MaintenanceOptions,
     private readonly clock: Clock,
+    private readonly airQuality: AirQualityService,
   ) {}
 
   /** Marks silent devices offline and raises one device-offline alert each. */
@@ -29,15 +31,16 @@ export class MaintenanceService {
     return { alerted };
   }
 
-  /** Brings the hourly and daily roll-ups up to date with every reading stored so far. */
-  async rollup(): Promise<{ pairs: number }> {
+  /** Brings the hourly and daily roll-ups up to date with every reading stored so far, then the AQI built on them. */
+  async rollup(): Promise<{ pairs: number; aqiHours: number }> {
     let pairs = 0;
     for (let i = 0; i < ROLLUP_TRANSACTIONS_PER_RUN; i++) {
       const taken = await this.rollups.runOnce(ROLLUP_PAIRS_PER_TRANSACTION);
       pairs += taken;
       if (taken < ROLLUP_PAIRS_PER_TRANSACTION) break;
     }
-    return { pairs };
+    const { hours: aqiHours } = await this.airQuality.refresh();
+    return { pairs, aqiHours };
   }
 
   /** Drops raw data past the retention period. */

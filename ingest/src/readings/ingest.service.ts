@@ -115,6 +115,11 @@ export class IngestService {
         this.logger.error(`rule evaluation failed for ${device.id}: ${error.message}`, error.stack);
       });
     }
+    for (const event of batch.events) {
+      this.rules.evaluateEvent(device, event).catch((error: Error) => {
+        this.logger.error(`event rule evaluation failed for ${device.id}: ${error.message}`, error.stack);
+      });
+    }
     return outcome;
   }
 

@@ -1,85 +1,337 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { AlertSink } from '../alerts/alert-sink';
-import { AlertsRepository } from '../alerts/alerts.repository';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { AlertView } from '../alerts/alert.types';
+import { AlertsService, IncidentRequest } from '../alerts/alerts.service';
+import { AlertsRepository, RuleBreachRow, RuleChanges, RuleClearRow } from '../alerts/alerts.repository';
+import { Clock } from '../common/clock';
+import { METRICS, SensorFamily } from '../contracts/families';
 import { Device } from '../devices/device.types';
-import { ReadingRow } from '../readings/reading.types';
-import { breaches, ThresholdRule } from './rule.types';
-import { RulesRepository } from './rules.repository';
+import { EventRow, ReadingRow } from '../readings/reading.types';
+import { EventRulesService } from './event-rules.service';
+import { AQI_METRICS, aqiFromLatest, WATER_CLASS_METRICS, waterClassFromLatest } from './indices';
+import { DerivedIndices, RuleEngine, RuleOp } from './rule-engine';
+import { createsIncident, Rule, RuleDefinition } from './rule.types';
+import { RuleFilter, RulesRepository } from './rules.repository';
+import { validateRule } from './rule-validation';
+
+/** How often "no data" rules are checked (and the active-alert cache resynchronised with the database). */
+export const SILENCE_SWEEP_MS = 30_000;
+
+type Item =
+  | { kind: 'readings'; device: Device; readings: ReadingRow[]; done: Deferred }
+  | { kind: 'silence'; now: Date; done: Deferred };
+
+interface Deferred {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+const AQI_SET = new Set<string>(AQI_METRICS);
+const WATER_SET = new Set<string>(WATER_CLASS_METRICS);
+
+/** One line describing a rule alert (zh-CN first, as incidents and CAP descriptions show it). */
+export function ruleSummary(rule: Rule, value: number): string {
+  const unit = rule.metric ? (METRICS[rule.family][rule.metric]?.unit ?? '') : '';
+  const what = rule.kind === 'aqi_level' ? 'AQI 级别' : rule.kind === 'water_class' ? '水质类别' : rule.kind === 'no_data' ? '无数据分钟数' : rule.metric;
+  const level =
+    rule.kind === 'above' ? `> ${rule.threshold}` : rule.kind === 'below' ? `< ${rule.threshold}` : rule.kind === 'aqi_level' ? `≥ ${rule.threshold}` :
+    rule.kind === 'rate_of_change' ? `变化率 > ${rule.threshold}/${rule.ratePer === 'minute' ? '分钟' : '小时'}` :
+    rule.kind === 'no_data' ? `≥ ${rule.threshold}` : `劣于 ${rule.threshold ?? '目标'} 类`;
+  return `${rule.name}：${what} = ${value}${unit ? ' ' + unit : ''}（${level}）`;
+}
 
 /**
- * Turns stored readings into alerts: a breach raises (or refreshes) the one active alert of its rule and
- * device; a reading back within the threshold clears it. A newly raised alert with an incident category
- * becomes an incident through the AlertSink.
+ * Turns stored readings into alerts. Readings are queued as they are acknowledged and evaluated in batches, one
+ * batch at a time, against rules indexed in memory (RuleEngine); the alert changes of a batch are written in
+ * set-based statements (a handful per batch, whatever its size), durable per-(rule, device) state too.
  */
 @Injectable()
-export class RulesService {
+export class RulesService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RulesService.name);
-  private rules: Promise<ThresholdRule[]> | null = null;
-  /** (rule, device) pairs with an active alert, so a normal reading costs no query. */
-  private active: Promise<Set<string>> | null = null;
+  private readonly engine = new RuleEngine();
+  private ready: Promise<void> | null = null;
+  private queue: Item[] = [];
+  private running: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  /** The rule set's version at the last sweep: a change made by another hub reloads the rules. */
+  private rulesVersion: string | null = null;
+  /** Latest pollutant and water-quality values per device, for AQI and water-class rules. */
+  private readonly latest = new Map<string, Record<string, { value: number; time: Date }>>();
 
   constructor(
     private readonly repository: RulesRepository,
-    private readonly alerts: AlertsRepository,
-    private readonly sink: AlertSink,
-  ) {}
-
-  /** Forget the cached rule set (after a rule is added or changed). */
-  invalidate(): void {
-    this.rules = null;
+    private readonly alertRows: AlertsRepository,
+    private readonly alerts: AlertsService,
+    private readonly events: EventRulesService,
+    private readonly clock: Clock,
+  ) {
+    alerts.onManualClear(({ kind, ruleId, deviceId }) => {
+      if (kind === 'rule' && ruleId !== null) this.engine.forget(ruleId, deviceId);
+    });
   }
 
-  async evaluate(device: Device, readings: ReadingRow[]): Promise<void> {
-    this.rules ??= this.repository.listEnabled().catch((error: Error) => {
-      this.rules = null;
-      throw error;
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      const now = this.clock.now();
+      const fail = (what: string) => (e: Error) => this.logger.error(`${what} failed: ${e.message}`);
+      this.sweepSilence(now).catch(fail('no-data sweep'));
+      this.events.expireStale(now).catch(fail('expiring stale video alerts'));
+    }, SILENCE_SWEEP_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.drain().catch(() => undefined);
+  }
+
+  /** Reload rules (after a rule is added, changed or removed, or the grids changed). */
+  invalidate(): void {
+    const previous = this.ready;
+    const next = previous ? previous.catch(() => undefined).then(() => this.loadRules()) : this.load();
+    this.ready = next;
+    next.catch(() => {
+      if (this.ready === next) this.ready = null;
     });
-    this.active ??= this.alerts.activeKeys().then(
-      (keys) => new Set(keys.map((k) => `${k.ruleId}/${k.deviceId}`)),
-      (error: Error) => {
-        this.active = null;
-        throw error;
-      },
-    );
-    const [rules, active] = await Promise.all([this.rules, this.active]);
-    for (const reading of readings) {
-      for (const rule of rules) {
-        if (rule.family !== device.family || rule.metric !== reading.metric) continue;
-        const key = `${rule.id}/${device.id}`;
-        if (breaches(rule, reading.value)) {
-          await this.raise(rule, device, reading);
-          active.add(key);
-        } else if (active.has(key)) {
-          await this.alerts.clear(rule.id, device.id, reading.time);
-          active.delete(key);
-        }
+  }
+
+  /** Queues a device's stored readings for evaluation; resolves once their batch is evaluated and written. */
+  evaluate(device: Device, readings: ReadingRow[]): Promise<void> {
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'readings', device, readings, done: { resolve, reject } }));
+  }
+
+  /** Hands a stored video or emergency event to the event rules; resolves once it is handled. */
+  evaluateEvent(device: Device, event: EventRow): Promise<void> {
+    return this.events.handle(device, event);
+  }
+
+  /** Checks "no data for N minutes" rules at `now`. */
+  sweepSilence(now: Date): Promise<void> {
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'silence', now, done: { resolve, reject } }));
+  }
+
+  /** Resolves when everything queued so far is evaluated, and incidents of new alerts are filed. */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+    await this.events.drain();
+    await this.alerts.drain();
+  }
+
+  get activeRuleCount(): number {
+    return this.engine.ruleCount;
+  }
+
+  // CRUD -------------------------------------------------------------------------------------------------
+
+  list(filter: RuleFilter): Promise<Rule[]> {
+    return this.repository.list(filter);
+  }
+
+  find(id: number): Promise<Rule | null> {
+    return this.repository.find(id);
+  }
+
+  async create(definition: RuleDefinition): Promise<Rule> {
+    await validateRule(definition, this.repository);
+    const id = await this.repository.insert(definition);
+    this.invalidate();
+    return (await this.repository.find(id))!;
+  }
+
+  async update(id: number, definition: RuleDefinition): Promise<Rule | null> {
+    await validateRule(definition, this.repository);
+    if (!(await this.repository.update(id, definition, this.clock.now()))) return null;
+    // A changed rule is a new rule for its devices: its state (breach start, previous value) starts again.
+    this.engine.resetStates(id);
+    this.invalidate();
+    await this.ready;
+    return this.repository.find(id);
+  }
+
+  async remove(id: number, actor: string): Promise<boolean> {
+    const { deleted, cleared } = await this.repository.delete(id, actor, this.clock.now());
+    if (!deleted) return false;
+    for (const c of cleared) this.engine.forget(id, c.deviceId);
+    this.invalidate();
+    await this.alerts.announce({ raised: [], updated: [], cleared: cleared.map((c) => c.id) }, () => null);
+    return true;
+  }
+
+  // Evaluation ---------------------------------------------------------------------------------------------
+
+  private enqueue(item: Item): void {
+    this.queue.push(item);
+    this.kick();
+  }
+
+  /** One batch loop at a time; items queued while its last batch was finishing start the next loop. */
+  private kick(): void {
+    if (this.running) return;
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.run())
+      .finally(() => {
+        this.running = null;
+        if (this.queue.length > 0) this.kick();
+      });
+  }
+
+  private async run(): Promise<void> {
+    while (this.queue.length > 0) {
+      const items = this.queue.splice(0);
+      try {
+        await this.process(items);
+        items.forEach((i) => i.done.resolve());
+      } catch (error) {
+        // The database did not take the changes: reload state from it before the next batch.
+        this.ready = null;
+        items.forEach((i) => i.done.reject(error as Error));
       }
     }
   }
 
-  private async raise(rule: ThresholdRule, device: Device, reading: ReadingRow): Promise<void> {
-    const alert = await this.alerts.raise(rule.id, device.id, reading.value, reading.time);
-    if (!alert.raised || !rule.incidentCategory) return;
-    this.logger.log(`alert ${alert.id}: ${rule.name} at ${device.id} (${reading.metric}=${reading.value})`);
-    const incidentId = await this.sink.onAlertRaised({
-      alertId: alert.id,
+  private async load(): Promise<void> {
+    await this.loadRules();
+    this.engine.restoreStates(await this.repository.loadStates());
+    this.engine.restoreActive(await this.alertRows.activeKeys());
+  }
+
+  private async loadRules(): Promise<void> {
+    const [rules, grids] = await Promise.all([this.repository.listEnabled(), this.repository.gridParents()]);
+    this.engine.load(rules, grids);
+  }
+
+  private async process(items: Item[]): Promise<void> {
+    if (!this.ready) this.invalidate();
+    await this.ready;
+    const ops: RuleOp[] = [];
+    const byDevice = new Map<string, { device: Device; readings: ReadingRow[] }>();
+    for (const item of items) {
+      if (item.kind === 'silence') {
+        ops.push(...(await this.silenceOps(item.now)));
+        continue;
+      }
+      const entry = byDevice.get(item.device.id);
+      if (entry) entry.readings.push(...item.readings);
+      else byDevice.set(item.device.id, { device: item.device, readings: [...item.readings] });
+    }
+    const derived = await this.derive([...byDevice.values()]);
+    for (const { device, readings } of byDevice.values()) {
+      ops.push(...this.engine.evaluate(device, readings, derived.get(device.id)));
+    }
+    await this.apply(ops);
+  }
+
+  /**
+   * AQI level and water class for the devices whose rules need them, from their latest values: kept in memory
+   * from the readings evaluated here, read once per device from latest_readings (one query per batch for the
+   * devices not seen yet).
+   */
+  private async derive(entries: { device: Device; readings: ReadingRow[] }[]): Promise<Map<string, DerivedIndices>> {
+    const aqi = entries.filter((e) => e.readings.some((r) => AQI_SET.has(r.metric)) && this.engine.needsAqi(e.device));
+    const water = entries.filter((e) => e.readings.some((r) => WATER_SET.has(r.metric)) && this.engine.needsWaterClass(e.device));
+    const out = new Map<string, DerivedIndices>();
+    if (aqi.length === 0 && water.length === 0) return out;
+    const unknown = [...aqi, ...water].map((e) => e.device.id).filter((id) => !this.latest.has(id));
+    if (unknown.length > 0) {
+      for (const id of unknown) this.latest.set(id, {});
+      const rows = await this.repository.latestValues(unknown, [...AQI_METRICS, ...WATER_CLASS_METRICS]);
+      for (const r of rows) this.remember(r.deviceId, r.metric, r.value, new Date(r.time));
+    }
+    for (const e of [...aqi, ...water]) for (const r of e.readings) this.remember(e.device.id, r.metric, r.value, r.time);
+    for (const e of aqi) out.set(e.device.id, { aqiLevel: aqiFromLatest(this.latest.get(e.device.id) ?? {}) });
+    for (const e of water) {
+      out.set(e.device.id, { ...out.get(e.device.id), waterClass: waterClassFromLatest(this.latest.get(e.device.id) ?? {}, e.device.attributes) });
+    }
+    return out;
+  }
+
+  /** Keeps the newest value per device and metric (late data never replaces it, as in latest_readings). */
+  private remember(deviceId: string, metric: string, value: number, time: Date): void {
+    if (!AQI_SET.has(metric) && !WATER_SET.has(metric)) return;
+    let values = this.latest.get(deviceId);
+    if (!values) this.latest.set(deviceId, (values = {}));
+    const known = values[metric];
+    if (!known || time.getTime() >= known.time.getTime()) values[metric] = { value, time };
+  }
+
+  private async silenceOps(now: Date): Promise<RuleOp[]> {
+    // Periodic resynchronisation: alerts raised or cleared by other hubs, grids edited since the rules loaded.
+    this.engine.restoreActive(await this.alertRows.activeKeys());
+    this.engine.loadGrids(await this.repository.gridParents());
+    const version = await this.repository.version();
+    if (this.rulesVersion !== null && version !== this.rulesVersion) await this.loadRules();
+    this.rulesVersion = version;
+    const families = this.engine.silenceFamilies();
+    if (families.length === 0) return [];
+    const devices = await this.repository.silenceCandidates(families);
+    return this.engine.evaluateSilence(
+      now,
+      devices.map((d) => ({
+        device: { id: d.id, family: d.family as SensorFamily, gridCode: d.gridCode, attributes: d.attributes },
+        lastTimes: Object.fromEntries(Object.entries(d.lastTimes).map(([m, t]) => [m, new Date(t)])),
+        since: new Date(d.since),
+      })),
+    );
+  }
+
+  /**
+   * Writes a batch's operations. Repeats of one (rule, device) fold into one row; a clear followed by a new
+   * breach (or the reverse) in the same batch goes to the next round, so a statement touches each alert once.
+   */
+  private async apply(ops: RuleOp[]): Promise<void> {
+    const segments = new Map<string, (RuleBreachRow | (RuleClearRow & { clear: true }))[]>();
+    for (const op of ops) {
+      const k = `${op.rule.id}/${op.deviceId}`;
+      let list = segments.get(k);
+      if (!list) segments.set(k, (list = []));
+      const last = list[list.length - 1];
+      if (op.type === 'breach') {
+        if (last && !('clear' in last)) {
+          last.count++;
+          if (op.at >= last.at) {
+            last.value = op.value;
+            last.at = op.at;
+            last.summary = ruleSummary(op.rule, op.value);
+          }
+        } else {
+          list.push({ ruleId: op.rule.id, deviceId: op.deviceId, value: op.value, at: op.at, count: 1, severity: op.rule.severity, summary: ruleSummary(op.rule, op.value) });
+        }
+      } else {
+        list.push({ ruleId: op.rule.id, deviceId: op.deviceId, value: op.value, at: op.at, clear: true });
+      }
+    }
+    const changes: RuleChanges = { raised: [], updated: [], cleared: [] };
+    for (let round = 0; ; round++) {
+      const breaches: RuleBreachRow[] = [];
+      const clears: RuleClearRow[] = [];
+      for (const list of segments.values()) {
+        const seg = list[round];
+        if (!seg) continue;
+        if ('clear' in seg) clears.push(seg);
+        else breaches.push(seg);
+      }
+      if (breaches.length === 0 && clears.length === 0) break;
+      const done = await this.alertRows.applyRuleChanges(breaches, clears);
+      const clearedIds = new Set(done.cleared.map((v) => v.id));
+      changes.updated = changes.updated.filter((v) => !clearedIds.has(v.id));
+      changes.raised.push(...done.raised);
+      changes.updated.push(...done.updated);
+      changes.cleared.push(...done.cleared);
+    }
+    await this.repository.saveStates(this.engine.takeDirtyStates());
+    this.alerts.announceViews(changes, (view) => this.incidentFor(view));
+  }
+
+  private incidentFor(view: AlertView): IncidentRequest | null {
+    const rule = view.ruleId !== null ? this.engine.rule(view.ruleId) : undefined;
+    if (!rule || !createsIncident(rule)) return null;
+    return {
+      incidentCategory: rule.incidentCategory!,
       ruleName: rule.name,
-      severity: rule.severity,
-      incidentCategory: rule.incidentCategory,
-      deviceId: device.id,
-      deviceName: device.name,
-      family: device.family,
-      metric: reading.metric,
-      value: reading.value,
+      metric: rule.metric ?? rule.kind,
       threshold: rule.threshold,
       source: 'sensor',
       emergency: false,
       needsVerification: false,
-      summary: `${rule.name}: ${reading.metric} = ${reading.value} (${rule.operator} ${rule.threshold})`,
-      lon: device.lon,
-      lat: device.lat,
-      observedAt: reading.time,
-    });
-    await this.alerts.linkIncident(alert.id, incidentId);
+    };
   }
 }

@@ -1,0 +1,60 @@
+import { BadRequestException, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { DEFAULT_GRIDOPS_SETTINGS } from '../gridops.options';
+import { Actor } from '../incidents/incident.types';
+import { Attachment } from './attachment.repository';
+import { AttachmentsService, UploadedFile as UploadedPhoto } from './attachments.service';
+
+const present = (a: Attachment) => ({
+  id: a.id,
+  incidentId: a.incidentId,
+  name: a.originalName,
+  contentType: a.contentType,
+  sizeBytes: a.sizeBytes,
+  sha256: a.sha256,
+  uploadedBy: a.uploadedBy,
+  uploadedAt: a.uploadedAt.toISOString(),
+  url: `/api/v1/attachments/${a.id}`,
+});
+
+type AuthedRequest = Request & { user: Actor };
+
+@ApiTags('attachments')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class AttachmentsController {
+  constructor(private readonly attachments: AttachmentsService) {}
+
+  /** A photo of the incident (multipart field `file`): JPEG, PNG or WebP by content, at most 10 MiB. */
+  @Post('incidents/:id/attachments')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @UseInterceptors(
+    // Kept in memory (multer's default without a destination) to check the content before anything is written.
+    FileInterceptor('file', { limits: { fileSize: DEFAULT_GRIDOPS_SETTINGS.maxAttachmentBytes, files: 1, fields: 5 } }),
+  )
+  async upload(@Param('id', new ParseUUIDPipe()) id: string, @UploadedFile() file: UploadedPhoto | undefined, @Req() req: AuthedRequest) {
+    if (!file) throw new BadRequestException('send the photo as multipart/form-data in the field "file"');
+    return present(await this.attachments.upload(id, file, req.user));
+  }
+
+  @Get('incidents/:id/attachments')
+  async list(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
+    const items = (await this.attachments.list(id, req.user)).map(present);
+    return { items, total: items.length };
+  }
+
+  @Get('attachments/:id')
+  async download(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
+    const { attachment, stream } = await this.attachments.open(id, req.user);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    return new StreamableFile(stream, {
+      type: attachment.contentType,
+      length: attachment.sizeBytes,
+      disposition: `inline; filename="${attachment.id}.${attachment.storageName.split('.').pop()}"; filename*=UTF-8''${encodeURIComponent(attachment.originalName)}`,
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, Get, NotFoundException, Param, Patch } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@gridhub/ingest';
+import { IncidentCategory } from './incident-categories';
+import { IncidentCategoryService } from './incident-category.service';
+import { UpdateCategoryDto } from './incident.dto';
+
+const present = (c: IncidentCategory) => ({ ...c });
+
+@ApiTags('incidents')
+@ApiBearerAuth()
+@Controller('api/v1/incident-categories')
+export class IncidentCategoriesController {
+  constructor(private readonly categories: IncidentCategoryService) {}
+
+  /** The taxonomy: major (大类) and minor (小类) classes, default priority, department, time limits per step. */
+  @Get()
+  async list() {
+    const items = (await this.categories.list()).map(present);
+    return { items, total: items.length };
+  }
+
+  /** A city's own time limits for a class (minutes; fractions allowed). */
+  @Patch(':code')
+  @Roles('admin')
+  async update(@Param('code') code: string, @Body() body: UpdateCategoryDto) {
+    const { enabled, ...limits } = body;
+    const updated = await this.categories.updateLimits(code, limits, enabled);
+    if (!updated) throw new NotFoundException(`incident category ${code} not found`);
+    return present(updated);
+  }
+}

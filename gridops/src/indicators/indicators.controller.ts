@@ -1,0 +1,60 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import type { Response } from 'express';
+import { Roles } from '@gridhub/ingest';
+import { INDICATOR_SCOPES, IndicatorScope } from './indicator.types';
+import { indicatorsCsv, IndicatorsService } from './indicators.service';
+
+export class IndicatorsQuery {
+  @ApiProperty({ enum: INDICATOR_SCOPES, description: 'the unit of each row' })
+  @IsIn(INDICATOR_SCOPES, { message: `scope must be one of ${INDICATOR_SCOPES.join(', ')}` })
+  scope!: IndicatorScope;
+
+  @ApiPropertyOptional({ description: 'restrict to this area (grid code of any level), department code or worker id', example: '140106' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'code must be a grid code, department code or worker id' })
+  code?: string;
+
+  @ApiPropertyOptional({ description: 'start of the period (incidents reported from then); default: start of this month (UTC+8)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'end of the period (exclusive); default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'], { message: 'format must be json or csv' })
+  format?: 'json' | 'csv';
+}
+
+@ApiTags('indicators')
+@ApiBearerAuth()
+@Controller('api/v1/indicators')
+export class IndicatorsController {
+  constructor(private readonly indicators: IndicatorsService) {}
+
+  /**
+   * 综合评价: closure, on-time closure, rework, extension, on-time dispatch/verification/re-inspection rates,
+   * mean response and handling times and grades, per unit of the scope, for incidents reported in [from, to).
+   */
+  @Get()
+  @Roles('admin', 'dispatcher', 'shift_lead', 'bureau_analyst')
+  @ApiProduces('application/json', 'text/csv')
+  async get(@Query() query: IndicatorsQuery, @Req() req: { user?: { gridScope?: string | null } }, @Res() res: Response): Promise<void> {
+    const report = await this.indicators.report(
+      { scope: query.scope, code: query.code, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined },
+      { gridScope: req.user?.gridScope ?? null },
+    );
+    if (query.format === 'csv') {
+      const name = `indicators-${query.scope}${query.code ? `-${query.code}` : ''}-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.csv`;
+      res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', `attachment; filename="${name}"`).send(indicatorsCsv(report));
+      return;
+    }
+    res.status(200).json(report);
+  }
+}

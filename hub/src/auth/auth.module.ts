@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { Clock, SecretHasher } from '@gridhub/ingest';
+import { AccountRepository } from './account.repository';
+import { AccountsController } from './accounts.controller';
+import { AuditRepository } from './audit.repository';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { RefreshTokenRepository } from './refresh-token.repository';
+
+/**
+ * Accounts, logins, tokens and the audit log — global, so the HTTP guard, the broker and the live socket share
+ * one AuthService. Needs the hub's global JwtModule, pg Pool and HubRuntime.
+ */
+@Global()
+@Module({
+  controllers: [AuthController, AccountsController],
+  providers: [AccountRepository, AuditRepository, RefreshTokenRepository, AuthService, SecretHasher, Clock],
+  exports: [AccountRepository, AuditRepository, AuthService],
+})
+export class AuthModule {}

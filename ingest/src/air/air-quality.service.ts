@@ -1,0 +1,245 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { DeviceRepository } from '../devices/device.repository';
+import { RollupRepository } from '../readings/rollup.repository';
+import { MAX_DEVICES, MAX_POINTS } from '../readings/timeseries';
+import { AqiKind, aqiCategory, AqiColour, dailyAqi, hasIndexablePollutant, hourlyAqi, HourlyConcentrations, Pollutant, POLLUTANTS } from './aqi';
+import { chinaDayStart, DAY_MS, hourStart, HOUR_MS, planRefresh } from './aqi-series';
+import { AqiRepository, AqiRow, AqiTable } from './aqi.repository';
+
+/** A request the caller can fix (400). */
+export class AirQueryError extends Error {}
+/** A station or grid that does not exist (404). */
+export class AirNotFoundError extends Error {}
+
+const TABLE: Record<AqiKind, AqiTable> = { hourly: 'aqi_hourly', daily: 'aqi_daily' };
+/** Longest range per request: a month and a day of hourly reports, a year and a day of daily ones. */
+export const MAX_AQI_RANGE_DAYS: Record<AqiKind, number> = { hourly: 32, daily: 367 };
+const REFRESH_PAIRS_PER_TRANSACTION = 2000;
+const REFRESH_TRANSACTIONS_PER_RUN = 20;
+/**
+ * Where readings_hourly is a TimescaleDB continuous aggregate, an hour is materialised by its refresh policy
+ * (end offset 1 h, every 5 min) — the AQI of an hour is computed once that has surely happened.
+ */
+const CONTINUOUS_AGGREGATE_SETTLE_MS = 2 * HOUR_MS + 15 * 60_000;
+
+export const AREA_LEVELS = ['district', 'street', 'community', 'grid'] as const;
+export type AreaLevel = (typeof AREA_LEVELS)[number];
+/** Grid codes carry the hierarchy: 6 (district) + 3 (street) + 3 (community) + 3 (unit grid) digits. */
+const PREFIX: Record<AreaLevel, number> = { district: 6, street: 9, community: 12, grid: 15 };
+
+export interface AqiReport {
+  kind: AqiKind;
+  /** Start of the hour or China calendar day (00:00 UTC+8) the report covers, and its end (exclusive). */
+  time: string;
+  end: string;
+  aqi: number;
+  level: number;
+  levelZh: string;
+  categoryZh: string;
+  categoryEn: string;
+  colour: AqiColour;
+  primaryPollutants: Pollutant[];
+  exceedingPollutants: Pollutant[];
+  iaqi: Partial<Record<Pollutant, number>>;
+  concentrations: Record<string, number>;
+  /** Daily reports: hours of the day with pollutant data. */
+  hours?: number;
+  /** Area reports: stations averaged. */
+  stations?: number;
+}
+
+export interface AqiSeriesRequest {
+  deviceId?: string;
+  gridCode?: string;
+  kind: AqiKind;
+  from?: Date;
+  to?: Date;
+  /** For a grid: one series for the area (default) or one per station. */
+  per?: 'area' | 'station';
+}
+
+@Injectable()
+export class AirQualityService {
+  private readonly logger = new Logger(AirQualityService.name);
+
+  constructor(
+    private readonly repository: AqiRepository,
+    private readonly rollups: RollupRepository,
+    private readonly devices: DeviceRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Recomputes the hourly and daily AQI of every station hour the roll-up refreshed since the last run. */
+  async refresh(): Promise<{ hours: number }> {
+    const settle = (await this.rollups.isHubMaintained()) ? 0 : CONTINUOUS_AGGREGATE_SETTLE_MS;
+    const before = settle === 0 ? null : new Date(this.clock.now().getTime() - settle);
+    let hours = 0;
+    for (let i = 0; i < REFRESH_TRANSACTIONS_PER_RUN; i++) {
+      const taken = await this.repository.refresh(REFRESH_PAIRS_PER_TRANSACTION, before, planRefresh);
+      hours += taken;
+      if (taken < REFRESH_PAIRS_PER_TRANSACTION) break;
+    }
+    if (hours > 0) this.logger.debug(`AQI recomputed around ${hours} station hours`);
+    return { hours };
+  }
+
+  async series(request: AqiSeriesRequest) {
+    const { kind } = request;
+    const { from, to } = this.range(kind, request.from, request.to);
+    if (!!request.deviceId === !!request.gridCode) throw new AirQueryError('name either a deviceId or a gridCode');
+    const table = TABLE[kind];
+    if (request.deviceId) {
+      const device = await this.devices.find(request.deviceId);
+      if (!device) throw new AirNotFoundError(`device ${request.deviceId} not found`);
+      if (device.family !== 'air') throw new AirQueryError(`device ${device.id} is a ${device.family} device, not an air station`);
+      const rows = await this.repository.series(table, [device.id], from, to);
+      return {
+        kind, from: from.toISOString(), to: to.toISOString(),
+        station: { id: device.id, name: device.name, gridCode: device.gridCode },
+        reports: rows.map((r) => presentRow(kind, r)),
+      };
+    }
+    const gridCode = request.gridCode!;
+    const grid = (await this.repository.gridNames([gridCode])).get(gridCode);
+    if (!grid) throw new AirNotFoundError(`grid ${gridCode} not found`);
+    const { items, total } = await this.devices.list({ family: 'air', gridCode, limit: MAX_DEVICES, offset: 0 });
+    if (total > MAX_DEVICES) throw new AirQueryError(`${total} stations in ${gridCode}; at most ${MAX_DEVICES} per request`);
+    const stations = items.filter((d) => d.enabled);
+    const points = (stations.length * (to.getTime() - from.getTime())) / (kind === 'hourly' ? HOUR_MS : DAY_MS);
+    if (request.per === 'station' && points > MAX_POINTS) {
+      throw new AirQueryError(`${stations.length} stations over this range exceed ${MAX_POINTS} reports; narrow the range`);
+    }
+    const rows = await this.repository.series(table, stations.map((d) => d.id), from, to);
+    const area = { code: gridCode, name: grid.name, level: grid.level, stations: stations.map((d) => ({ id: d.id, name: d.name, gridCode: d.gridCode })) };
+    if (request.per === 'station') {
+      const byStation = new Map<string, AqiReport[]>(stations.map((d) => [d.id, []]));
+      for (const r of rows) byStation.get(r.device_id)?.push(presentRow(kind, r));
+      return {
+        kind, from: from.toISOString(), to: to.toISOString(), area,
+        series: [...byStation].map(([deviceId, reports]) => ({ deviceId, reports })),
+      };
+    }
+    const byTime = new Map<number, AqiRow[]>();
+    for (const r of rows) {
+      const t = r.time.getTime();
+      const list = byTime.get(t) ?? [];
+      list.push(r);
+      byTime.set(t, list);
+    }
+    const reports = [...byTime.keys()]
+      .sort((a, b) => a - b)
+      .flatMap((t) => areaReport(kind, new Date(t), byTime.get(t)!) ?? []);
+    return { kind, from: from.toISOString(), to: to.toISOString(), area, method: AREA_METHOD, reports };
+  }
+
+  /** Stations or areas ranked by AQI for one hour or day, best (lowest) first; equal AQI share a rank. */
+  async ranking(request: { kind: AqiKind; level: 'station' | AreaLevel; at?: Date }) {
+    const { kind, level } = request;
+    const table = TABLE[kind];
+    let at: Date | null;
+    if (request.at) at = new Date(kind === 'hourly' ? hourStart(request.at.getTime()) : chinaDayStart(request.at.getTime()));
+    else at = await this.repository.latest(table, this.clock.now());
+    if (!at) return { kind, level, time: null, items: [] };
+    const rows = await this.repository.at(table, at);
+    type Item = { code: string; name: string; report: AqiReport };
+    let items: Item[];
+    if (level === 'station') {
+      items = rows.map((r) => ({ code: r.device_id, name: r.name, report: presentRow(kind, r) }));
+    } else {
+      const groups = new Map<string, AqiRow[]>();
+      for (const r of rows) {
+        if (!r.grid_code || r.grid_code.length < PREFIX[level]) continue;
+        const code = r.grid_code.slice(0, PREFIX[level]);
+        groups.set(code, [...(groups.get(code) ?? []), r]);
+      }
+      const names = await this.repository.gridNames([...groups.keys()]);
+      items = [...groups].flatMap(([code, group]) => {
+        const report = areaReport(kind, at!, group);
+        return report ? [{ code, name: names.get(code)?.name ?? code, report }] : [];
+      });
+    }
+    items.sort((a, b) => a.report.aqi - b.report.aqi || a.code.localeCompare(b.code));
+    let rank = 0;
+    const ranked = items.map((item, i) => {
+      if (i === 0 || item.report.aqi !== items[i - 1]!.report.aqi) rank = i + 1;
+      const { kind: _k, time: _t, end: _e, ...report } = item.report;
+      return { rank, ...(level === 'station' ? { deviceId: item.code } : { gridCode: item.code }), name: item.name, ...report };
+    });
+    const time = presentTime(kind, at);
+    return { kind, level, ...time, ...(level === 'station' ? {} : { method: AREA_METHOD }), items: ranked };
+  }
+
+  private range(kind: AqiKind, from: Date | undefined, to: Date | undefined): { from: Date; to: Date } {
+    const end = to ?? this.clock.now();
+    const start = from ?? new Date(end.getTime() - (kind === 'hourly' ? DAY_MS : 30 * DAY_MS));
+    if (start >= end) throw new AirQueryError('from must be before to');
+    if (end.getTime() - start.getTime() > MAX_AQI_RANGE_DAYS[kind] * DAY_MS) {
+      throw new AirQueryError(`${kind} AQI is served for at most ${MAX_AQI_RANGE_DAYS[kind]} days per request`);
+    }
+    return { from: start, to: end };
+  }
+}
+
+const AREA_METHOD =
+  'HJ 633-2012 practice for an area: the mean concentration of each pollutant over the area’s reporting stations, indexed as one station';
+
+function presentTime(kind: AqiKind, time: Date): { time: string; end: string } {
+  return { time: time.toISOString(), end: new Date(time.getTime() + (kind === 'hourly' ? HOUR_MS : DAY_MS)).toISOString() };
+}
+
+function presentRow(kind: AqiKind, r: AqiRow): AqiReport {
+  const { level, levelZh, categoryZh, categoryEn, colour } = aqiCategory(r.aqi);
+  return {
+    kind,
+    ...presentTime(kind, r.time),
+    aqi: r.aqi,
+    level,
+    levelZh,
+    categoryZh,
+    categoryEn,
+    colour,
+    primaryPollutants: r.primary_pollutants,
+    exceedingPollutants: POLLUTANTS.filter((p) => (r.iaqi[p] ?? 0) > 100),
+    iaqi: r.iaqi,
+    concentrations: r.concentrations as Record<string, number>,
+    ...(r.hours !== null && r.hours !== undefined ? { hours: r.hours } : {}),
+  };
+}
+
+/**
+ * The area's report: each pollutant's mean over the stations that report it, indexed as one station. Null when
+ * the means cannot be indexed (SO2 1-hour mean above 800 without any station's 24-hour mean).
+ */
+export function areaReport(kind: AqiKind, time: Date, rows: readonly Pick<AqiRow, 'concentrations'>[]): AqiReport | null {
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const r of rows) {
+    for (const [key, value] of Object.entries(r.concentrations)) {
+      if (typeof value !== 'number') continue;
+      const s = sums.get(key) ?? { sum: 0, n: 0 };
+      s.sum += value;
+      s.n += 1;
+      sums.set(key, s);
+    }
+  }
+  const means: HourlyConcentrations = {};
+  for (const [key, { sum, n }] of sums) (means as Record<string, number>)[key] = sum / n;
+  if (!hasIndexablePollutant(means, kind)) return null;
+  const result = kind === 'hourly' ? hourlyAqi(means) : dailyAqi(means);
+  const concentrations: Record<string, number> = { ...result.concentrations };
+  return {
+    kind,
+    ...presentTime(kind, time),
+    aqi: result.aqi,
+    level: result.level,
+    levelZh: result.levelZh,
+    categoryZh: result.categoryZh,
+    categoryEn: result.categoryEn,
+    colour: result.colour,
+    primaryPollutants: result.primaryPollutants,
+    exceedingPollutants: result.exceedingPollutants,
+    iaqi: result.iaqi,
+    concentrations,
+    stations: rows.length,
+  };
+}

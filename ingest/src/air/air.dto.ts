@@ -1,0 +1,59 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsOptional, Matches } from 'class-validator';
+import { AREA_LEVELS, AreaLevel } from './air-quality.service';
+
+export const AQI_KINDS = ['hourly', 'daily'] as const;
+export const RANKING_LEVELS = ['station', ...AREA_LEVELS] as const;
+
+export class AqiQuery {
+  @ApiPropertyOptional({ description: 'one air station (or give gridCode)', example: 'air-001' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'deviceId must be a device id' })
+  deviceId?: string;
+
+  @ApiPropertyOptional({ description: 'a grid, community, street or district: its stations’ mean concentrations are indexed', example: '140106' })
+  @IsOptional()
+  @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'gridCode must be a 6, 9, 12 or 15-digit grid code' })
+  gridCode?: string;
+
+  @ApiPropertyOptional({ enum: AQI_KINDS, default: 'hourly', description: 'hourly (1-hour values) or daily (24-hour means, China calendar days)' })
+  @IsOptional()
+  @IsIn(AQI_KINDS, { message: 'kind must be hourly or daily' })
+  kind?: (typeof AQI_KINDS)[number];
+
+  @ApiPropertyOptional({ description: 'ISO 8601; default 24 h (hourly) or 30 days (daily) before `to`' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'from must be an ISO 8601 time' })
+  from?: Date;
+
+  @ApiPropertyOptional({ description: 'ISO 8601, exclusive; default now' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'to must be an ISO 8601 time' })
+  to?: Date;
+
+  @ApiPropertyOptional({ enum: ['area', 'station'], default: 'area', description: 'with gridCode: the area’s AQI, or every station’s' })
+  @IsOptional()
+  @IsIn(['area', 'station'], { message: 'per must be area or station' })
+  per?: 'area' | 'station';
+}
+
+export class AqiRankingQuery {
+  @ApiPropertyOptional({ enum: AQI_KINDS, default: 'hourly' })
+  @IsOptional()
+  @IsIn(AQI_KINDS, { message: 'kind must be hourly or daily' })
+  kind?: (typeof AQI_KINDS)[number];
+
+  @ApiPropertyOptional({ enum: RANKING_LEVELS, default: 'station' })
+  @IsOptional()
+  @IsIn(RANKING_LEVELS, { message: `level must be one of ${RANKING_LEVELS.join(', ')}` })
+  level?: 'station' | AreaLevel;
+
+  @ApiPropertyOptional({ description: 'the hour or day to rank (ISO 8601, any time inside it); default the latest reported' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'at must be an ISO 8601 time' })
+  at?: Date;
+}

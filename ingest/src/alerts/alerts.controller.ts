@@ -1,0 +1,111 @@
+import { Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ATOM_CONTENT_TYPE, CAP_CONTENT_TYPE, atomFeed, capDocument } from '../cap/cap.builder';
+import { Clock } from '../common/clock';
+import { Roles } from '../common/roles';
+import { AlertEvent, AlertView } from './alert.types';
+import { ListAlertsQuery } from './alerts.dto';
+import { AlertsRepository } from './alerts.repository';
+import { ALERT_AUDIENCE_ROLES, AlertsService } from './alerts.service';
+import { PublicRoute } from './public-route';
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export function presentAlert(a: AlertView) {
+  return {
+    ...a,
+    raisedAt: iso(a.raisedAt),
+    updatedAt: iso(a.updatedAt),
+    lastValueAt: iso(a.lastValueAt),
+    acknowledgedAt: iso(a.acknowledgedAt),
+    clearedAt: iso(a.clearedAt),
+  };
+}
+
+const presentEvent = (e: AlertEvent) => ({ ...e, at: iso(e.at) });
+const actorOf = (req: { user?: { username?: string } }) => `user:${req.user?.username ?? 'unknown'}`;
+const ID = /^[1-9]\d{0,17}$/;
+
+/**
+ * Sensor warnings (alerts of reading rules) are public information: their CAP documents and the Atom feed
+ * of active ones need no token, like a weather-warning feed. Video and emergency alerts (they point at
+ * people and homes) and device faults are for signed-in staff only, in JSON.
+ */
+const isPublicWarning = (a: AlertView) => a.kind === 'rule';
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('api/v1/alerts')
+export class AlertsController {
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly repository: AlertsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Roles(...ALERT_AUDIENCE_ROLES)
+  async list(@Query() query: ListAlertsQuery) {
+    const { items, total } = await this.alerts.list({
+      limit: query.limit ?? 100,
+      offset: query.offset ?? 0,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.severity ? { severity: query.severity } : {}),
+      ...(query.family ? { family: query.family } : {}),
+      ...(query.bureau ? { bureau: query.bureau } : {}),
+      ...(query.kind ? { kind: query.kind } : {}),
+      ...(query.deviceId ? { deviceId: query.deviceId } : {}),
+      ...(query.gridCode ? { gridCode: query.gridCode } : {}),
+    });
+    return { items: items.map(presentAlert), total };
+  }
+
+  /** Atom feed of active public warnings, each linking its CAP 1.2 document. Public. */
+  @Get('feed')
+  @PublicRoute()
+  @ApiProduces(ATOM_CONTENT_TYPE)
+  @Header('content-type', `${ATOM_CONTENT_TYPE}; charset=utf-8`)
+  async feed(@Req() req: Request) {
+    const { items } = await this.repository.list({ status: 'active', kind: 'rule', limit: 500, offset: 0 });
+    return atomFeed(items, `${req.protocol}://${req.get('host')}`, this.clock.now());
+  }
+
+  @Get(':id')
+  @Roles(...ALERT_AUDIENCE_ROLES)
+  async get(@Param('id') id: string) {
+    const { alert, history } = await this.alerts.get(this.checkId(id));
+    return { ...presentAlert(alert), history: history.map(presentEvent) };
+  }
+
+  /** The warning as a CAP 1.2 alert (Alert, then Update after changes, Cancel once cleared). Public for sensor warnings. */
+  @Get(':id/cap')
+  @PublicRoute()
+  @ApiProduces(CAP_CONTENT_TYPE)
+  @Header('content-type', `${CAP_CONTENT_TYPE}; charset=utf-8`)
+  async cap(@Param('id') id: string) {
+    const alert = await this.repository.find(this.checkId(id));
+    if (!alert || !isPublicWarning(alert)) throw new NotFoundException(`alert ${id} is not a public warning`);
+    const area = alert.gridCode ? await this.repository.gridArea(alert.gridCode) : null;
+    return capDocument(alert, area);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @Roles(...ALERT_AUDIENCE_ROLES)
+  async acknowledge(@Param('id') id: string, @Req() req: { user?: { username?: string } }) {
+    return presentAlert(await this.alerts.acknowledge(this.checkId(id), actorOf(req)));
+  }
+
+  @Post(':id/clear')
+  @HttpCode(200)
+  @Roles(...ALERT_AUDIENCE_ROLES)
+  async clear(@Param('id') id: string, @Req() req: { user?: { username?: string } }) {
+    return presentAlert(await this.alerts.clear(this.checkId(id), actorOf(req)));
+  }
+
+  private checkId(id: string): string {
+    if (!ID.test(id)) throw new NotFoundException(`alert ${id} not found`);
+    return id;
+  }
+}

@@ -1,0 +1,60 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { SENSOR_FAMILIES, SensorFamily } from '../contracts/families';
+import { Bureau, BUREAUS, WARNING_COLOURS, WarningColour } from '../rules/rule.types';
+import { ALERT_KINDS, ALERT_STATUSES, AlertKind, AlertStatus } from './alert.types';
+
+const STATUS_FILTERS = [...ALERT_STATUSES, 'active'] as const;
+
+export class ListAlertsQuery {
+  @ApiPropertyOptional({ enum: STATUS_FILTERS, description: 'active = raised or acknowledged' })
+  @IsOptional()
+  @IsIn(STATUS_FILTERS, { message: `status must be one of ${STATUS_FILTERS.join(', ')}` })
+  status?: AlertStatus | 'active';
+
+  @ApiPropertyOptional({ enum: WARNING_COLOURS })
+  @IsOptional()
+  @IsIn(WARNING_COLOURS, { message: `severity must be one of ${WARNING_COLOURS.join(', ')}` })
+  severity?: WarningColour;
+
+  @ApiPropertyOptional({ enum: SENSOR_FAMILIES })
+  @IsOptional()
+  @IsIn(SENSOR_FAMILIES, { message: `family must be one of ${SENSOR_FAMILIES.join(', ')}` })
+  family?: SensorFamily;
+
+  @ApiPropertyOptional({ enum: BUREAUS })
+  @IsOptional()
+  @IsIn(BUREAUS, { message: `bureau must be one of ${BUREAUS.join(', ')}` })
+  bureau?: Bureau;
+
+  @ApiPropertyOptional({ enum: ALERT_KINDS })
+  @IsOptional()
+  @IsIn(ALERT_KINDS, { message: `kind must be one of ${ALERT_KINDS.join(', ')}` })
+  kind?: AlertKind;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'deviceId must be a device id' })
+  deviceId?: string;
+
+  @ApiPropertyOptional({ description: 'a grid code: alerts of devices in that grid or below it' })
+  @IsOptional()
+  @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'gridCode must be a 6, 9, 12 or 15-digit grid code' })
+  gridCode?: string;
+
+  @ApiPropertyOptional({ default: 100, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(1000, { message: 'limit must be at most 1000' })
+  limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'offset must be a whole number' })
+  @Min(0, { message: 'offset must be ≥ 0' })
+  offset?: number;
+}

@@ -1,0 +1,69 @@
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../common/roles';
+import { InvalidRuleError } from './rule-validation';
+import { Rule } from './rule.types';
+import { ListRulesQuery, RuleDto, toRuleDefinition } from './rules.dto';
+import { RulesService } from './rules.service';
+
+/** Roles that watch sensors and alerts may read rules; administrators and bureau analysts write them. */
+export const RULE_READERS = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst'] as const;
+
+export function presentRule(rule: Rule) {
+  return { ...rule, createdAt: rule.createdAt.toISOString(), updatedAt: rule.updatedAt.toISOString() };
+}
+
+const actorOf = (req: { user?: { username?: string } }) => `user:${req.user?.username ?? 'unknown'}`;
+
+@ApiTags('rules')
+@ApiBearerAuth()
+@Controller('api/v1/rules')
+export class RulesController {
+  constructor(private readonly rules: RulesService) {}
+
+  @Get()
+  @Roles(...RULE_READERS)
+  async list(@Query() query: ListRulesQuery) {
+    const items = await this.rules.list({ ...(query.family ? { family: query.family } : {}), ...(query.enabled !== undefined ? { enabled: query.enabled } : {}) });
+    return { items: items.map(presentRule), total: items.length };
+  }
+
+  @Get(':id')
+  @Roles(...RULE_READERS)
+  async get(@Param('id', ParseIntPipe) id: number) {
+    const rule = await this.rules.find(id);
+    if (!rule) throw new NotFoundException(`rule ${id} not found`);
+    return presentRule(rule);
+  }
+
+  @Post()
+  @Roles('admin', 'bureau_analyst')
+  async create(@Body() body: RuleDto) {
+    return presentRule(await this.invalidAs400(() => this.rules.create(toRuleDefinition(body))));
+  }
+
+  @Put(':id')
+  @Roles('admin', 'bureau_analyst')
+  async replace(@Param('id', ParseIntPipe) id: number, @Body() body: RuleDto) {
+    const rule = await this.invalidAs400(() => this.rules.update(id, toRuleDefinition(body)));
+    if (!rule) throw new NotFoundException(`rule ${id} not found`);
+    return presentRule(rule);
+  }
+
+  /** Removes a rule (kept for its alerts' history); its active alerts clear. */
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('admin')
+  async remove(@Param('id', ParseIntPipe) id: number, @Req() req: { user?: { username?: string } }) {
+    if (!(await this.rules.remove(id, actorOf(req)))) throw new NotFoundException(`rule ${id} not found`);
+  }
+
+  private async invalidAs400<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof InvalidRuleError) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', field: error.field, message: [error.message] });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { BadRequestException, Controller, Get, NotFoundException, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AIR_WATER_READERS } from '../air/air.controller';
+import { Roles } from '../common/roles';
+import { WaterQualityQuery, WaterRangeQuery } from './water.dto';
+import { WaterNotFoundError, WaterQueryError, WaterService } from './water.service';
+
+@ApiTags('water')
+@ApiBearerAuth()
+@Controller('api/v1/water')
+export class WaterController {
+  constructor(private readonly water: WaterService) {}
+
+  /** GB 3838-2002 class per sample or per day, the limiting items, the station's target class and whether it is missed. */
+  @Get('quality')
+  @Roles(...AIR_WATER_READERS)
+  quality(@Query() query: WaterQualityQuery) {
+    return this.answer(() =>
+      this.water.quality({
+        deviceId: query.deviceId,
+        kind: query.kind ?? 'sample',
+        ...(query.from ? { from: query.from } : {}),
+        ...(query.to ? { to: query.to } : {}),
+      }),
+    );
+  }
+
+  /** Water level against the warning and guaranteed levels, with interval and hourly rainfall. */
+  @Get('level')
+  @Roles(...AIR_WATER_READERS)
+  level(@Query() query: WaterRangeQuery) {
+    return this.answer(() =>
+      this.water.level({ deviceId: query.deviceId, ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }),
+    );
+  }
+
+  private async answer<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof WaterQueryError) throw new BadRequestException(error.message);
+      if (error instanceof WaterNotFoundError) throw new NotFoundException(error.message);
+      throw error;
+    }
+  }
+}
