@@ -100,4 +100,23 @@ describe('live updates over socket.io', () => {
     await eventually(async () => (statuses().length === 2 ? true : undefined), 10_000, 'offline status');
     expect(statuses()).toEqual([true, false]);
   });
+
+  it('stores a tablet’s location sent over MQTT and shows it to dispatchers live', async () => {
+    const dispatcherApi = await Api.of(hub).login(DEMO_DISPATCHER.username, DEMO_DISPATCHER.password);
+    const dispatcher = await connected(dispatcherApi);
+    const workerApi = await Api.of(hub).login('worker03', DEMO_WORKER_PASSWORD);
+    const me = (await workerApi.get('/api/v1/workers/me')).body;
+    const tablet = await connect(hub, 'worker03', DEMO_WORKER_PASSWORD);
+    try {
+      const at = new Date().toISOString();
+      await tablet.publishAsync(`gridhub/v1/workers/${me.id}/location`, JSON.stringify({ ts: at, lon: me.lon + 0.0004, lat: me.lat, accuracy_m: 8 }), { qos: 1 });
+      await tablet.publishAsync(`gridhub/v1/workers/${me.id}/location`, 'not json', { qos: 1 }); // refused, connection kept
+      expect(tablet.connected).toBe(true);
+      await eventually(async () => (dispatcher.received.some((r) => r.event === 'worker.location') ? true : undefined), 10_000, 'worker.location');
+      const trail = (await dispatcherApi.get(`/api/v1/workers/${me.id}/trail`)).body.positions as { lon: number; lat: number }[];
+      expect(trail[0]).toMatchObject({ lon: expect.closeTo(me.lon + 0.0004, 6), lat: expect.closeTo(me.lat, 6) });
+    } finally {
+      await tablet.endAsync();
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { LiveChannel } from '@gridhub/ingest';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { ExternalBroker } from '../src/broker/external-broker';
-import { DEMO_DISPATCHER } from '../src/seed/demo-city';
+import { DEMO_DISPATCHER, DEMO_SHIFT_LEAD } from '../src/seed/demo-city';
 import { Api, demoCredentials, eventually, liveClient } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
 
@@ -110,5 +110,19 @@ describe('scaled out: two hubs on an external broker', () => {
     expect(await workerAcl(`gridhub/v1/workers/${worker.user!.workerId}/location`, 'publish')).toBe('allow');
     expect(await workerAcl(`gridhub/v1/workers/someone-else/tasks`, 'subscribe')).toBe('deny');
     expect((await call('authorize', { username: 'nobody', topic: 'x', action: 'publish' })).body).toEqual({ result: 'deny' });
+  });
+
+  it('fires each incident timer once although both instances run the timer workers', async () => {
+    const admin = await Api.of(hubs[0]!).login('admin', 'test-admin-password');
+    const lead = await Api.of(hubs[1]!).login(DEMO_SHIFT_LEAD.username, DEMO_SHIFT_LEAD.password);
+    expect((await admin.request('PATCH', '/api/v1/incident-categories/road_damage', { handleMinutes: { normal: 0.06 }, acceptMinutes: 60 })).status).toBe(200);
+    const { lon, lat } = (await lead.get('/api/v1/workers')).body.items[0];
+    const created = await lead.request('POST', '/api/v1/incidents', { category: 'road_damage', lon, lat, source: 'superior' });
+    expect(created.body.status).toBe('dispatched');
+    await eventually(async () => ((await lead.get(`/api/v1/incidents/${created.body.id}`)).body.overdue ? true : undefined), 20_000, 'overdue');
+    await new Promise((r) => setTimeout(r, 1_000));
+    const trail = (await lead.get(`/api/v1/incidents/${created.body.id}/history`)).body.items as { action: string; detail: { percent?: number } }[];
+    expect(trail.filter((e) => e.action === 'supervise').map((e) => e.detail.percent)).toEqual([50, 80]);
+    expect(trail.filter((e) => e.action === 'overdue')).toHaveLength(1);
   });
 });

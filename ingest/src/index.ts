@@ -47,3 +47,4 @@ export * from './rules/event-rule.types';
 export * from './rules/event-rules.service';
 export * from './cap/cap.builder';
 export * from './air/aqi.repository';
+export * from './common/grid-scope';

@@ -86,6 +86,8 @@ export interface IncidentFilter {
   category?: string[];
   /** A grid, community, street or district code: the incidents in it and in all the areas below it. */
   areaCode?: string;
+  /** The account's grid scope: only incidents in grids whose code starts with it. */
+  scopePrefix?: string;
   assigneeWorkerId?: string;
   /** Only incidents this worker is a party to (assignee, verifier, re-inspector) or reported (`partyUsername`). */
   partyWorkerId?: string;
@@ -243,6 +245,7 @@ export class IncidentRepository {
       where.push(`i.grid_code in (with recursive area as (select code from grids where code = ${param(filter.areaCode)}
                      union all select g.code from grids g join area a on g.parent_code = a.code) select code from area)`);
     }
+    if (filter.scopePrefix) where.push(`i.grid_code like ${param(filter.scopePrefix)} || '%'`);
     if (filter.assigneeWorkerId) where.push(`i.assignee_worker_id = ${param(filter.assigneeWorkerId)}`);
     if (filter.partyWorkerId) {
       const p = param(filter.partyWorkerId);

@@ -116,6 +116,8 @@ export interface Actor {
   username: string;
   role: string;
   workerId: string | null;
+  /** The account's part of the grid hierarchy (null or absent: the whole city). */
+  gridScope?: string | null;
 }
 
 /** A column update on an incident (keys are Incident fields). */

@@ -1,3 +1,4 @@
+import { assertWithinScope, scopeOf, ScopedActor } from '../common/grid-scope';
 import { Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -24,6 +25,7 @@ export function presentAlert(a: AlertView) {
 }
 
 const presentEvent = (e: AlertEvent) => ({ ...e, at: iso(e.at) });
+type ScopedRequest = { user?: ScopedActor & { username?: string } };
 const actorOf = (req: { user?: { username?: string } }) => `user:${req.user?.username ?? 'unknown'}`;
 const ID = /^[1-9]\d{0,17}$/;
 
@@ -46,8 +48,9 @@ export class AlertsController {
 
   @Get()
   @Roles(...ALERT_AUDIENCE_ROLES)
-  async list(@Query() query: ListAlertsQuery) {
+  async list(@Query() query: ListAlertsQuery, @Req() req: ScopedRequest) {
     const { items, total } = await this.alerts.list({
+      scope: scopeOf(req.user),
       limit: query.limit ?? 100,
       offset: query.offset ?? 0,
       ...(query.status ? { status: query.status } : {}),
@@ -73,8 +76,9 @@ export class AlertsController {
 
   @Get(':id')
   @Roles(...ALERT_AUDIENCE_ROLES)
-  async get(@Param('id') id: string) {
+  async get(@Param('id') id: string, @Req() req: ScopedRequest) {
     const { alert, history } = await this.alerts.get(this.checkId(id));
+    assertWithinScope(alert.gridCode, req.user, `alert ${id}`);
     return { ...presentAlert(alert), history: history.map(presentEvent) };
   }
 
@@ -93,15 +97,24 @@ export class AlertsController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Roles(...ALERT_AUDIENCE_ROLES)
-  async acknowledge(@Param('id') id: string, @Req() req: { user?: { username?: string } }) {
+  async acknowledge(@Param('id') id: string, @Req() req: ScopedRequest) {
+    await this.checkScope(id, req);
     return presentAlert(await this.alerts.acknowledge(this.checkId(id), actorOf(req)));
   }
 
   @Post(':id/clear')
   @HttpCode(200)
   @Roles(...ALERT_AUDIENCE_ROLES)
-  async clear(@Param('id') id: string, @Req() req: { user?: { username?: string } }) {
+  async clear(@Param('id') id: string, @Req() req: ScopedRequest) {
+    await this.checkScope(id, req);
     return presentAlert(await this.alerts.clear(this.checkId(id), actorOf(req)));
+  }
+
+  /** An account confined to part of the grid hierarchy acts only on alerts there. */
+  private async checkScope(id: string, req: ScopedRequest): Promise<void> {
+    if (!req.user?.gridScope) return;
+    const alert = await this.repository.find(this.checkId(id));
+    if (alert) assertWithinScope(alert.gridCode, req.user, `alert ${id}`);
   }
 
   private checkId(id: string): string {

@@ -37,6 +37,8 @@ export interface AlertFilter {
   bureau?: Bureau;
   deviceId?: string;
   gridCode?: string;
+  /** The reader's grid scope (a code prefix); null or absent: the whole city. */
+  scope?: string | null;
   kind?: 'rule' | 'event' | 'device_offline';
   limit: number;
   offset: number;
@@ -290,7 +292,8 @@ export class AlertsRepository {
           and ($4::text is null or ${BUREAU_SQL} = $4)
           and ($5::text is null or a.device_id = $5)
           and ($6::text is null or d.grid_code like $6 || '%')
-          and ($7::text is null or a.kind = $7)) v
+          and ($7::text is null or a.kind = $7)
+          and ($10::text is null or d.grid_code like $10 || '%')) v
         order by v."updatedAt" desc, v.id desc
         limit $8 offset $9`,
       [
@@ -303,6 +306,7 @@ export class AlertsRepository {
         filter.kind ?? null,
         filter.limit,
         filter.offset,
+        filter.scope ?? null,
       ],
     );
     const total = rows[0]?.total ?? 0;

@@ -42,6 +42,8 @@ export interface DeviceFilter {
   gridCode?: string;
   bbox?: [number, number, number, number];
   enabled?: boolean;
+  /** The reader's grid scope (a code prefix); null or absent: the whole city. */
+  scope?: string | null;
   limit: number;
   offset: number;
 }
@@ -87,8 +89,9 @@ export class DeviceRepository {
           and ($2::text is null or grid_code like $2 || '%')
           and ($3::float8 is null or (lon between $3 and $5 and lat between $4 and $6))
           and ($7::boolean is null or enabled = $7)
+          and ($10::text is null or grid_code like $10 || '%')
         order by id limit $8 offset $9`,
-      [filter.family ?? null, filter.gridCode ?? null, minLon, minLat, maxLon, maxLat, filter.enabled ?? null, filter.limit, filter.offset],
+      [filter.family ?? null, filter.gridCode ?? null, minLon, minLat, maxLon, maxLat, filter.enabled ?? null, filter.limit, filter.offset, filter.scope ?? null],
     );
     return { items: rows.map(toDevice), total: rows[0]?.total ?? 0 };
   }

@@ -1,4 +1,5 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { assertWithinScope, scopeOf, ScopedActor } from '../common/grid-scope';
+import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles';
 import { Device } from './device.types';
@@ -49,9 +50,10 @@ export class DevicesController {
   }
 
   @Get()
-  async list(@Query() query: ListDevicesQuery) {
+  async list(@Query() query: ListDevicesQuery, @Req() req: { user?: ScopedActor }) {
     const bbox = parseBbox(query.bbox);
     const { items, total } = await this.devices.list({
+      scope: scopeOf(req.user),
       limit: query.limit ?? 1000,
       offset: query.offset ?? 0,
       ...(query.family ? { family: query.family } : {}),
@@ -63,9 +65,10 @@ export class DevicesController {
   }
 
   @Get(':id')
-  async get(@Param('id') id: string) {
+  async get(@Param('id') id: string, @Req() req: { user?: ScopedActor }) {
     const device = await this.devices.find(id);
     if (!device) throw new NotFoundException(`device ${id} not found`);
+    assertWithinScope(device.gridCode, req.user, `device ${id}`);
     return presentDevice(device);
   }
 
