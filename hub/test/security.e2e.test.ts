@@ -1,4 +1,10 @@
-import { MqttClient } from 'mqtt';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import mqtt, { MqttClient } from 'mqtt';
 import { Pool } from 'pg';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
@@ -106,6 +112,18 @@ describe('trust: accounts, HTTP and MQTT refusals', () => {
 
       const audit = (await admin.get(`/api/v1/audit?target=${created.body.id}`)).body.items.map((e: any) => e.action);
       expect(audit).toEqual(expect.arrayContaining(['account.create', 'login.failure', 'login.locked', 'account.unlock', 'login.success']));
+    });
+
+    it('audits administrative changes: who changed what, from where — without the bodies', async () => {
+      const created = await admin.request('POST', '/api/v1/devices', { family: 'air', name: '审计测试站', lon: 112.549, lat: 37.855 });
+      expect(created.status).toBe(201);
+      expect((await admin.request('POST', `/api/v1/devices/${created.body.device?.id ?? created.body.id}/disable`)).status).toBe(200);
+      const entries = (await admin.get('/api/v1/audit?action=admin.change')).body.items as any[];
+      expect(entries.map((e) => `${e.detail.method} ${e.target}`)).toEqual(
+        expect.arrayContaining(['POST /api/v1/devices', `POST /api/v1/devices/${created.body.device?.id ?? created.body.id}/disable`]),
+      );
+      expect(entries.every((e) => e.actor === 'account:admin' && typeof e.ip === 'string')).toBe(true);
+      expect(JSON.stringify(entries)).not.toContain(created.body.secret);
     });
 
     it('validates account input and refuses weak passwords', async () => {
@@ -236,5 +254,43 @@ describe('trust: accounts, HTTP and MQTT refusals', () => {
       expect(limited.status).toBe(429);
       expect((await limited.json()).message).toMatch(/too many requests: at most 60 per minute/);
     });
+  });
+});
+
+/** The embedded broker's optional MQTT-over-TLS listener: devices log in and publish over TLS exactly as over TCP. */
+describe('MQTT over TLS', () => {
+  let env: TestEnv;
+  let hub: RunningHub;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gridhub-tls-'));
+    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost']);
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    env = await testEnv('server', { MQTT_TLS_PORT: String(port), MQTT_TLS_CERT: join(dir, 'cert.pem'), MQTT_TLS_KEY: join(dir, 'key.pem') });
+    hub = await startHub(env.config);
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+    await env?.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('accepts a device over TLS, stores its QoS 1 reading, and still refuses a wrong secret', async () => {
+    const device = (await demoCredentials(hub)).find((d) => d.family === 'air')!;
+    const ca = await readFile(join(dir, 'cert.pem'));
+    const url = `mqtts://localhost:${env.config.mqtt.tls!.port}`;
+    const client = await mqtt.connectAsync(url, { username: device.id, password: device.secret, ca, reconnectPeriod: 0 });
+    await client.publishAsync(`gridhub/v1/air/${device.id}/data`, JSON.stringify({ ts: '2026-11-16T08:00:00+08:00', readings: { pm25: 42 } }), { qos: 1 });
+    await client.endAsync();
+    const { rows } = await hub.app.get(Pool).query(`select value from readings where device_id = $1 and metric = 'pm25' and time = '2026-11-16T00:00:00Z'`, [device.id]);
+    expect(rows).toEqual([{ value: 42 }]);
+    await expect(mqtt.connectAsync(url, { username: device.id, password: 'wrong', ca, reconnectPeriod: 0 })).rejects.toThrow();
   });
 });

@@ -11,6 +11,7 @@ export type AuditAction =
   | 'account.create'
   | 'account.update'
   | 'account.unlock'
+  | 'admin.change'
   | 'mqtt.login.failure'
   | 'mqtt.login.blocked';
 
