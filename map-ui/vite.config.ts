@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { fileURLToPath } from 'node:url';
 
 // The hub serves the built UI at `/` and the API beside it; in dev the Vite server forwards to it.
 const HUB = 'http://127.0.0.1:8080';
@@ -7,6 +8,14 @@ const HUB = 'http://127.0.0.1:8080';
 export default defineConfig({
   base: '/',
   plugins: [vue()],
+  resolve: {
+    // The sensing package's pure classification functions (HJ 633-2012 AQI, GB 3838-2002 water class), shared
+    // with the browser so the map colours a station exactly as the rules judge it. They import nothing.
+    alias: {
+      '@gridhub/ingest/aqi': fileURLToPath(new URL('../ingest/src/air/aqi.ts', import.meta.url)),
+      '@gridhub/ingest/water-class': fileURLToPath(new URL('../ingest/src/water/water-class.ts', import.meta.url)),
+    },
+  },
   define: {
     __VUE_OPTIONS_API__: 'false',
     __VUE_PROD_DEVTOOLS__: 'false',
@@ -20,12 +29,22 @@ export default defineConfig({
       '/api': HUB,
       '/health': HUB,
       '/mqtt': { target: HUB, ws: true },
+      '/socket.io': { target: HUB, ws: true },
     },
   },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // OpenLayers alone is ~500 kB minified; the app is a single console page, so one chunk is fine.
+    // OpenLayers alone is ~500 kB minified and every view needs the map; ECharts and the views are split off.
     chunkSizeWarningLimit: 1024,
+    rollupOptions: {
+      output: {
+        manualChunks(id: string) {
+          if (id.includes('node_modules/ol/') || id.includes('node_modules/rbush') || id.includes('node_modules/earcut')) return 'ol';
+          if (id.includes('node_modules/echarts') || id.includes('node_modules/zrender')) return 'echarts';
+          return undefined;
+        },
+      },
+    },
   },
 });

@@ -1,33 +1,29 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER } from '../src/seed/demo-city';
 import { Api, connect, demoCredentials, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
+import { ARTIFACTS, launchBrowser, login, mapCounts, mapReady, newPage } from './map-ui-helpers';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
-
-/** The map at `/`, in Debian's Chromium: the demo city, its stations and a live incident, in both languages. */
-describe('map UI in headless Chromium', () => {
+/** The dispatcher console at `/`, in Debian's Chromium: the demo city, its sensors and a live incident, in both languages. */
+describe('map UI: dispatcher console in headless Chromium', () => {
   let env: TestEnv;
   let hub: RunningHub;
   let browser: Browser;
   let page: Page;
+  let errors: string[];
+  let api: Api;
+  let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    env = await testEnv('embedded');
+    env = await testEnv('server');
     hub = await startHub(env.config);
     expect(hub.mapUi).toBe(true);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    await mkdir(ARTIFACTS, { recursive: true });
+    base = `http://127.0.0.1:${hub.httpPort}`;
+    browser = await launchBrowser();
+    ({ page, errors } = await newPage(browser));
+    api = await Api.of(hub).login(DEMO_DISPATCHER.username, DEMO_DISPATCHER.password);
   });
 
   afterAll(async () => {
@@ -36,47 +32,69 @@ describe('map UI in headless Chromium', () => {
     await env?.cleanup();
   });
 
-  const counts = () =>
-    page.$eval('#map', (el) => ({
-      grids: Number((el as HTMLElement).dataset['gridCount']),
-      devices: Number((el as HTMLElement).dataset['deviceCount']),
-      incidents: Number((el as HTMLElement).dataset['incidentCount']),
-      workers: Number((el as HTMLElement).dataset['workerCount']),
-    }));
-
-  it('logs a dispatcher in and shows the demo city’s grids, stations and workers', async () => {
-    await page.goto(`http://127.0.0.1:${hub.httpPort}/`);
-    await page.fill('input[name="username"]', DEMO_DISPATCHER.username);
+  it('refuses a wrong password and then logs the dispatcher in to the console', async () => {
+    await login(page, base, DEMO_DISPATCHER.username, 'wrong-password');
+    await page.waitForSelector('[data-testid="login-error"]');
     await page.fill('input[name="password"]', DEMO_DISPATCHER.password);
     await page.click('button[type="submit"]');
-    await page.waitForSelector('#map[data-map-ready="true"]', { timeout: 30_000 });
-    const api = await Api.of(hub).login(DEMO_DISPATCHER.username, DEMO_DISPATCHER.password);
-    const onMap = await counts();
-    expect(onMap.grids).toBe(48);
-    expect(onMap.devices).toBe((await api.get('/api/v1/devices')).body.total);
-    expect(onMap.workers).toBe((await api.get('/api/v1/workers')).body.total);
-    expect(onMap.incidents).toBe(0);
-    await page.screenshot({ path: join(ARTIFACTS, 'dispatcher-map-zh.png') });
+    await page.waitForSelector('[data-testid="console"]');
+    expect(page.url()).toContain('#/console');
   });
 
-  it('shows an incident raised by a sensor without a reload', async () => {
+  it('signals map-ready with the demo city’s grids, every sensor from the API on the WebGL layer, and the workers', async () => {
+    await mapReady(page);
+    const onMap = await mapCounts(page);
+    expect(onMap['grid']).toBe(48);
+    expect(onMap['device']).toBe((await api.get('/api/v1/devices')).body.total);
+    expect(onMap['worker']).toBe((await api.get('/api/v1/workers')).body.items.filter((w: any) => w.lon !== null).length);
+    expect(onMap['incident']).toBe(0);
+    // The background came from the hub (river, roads, boundaries), not from the internet.
+    const basemap = await api.get('/api/v1/basemap');
+    expect(basemap.status).toBe(200);
+    expect(basemap.body.features.some((f: any) => f.properties.layer === 'water' && f.properties.name === '汾河')).toBe(true);
+    expect(basemap.body.features.filter((f: any) => f.properties.layer === 'district')).toHaveLength(2);
+    expect(basemap.body.features.filter((f: any) => f.properties.layer === 'community')).toHaveLength(8);
+    expect(basemap.body.features.some((f: any) => f.properties.layer === 'road' && f.properties.name === '迎泽大街')).toBe(true);
+    expect((await Api.of(hub).get('/api/v1/basemap')).status).toBe(401);
+    await page.waitForSelector('[data-testid="live-state"][data-state="connected"]', { timeout: 10_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'dispatcher-console-zh.png') });
+  });
+
+  it('shows an incident raised by a sensor without a reload, in the queue and on the map', async () => {
     const station = (await demoCredentials(hub)).find((d) => d.id === 'air-006')!;
     const sensor = await connect(hub, station.id, station.secret);
-    await sensor.publishAsync(`gridhub/v1/air/${station.id}/data`, JSON.stringify({ ts: new Date().toISOString(), readings: { pm25: 260 } }), { qos: 1 });
+    await sensor.publishAsync(`gridhub/v1/air/${station.id}/data`, JSON.stringify({ ts: new Date().toISOString(), readings: { pm25: 260, pm10: 300 } }), { qos: 1 });
     await sensor.endAsync();
-    await eventually(async () => ((await counts()).incidents === 1 ? true : undefined), 15_000, 'the incident on the map');
+    await eventually(async () => ((await mapCounts(page))['incident'] === 1 ? true : undefined), 15_000, 'the incident on the map');
     await page.waitForSelector('[data-incident-id]');
     expect(await page.locator('[data-incident-id]').count()).toBe(1);
+    // Its detail: timeline from the hub and the dispatch panel with suggested workers ringed on the map.
+    await page.locator('[data-incident-id]').first().click();
+    await page.waitForSelector('[data-testid="timeline"] li');
+    await page.waitForSelector('[data-testid="dispatch-panel"]');
+    await page.waitForTimeout(500);
     await page.screenshot({ path: join(ARTIFACTS, 'dispatcher-incident-zh.png') });
   });
 
+  it('colours sensors by AQI and keeps the map ready', async () => {
+    await page.selectOption('[data-testid="sensor-mode"]', 'aqi');
+    await page.selectOption('[data-testid="grid-metric"]', 'aqi');
+    await page.waitForTimeout(300);
+    expect((await mapCounts(page))['device']).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'dispatcher-aqi-zh.png') });
+    await page.selectOption('[data-testid="sensor-mode"]', 'family');
+    await page.selectOption('[data-testid="grid-metric"]', 'incidents');
+  });
+
   it('switches the interface to English and back', async () => {
-    const title = () => page.locator('header').first().innerText();
-    expect(await title()).toContain('网格');
+    const header = () => page.locator('header').first().innerText();
+    expect(await header()).toContain('网格');
     await page.click('[data-testid="lang-toggle"]');
-    await eventually(async () => ((await title()).includes('Grid') ? true : undefined), 5_000, 'English');
+    await eventually(async () => ((await header()).includes('Grid') ? true : undefined), 5_000, 'English');
+    expect(await page.locator('[data-testid="incident-panel"]').innerText()).toContain('Incident queue');
     await page.screenshot({ path: join(ARTIFACTS, 'dispatcher-incident-en.png') });
     await page.click('[data-testid="lang-toggle"]');
-    await eventually(async () => ((await title()).includes('网格') ? true : undefined), 5_000, 'Chinese');
+    await eventually(async () => ((await header()).includes('网格') ? true : undefined), 5_000, 'Chinese');
+    expect(errors).toEqual([]);
   });
 });

@@ -255,7 +255,8 @@ export class IncidentService {
   // Reads
 
   list(filter: IncidentFilter, actor: Actor): Promise<{ items: Incident[]; total: number }> {
-    if (actor.gridScope) filter = { ...filter, scopePrefix: actor.gridScope };
+    // A grid worker's reach is their tasks (possibly as a backup beyond their own community), not their scope.
+    if (actor.gridScope && actor.role !== 'grid_worker') filter = { ...filter, scopePrefix: actor.gridScope };
     if (actor.role === 'grid_worker') {
       return this.incidents.list({ ...filter, partyWorkerId: actor.workerId ?? '00000000-0000-0000-0000-000000000000', partyUsername: actor.username });
     }
@@ -265,7 +266,7 @@ export class IncidentService {
   async get(id: string, actor: Actor): Promise<Incident> {
     const incident = await this.incidents.find(id);
     if (!incident) throw new NotFoundException(`incident ${id} not found`);
-    assertWithinScope(incident.gridCode, actor, `incident ${incident.code}`);
+    if (actor.role !== 'grid_worker') assertWithinScope(incident.gridCode, actor, `incident ${incident.code}`);
     if (!canSeeIncident(incident, actor)) throw new ForbiddenException('this incident is not one of your tasks');
     return incident;
   }
@@ -286,7 +287,7 @@ export class IncidentService {
   async act(id: string, input: ActionInput, actor: Actor): Promise<Incident> {
     const seen = await this.incidents.find(id);
     if (!seen) throw new NotFoundException(`incident ${id} not found`);
-    assertWithinScope(seen.gridCode, actor, `incident ${seen.code}`);
+    if (actor.role !== 'grid_worker') assertWithinScope(seen.gridCode, actor, `incident ${seen.code}`);
     this.refuse(input.action, seen, actor);
     const category = await this.categories.resolve(seen.category);
     const prepared = await this.prepare(input, seen, category, actor);

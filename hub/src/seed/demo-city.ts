@@ -163,6 +163,7 @@ export const DEMO_OFF_DUTY_WORKER = 7;
 /** Documented demo accounts (README); created only when the demo city is seeded. */
 export const DEMO_DISPATCHER = { username: 'dispatcher', password: 'Dispatch-2026', displayName: '调度员 周静' };
 /** The shift lead (值班长): files, voids, approves extensions and closes incidents. */
+export const DEMO_ANALYST = { username: 'analyst', password: 'Analyst-2026', displayName: '环保局分析员 李清' };
 export const DEMO_SHIFT_LEAD = { username: 'shiftlead', password: 'Shift-2026', displayName: '值班长 王磊' };
 export const DEMO_WORKER_PASSWORD = 'Worker-2026';
 export const demoWorkerUsername = (i: number) => `worker${String(i + 1).padStart(2, '0')}`;

@@ -10,6 +10,7 @@ import { HubRuntime } from '../runtime';
 import {
   DEMO_DISPATCHER,
   DEMO_SHIFT_LEAD,
+  DEMO_ANALYST,
   DEMO_OFF_DUTY_WORKER,
   DEMO_WORKER_NAMES,
   DEMO_WORKER_PASSWORD,
@@ -110,6 +111,14 @@ export class SeedService implements OnApplicationBootstrap {
       passwordHash: await this.hasher.hashPassword(DEMO_SHIFT_LEAD.password),
       role: 'shift_lead',
       displayName: DEMO_SHIFT_LEAD.displayName,
+      gridScope: null,
+      workerId: null,
+    });
+    await this.accounts.insert({
+      username: DEMO_ANALYST.username,
+      passwordHash: await this.hasher.hashPassword(DEMO_ANALYST.password),
+      role: 'bureau_analyst',
+      displayName: DEMO_ANALYST.displayName,
       gridScope: null,
       workerId: null,
     });

@@ -1,12 +1,23 @@
 import type {
+  Alert,
+  BasemapCollection,
   Device,
+  DispatchSuggestion,
   ErrorBody,
   GridCollection,
   GridLevel,
   Incident,
+  IncidentAction,
+  IncidentCategory,
+  IncidentDetail,
+  IncidentEvent,
+  LatestCollection,
   ListResponse,
   LoginRequest,
   LoginResponse,
+  NewIncidentReport,
+  SeriesResponse,
+  TrailPoint,
   Worker,
 } from './types';
 
@@ -32,6 +43,11 @@ export class ApiError extends Error {
   get isNetwork(): boolean {
     return this.kind === 'network';
   }
+
+  /** The endpoint does not exist on this hub (yet): the feature is shown as unavailable, not as broken. */
+  get isMissing(): boolean {
+    return this.status === 404 || this.status === 405;
+  }
 }
 
 export interface ApiClientOptions {
@@ -41,23 +57,62 @@ export interface ApiClientOptions {
   onUnauthorized: () => void;
 }
 
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
 export interface ApiClient {
   login(body: LoginRequest, signal?: AbortSignal): Promise<LoginResponse>;
   grids(level?: GridLevel, signal?: AbortSignal): Promise<GridCollection>;
+  basemap(signal?: AbortSignal): Promise<BasemapCollection>;
   devices(signal?: AbortSignal): Promise<ListResponse<Device>>;
+  latest(signal?: AbortSignal): Promise<LatestCollection>;
+  readings(deviceId: string, query: Query, signal?: AbortSignal): Promise<SeriesResponse>;
   openIncidents(signal?: AbortSignal): Promise<ListResponse<Incident>>;
+  incidents(query: Query, signal?: AbortSignal): Promise<ListResponse<Incident>>;
+  incident(id: string, signal?: AbortSignal): Promise<IncidentDetail>;
+  incidentHistory(id: string, signal?: AbortSignal): Promise<IncidentEvent[]>;
+  suggestions(id: string, signal?: AbortSignal): Promise<DispatchSuggestion[]>;
+  act(id: string, action: IncidentAction): Promise<Incident | IncidentDetail | unknown>;
+  report(body: NewIncidentReport): Promise<Incident>;
+  upload(incidentId: string | null, file: Blob, name: string): Promise<{ id: string }>;
+  attachmentUrl(id: string): string;
+  attachmentBlob(id: string, signal?: AbortSignal): Promise<Blob>;
+  categories(signal?: AbortSignal): Promise<IncidentCategory[]>;
   workers(signal?: AbortSignal): Promise<ListResponse<Worker>>;
+  trail(workerId: string, query: Query, signal?: AbortSignal): Promise<TrailPoint[]>;
+  alerts(query: Query, signal?: AbortSignal): Promise<ListResponse<Alert>>;
+  /** A grid worker's own position (POST /workers/me/location). */
+  postLocation(body: { lon: number; lat: number; accuracyM?: number; ts?: string }): Promise<unknown>;
+  acknowledge(alertId: string, note?: string): Promise<unknown>;
+  /** Any other GET under /api/v1 (air, water, indicators): the body as sent. */
+  get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T>;
 }
 
 const API = '/api/v1';
 
+export function qs(query: Query): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** A list answer may be `{ items }` or a bare array; both are accepted, anything else is a contract error. */
+function items<T>(body: unknown, key = 'items'): T[] {
+  if (Array.isArray(body)) return body as T[];
+  const v = (body as Record<string, unknown> | null)?.[key];
+  if (Array.isArray(v)) return v as T[];
+  throw new ApiError(200, `expected { ${key}: [...] }`, 'format');
+}
+
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = options.baseUrl ?? '';
 
-  async function request<T>(
+  async function send(
     path: string,
-    init: { method?: 'GET' | 'POST'; body?: unknown; auth?: boolean; signal?: AbortSignal | undefined } = {},
-  ): Promise<T> {
+    init: { method?: 'GET' | 'POST'; body?: unknown; form?: FormData; auth?: boolean; signal?: AbortSignal | undefined } = {},
+  ): Promise<Response> {
     const auth = init.auth ?? true;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (init.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -69,19 +124,27 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       res = await fetch(`${baseUrl}${path}`, {
         method: init.method ?? 'GET',
         headers,
-        body: init.body === undefined ? null : JSON.stringify(init.body),
+        body: init.form ?? (init.body === undefined ? null : JSON.stringify(init.body)),
         signal: init.signal ?? null,
       });
     } catch (err) {
       if (err instanceof DOMException && err.name === 'AbortError') throw err;
       throw new ApiError(0, err instanceof Error ? err.message : String(err));
     }
-
     if (!res.ok) {
       const message = await readErrorMessage(res);
       if (res.status === 401 && auth) options.onUnauthorized();
       throw new ApiError(res.status, message);
     }
+    return res;
+  }
+
+  async function request<T>(
+    path: string,
+    init: { method?: 'GET' | 'POST'; body?: unknown; form?: FormData; auth?: boolean; signal?: AbortSignal | undefined } = {},
+  ): Promise<T> {
+    const res = await send(path, init);
+    if (res.status === 204) return undefined as T;
     try {
       return (await res.json()) as T;
     } catch {
@@ -93,10 +156,48 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     login: (body, signal) => request<LoginResponse>(`${API}/auth/login`, { method: 'POST', body, auth: false, signal }),
     grids: async (level = 'grid', signal) =>
       expectCollection(await request<GridCollection>(`${API}/grids?level=${encodeURIComponent(level)}`, { signal })),
+    basemap: async (signal) => expectCollection(await request<BasemapCollection>(`${API}/basemap`, { signal })),
     devices: async (signal) => expectList(await request<ListResponse<Device>>(`${API}/devices`, { signal })),
+    latest: async (signal) => expectCollection(await request<LatestCollection>(`${API}/latest`, { signal })),
+    readings: (deviceId, query, signal) =>
+      request<SeriesResponse>(`${API}/devices/${encodeURIComponent(deviceId)}/readings${qs(query)}`, { signal }),
     openIncidents: async (signal) =>
       expectList(await request<ListResponse<Incident>>(`${API}/incidents?status=open`, { signal })),
+    incidents: async (query, signal) => expectList(await request<ListResponse<Incident>>(`${API}/incidents${qs(query)}`, { signal })),
+    incident: (id, signal) => request<IncidentDetail>(`${API}/incidents/${encodeURIComponent(id)}`, { signal }),
+    incidentHistory: async (id, signal) =>
+      items<IncidentEvent>(await request<unknown>(`${API}/incidents/${encodeURIComponent(id)}/history`, { signal })),
+    suggestions: async (id, signal) =>
+      items<DispatchSuggestion>(await request<unknown>(`${API}/incidents/${encodeURIComponent(id)}/suggestions`, { signal })),
+    act: (id, action) => request<unknown>(`${API}/incidents/${encodeURIComponent(id)}/actions`, { method: 'POST', body: action }),
+    report: (body) => request<Incident>(`${API}/incidents`, { method: 'POST', body }),
+    upload: async (incidentId, file, name) => {
+      const form = new FormData();
+      form.append('file', file, name);
+      const path = incidentId ? `${API}/incidents/${encodeURIComponent(incidentId)}/attachments` : `${API}/attachments`;
+      const body = await request<{ id?: string }>(path, { method: 'POST', form });
+      if (!body || typeof body.id !== 'string') throw new ApiError(200, 'expected { id }', 'format');
+      return { id: body.id };
+    },
+    attachmentUrl: (id) => `${baseUrl}${API}/attachments/${encodeURIComponent(id)}`,
+    attachmentBlob: async (id, signal) => (await send(`${API}/attachments/${encodeURIComponent(id)}`, { signal })).blob(),
+    categories: async (signal) => items<IncidentCategory>(await request<unknown>(`${API}/incident-categories`, { signal })),
     workers: async (signal) => expectList(await request<ListResponse<Worker>>(`${API}/workers`, { signal })),
+    trail: async (workerId, query, signal) => {
+      const body = await request<unknown>(`${API}/workers/${encodeURIComponent(workerId)}/trail${qs(query)}`, { signal });
+      const points = items<TrailPoint>(body, Array.isArray((body as { positions?: unknown })?.positions) ? 'positions' : 'items');
+      // Newest first on the wire; a line is drawn oldest first.
+      return [...points].sort((a, b) => Date.parse(a.at ?? a.time ?? '') - Date.parse(b.at ?? b.time ?? ''));
+    },
+    alerts: async (query, signal) => {
+      const body = await request<unknown>(`${API}/alerts${qs(query)}`, { signal });
+      const list = items<Alert>(body);
+      return { items: list, total: (body as { total?: number }).total ?? list.length };
+    },
+    postLocation: (body) => request<unknown>(`${API}/workers/me/location`, { method: 'POST', body }),
+    acknowledge: (alertId, note) =>
+      request<unknown>(`${API}/alerts/${encodeURIComponent(alertId)}/acknowledge`, { method: 'POST', body: note ? { note } : {} }),
+    get: (path, query = {}, signal) => request(`${API}${path}${qs(query)}`, { signal }),
   };
 }
 
@@ -121,7 +222,7 @@ function expectList<T>(body: ListResponse<T>): ListResponse<T> {
   return body;
 }
 
-function expectCollection(body: GridCollection): GridCollection {
+function expectCollection<T extends { type: string; features: unknown[] }>(body: T): T {
   if (!body || body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
     throw new ApiError(200, 'expected a GeoJSON FeatureCollection', 'format');
   }

@@ -1,5 +1,5 @@
-// Wire types of the hub's HTTP API (/api/v1). They mirror the hub contract exactly; when
-// @gridhub/gridops and @gridhub/ingest export their DTOs these should be imported from there instead.
+// Wire types of the hub's HTTP API (/api/v1). They mirror the hub contract; fields the UI does not read are left out.
+// Fields marked optional are ones the grid-operations and sensing services add as they grow: the UI works without them.
 
 export const ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst', 'grid_worker'] as const;
 export type Role = (typeof ROLES)[number];
@@ -13,12 +13,39 @@ export type DeviceFamily = (typeof DEVICE_FAMILIES)[number];
 export const INCIDENT_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type IncidentPriority = (typeof INCIDENT_PRIORITIES)[number];
 
+/** gridops/src/incidents/incident-status.ts: the seven-step closed loop. */
+export const INCIDENT_STATUSES = [
+  'reported',
+  'verifying',
+  'filed',
+  'voided',
+  'dispatched',
+  'accepted',
+  'in_progress',
+  'handled',
+  'reinspecting',
+  'closed',
+  'evaluated',
+] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export const OPEN_STATUSES: readonly IncidentStatus[] = [
+  'reported',
+  'verifying',
+  'filed',
+  'dispatched',
+  'accepted',
+  'in_progress',
+  'handled',
+  'reinspecting',
+];
+
 export interface SessionUser {
   id: string;
   username: string;
   role: Role;
   displayName: string;
   workerId: string | null;
+  gridScope?: string | null;
 }
 
 export interface LoginRequest {
@@ -58,6 +85,18 @@ export interface GridCollection {
   features: GridFeature[];
 }
 
+export type BasemapLayerName = 'district' | 'street' | 'community' | 'water' | 'park' | 'road' | 'bridge';
+
+export interface BasemapCollection {
+  type: 'FeatureCollection';
+  bbox?: [number, number, number, number];
+  features: {
+    type: 'Feature';
+    geometry: { type: string; coordinates: unknown } | null;
+    properties: { layer: BasemapLayerName; name: string; nameEn?: string; code?: string; roadClass?: string };
+  }[];
+}
+
 export interface Device {
   id: string;
   family: DeviceFamily;
@@ -66,7 +105,35 @@ export interface Device {
   lat: number;
   gridCode: string | null;
   enabled: boolean;
+  online?: boolean;
+  attributes?: Record<string, unknown>;
   lastSeenAt: string | null;
+}
+
+export interface LatestValue {
+  value: number;
+  time: string;
+}
+
+export interface LatestCollection {
+  type: 'FeatureCollection';
+  features: { id: string; properties: Device & { readings: Record<string, LatestValue> } }[];
+}
+
+export interface SeriesPoint {
+  time: string;
+  value?: number;
+  avg?: number;
+  min?: number;
+  max?: number;
+  count?: number;
+}
+
+export interface SeriesResponse {
+  from: string;
+  to: string;
+  bucket: string;
+  series: { deviceId: string; metric: string; unit: string; points: SeriesPoint[] }[];
 }
 
 export interface Incident {
@@ -74,27 +141,150 @@ export interface Incident {
   code: string;
   category: string;
   title: string;
+  description?: string;
   priority: IncidentPriority;
-  status: string;
+  status: IncidentStatus | string;
   source: string;
+  emergency?: boolean;
   lon: number;
   lat: number;
   gridCode: string | null;
   assigneeWorkerId: string | null;
   assigneeName: string | null;
+  verifierWorkerId?: string | null;
+  reinspectorWorkerId?: string | null;
   createdAt: string;
+  updatedAt?: string;
+  dispatchedAt?: string | null;
+  acceptDueAt?: string | null;
+  verifyDueAt?: string | null;
+  dispatchDueAt?: string | null;
+  reinspectDueAt?: string | null;
+  dueAt?: string | null;
+  overdue?: boolean;
+  escalatedAt?: string | null;
+  reworkCount?: number;
+  reassignCount?: number;
+}
+
+export interface IncidentEvent {
+  id?: string;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  actor: string;
+  at: string;
+  note?: string | null;
+  lon?: number | null;
+  lat?: number | null;
+  attachments?: string[];
+  detail?: Record<string, unknown>;
+}
+
+export interface IncidentDetail extends Incident {
+  events?: IncidentEvent[];
+}
+
+export interface DispatchSuggestion {
+  workerId: string;
+  name?: string;
+  score?: number;
+  distanceM?: number | null;
+  load?: number;
+  openTasks?: number;
+  status?: string;
+  reason?: string;
+  lon?: number | null;
+  lat?: number | null;
+}
+
+export interface IncidentCategory {
+  code: string;
+  name?: string;
+  nameZh?: string;
+  nameEn?: string;
+  kind?: string;
+  defaultPriority?: IncidentPriority;
 }
 
 export interface Worker {
   id: string;
   name: string;
-  gridCode: string;
+  gridCode: string | null;
   onDuty: boolean;
   lon: number | null;
   lat: number | null;
+  openTasks?: number;
+  positionAt?: string | null;
+}
+
+export interface TrailPoint {
+  lon: number;
+  lat: number;
+  at?: string;
+  time?: string;
+}
+
+export interface Alert {
+  id: string;
+  kind?: string;
+  status: 'raised' | 'acknowledged' | 'cleared' | string;
+  source?: string;
+  /** Warning colour (blue, yellow, orange, red). */
+  severity?: string;
+  emergency?: boolean;
+  ruleName?: string | null;
+  ruleNameEn?: string | null;
+  eventType?: string | null;
+  metric?: string | null;
+  threshold?: number | null;
+  deviceId?: string | null;
+  deviceName?: string | null;
+  family?: string;
+  gridCode?: string | null;
+  lon?: number;
+  lat?: number;
+  value?: number | null;
+  count?: number;
+  summary?: string | null;
+  raisedAt?: string;
+  updatedAt?: string;
+  acknowledgedAt?: string | null;
+  acknowledgedBy?: string | null;
+  clearedAt?: string | null;
+  incidentId?: string | null;
+}
+
+export interface IndicatorValue {
+  code: string;
+  value: number | null;
+  numerator?: number;
+  denominator?: number;
+  grade?: string;
 }
 
 export interface ListResponse<T> {
   items: T[];
   total: number;
+}
+
+export type IncidentAction =
+  | { action: 'dispatch'; workerId: string; note?: string }
+  | { action: 'accept' }
+  | { action: 'reject'; reason: string }
+  | { action: 'check_in'; lon: number; lat: number }
+  | { action: 'handle'; note: string; attachmentIds: string[] }
+  | { action: 'reinspect_pass' }
+  | { action: 'reinspect_fail'; reason: string }
+  | { action: 'close' }
+  | { action: 'file' };
+
+export interface NewIncidentReport {
+  category: string;
+  title: string;
+  description: string;
+  lon: number;
+  lat: number;
+  priority?: IncidentPriority;
+  attachmentIds?: string[];
 }

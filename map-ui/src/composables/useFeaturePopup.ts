@@ -7,7 +7,9 @@ import type { Coordinate } from 'ol/coordinate';
 import type { EventsKey } from 'ol/events';
 import type Layer from 'ol/layer/Layer';
 import Point from 'ol/geom/Point';
+import type VectorSource from 'ol/source/Vector';
 import { unByKey } from 'ol/Observable';
+import { buffer, createEmpty, extend } from 'ol/extent';
 import type { Device, GridProperties, Incident, Worker } from '../api/types';
 import { ITEM, KIND, type FeatureKind } from '../map/features';
 
@@ -20,6 +22,11 @@ export type PopupContent =
 const POINT_KINDS: readonly FeatureKind[] = ['device', 'incident', 'worker'];
 const isPointLayer = (layer: Layer) => POINT_KINDS.includes(layer.get(KIND) as FeatureKind);
 const isClickable = (layer: Layer) => isPointLayer(layer) || layer.get(KIND) === 'grid';
+
+/** Layers whose features are hit-tested through their source (WebGL layers with GPU hit detection off). */
+export const SOURCE_HIT = 'gridhub:sourceHit';
+const usesSourceHit = (layer: Layer) => layer.get(SOURCE_HIT) === true;
+const HIT_PX = 9;
 
 function contentOf(feature: FeatureLike): PopupContent | null {
   const kind = feature.get(KIND) as FeatureKind | undefined;
@@ -84,6 +91,22 @@ export function useFeaturePopup(map: OlMap, element: Readonly<ShallowRef<HTMLEle
     }
   }
 
+  let lastHover = 0;
+
+  function nearestBySource(pixel: number[]): Feature | null {
+    const coordinate = map.getCoordinateFromPixel(pixel);
+    if (!coordinate) return null;
+    for (const layer of map.getAllLayers()) {
+      if (!usesSourceHit(layer) || !layer.getVisible()) continue;
+      const source = layer.getSource() as VectorSource | null;
+      const f = source?.getClosestFeatureToCoordinate(coordinate, (feature) => layer.get('hitFilter')?.(feature) ?? true) as Feature | null;
+      const g = f?.getGeometry();
+      if (!f || !(g instanceof Point)) continue;
+      const p = map.getPixelFromCoordinate(g.getCoordinates());
+      if (p && Math.hypot(p[0]! - pixel[0]!, p[1]! - pixel[1]!) <= HIT_PX) return f;
+    }
+    return null;
+  }
   const keys: EventsKey[] = [
     map.on('singleclick', (evt) => {
       // Top-most first: points are above the grid polygons, so a point under the cursor wins.
@@ -94,14 +117,29 @@ export function useFeaturePopup(map: OlMap, element: Readonly<ShallowRef<HTMLEle
           hit = feature;
           return true;
         },
-        { layerFilter: isClickable, hitTolerance: 4 },
+        { layerFilter: (l) => isClickable(l) && !usesSourceHit(l), hitTolerance: 4 },
       );
-      if (hit) open(hit, evt.coordinate);
+      // Sensors (WebGL, no GPU hit detection) are found in their source: the nearest one within a few pixels.
+      if (!hit || (hit as FeatureLike).get(KIND) === 'grid') hit = nearestBySource(evt.pixel) ?? hit;
+      const members = hit ? ((hit as FeatureLike).get('features') as Feature[] | undefined) : undefined;
+      if (members && members.length > 1) {
+        // A cluster: zoom in until it falls apart.
+        const extent = createEmpty();
+        for (const m of members) extend(extent, m.getGeometry()!.getExtent());
+        close();
+        map.getView().fit(buffer(extent, 60), { duration: 300, maxZoom: 19, padding: [60, 60, 60, 60] });
+        return;
+      }
+      if (members && members.length === 1) open(members[0]!, evt.coordinate);
+      else if (hit) open(hit, evt.coordinate);
       else close();
     }),
     map.on('pointermove', (evt) => {
-      if (evt.dragging) return;
-      const over = map.hasFeatureAtPixel(evt.pixel, { layerFilter: isPointLayer, hitTolerance: 4 });
+      if (evt.dragging || (evt.originalEvent as PointerEvent).pointerType === 'touch') return;
+      const now = performance.now();
+      if (now - lastHover < 80) return;
+      lastHover = now;
+      const over = map.hasFeatureAtPixel(evt.pixel, { layerFilter: (l) => isPointLayer(l) && !usesSourceHit(l), hitTolerance: 4 }) || !!nearestBySource(evt.pixel);
       const viewport = map.getViewport() as HTMLElement | undefined;
       if (viewport) viewport.style.cursor = over ? 'pointer' : '';
     }),

@@ -1,5 +1,5 @@
 import { useI18n } from 'vue-i18n';
-import type { LoadError } from './useConsoleData';
+import type { LoadError } from '../stores/errors';
 import type { DeviceFamily, GridLevel, IncidentPriority, Role } from '../api/types';
 
 /**
@@ -7,7 +7,7 @@ import type { DeviceFamily, GridLevel, IncidentPriority, Role } from '../api/typ
  * are shown as sent when there is no translation for them yet.
  */
 export function useLabels() {
-  const { t, te, d, locale } = useI18n();
+  const { t, te, d, n, locale } = useI18n();
 
   const known = (group: string, value: string | null | undefined): string => {
     if (value === null || value === undefined || value === '') return '—';
@@ -45,5 +45,9 @@ export function useLabels() {
     category: (c: string) => known('category', c),
     source: (s: string) => known('source', s),
     dateTime,
+    metric: (m: string) => known('metric', m),
+    action: (a: string) => known('action', a),
+    number: (v: number | null | undefined, digits = 2) =>
+      v === null || v === undefined || !Number.isFinite(v) ? '—' : n(Number(v.toFixed(digits))),
   };
 }

@@ -1,17 +1,17 @@
-import { inject, markRaw, onMounted, onUnmounted, provide, type ShallowRef } from 'vue';
+import { inject, markRaw, onBeforeUnmount, onMounted, onUnmounted, provide, shallowReactive, type ShallowRef } from 'vue';
 import OlMap from 'ol/Map';
 import View from 'ol/View';
 import { defaults as defaultControls, ScaleLine } from 'ol/control';
 import { defaults as defaultInteractions } from 'ol/interaction';
 import { fromLonLat } from 'ol/proj';
 import { MAP_KEY } from '../keys';
-import { DEFAULT_CENTER_LONLAT, DEFAULT_ZOOM, FOCUS_MIN_ZOOM, type MapContext } from '../map/context';
+import { DEFAULT_CENTER_LONLAT, DEFAULT_ZOOM, FOCUS_MIN_ZOOM, type MapContext, type RegisteredLayer } from '../map/context';
 
 /**
- * Creates the OpenLayers map, attaches it to `target` on mount and provides it to child components.
- * No tile layer: the command centre runs without internet, the grids draw the city.
+ * Creates the OpenLayers map, attaches it to `target` on mount and provides it to child components. The background is
+ * the hub's offline vector basemap; tile sources are optional (BasemapLayer).
  */
-export function useMap(target: Readonly<ShallowRef<HTMLElement | null>>): MapContext {
+export function useMap(target: Readonly<ShallowRef<HTMLElement | null>>) {
   const map = markRaw(
     new OlMap({
       controls: defaultControls({ attribution: false, rotate: false }).extend([new ScaleLine({ units: 'metric' })]),
@@ -25,6 +25,7 @@ export function useMap(target: Readonly<ShallowRef<HTMLElement | null>>): MapCon
       }),
     }),
   );
+  const layers = shallowReactive<RegisteredLayer[]>([]);
 
   const ctx: MapContext = {
     map,
@@ -36,20 +37,35 @@ export function useMap(target: Readonly<ShallowRef<HTMLElement | null>>): MapCon
         () => options.done?.(),
       );
     },
+    register(entry) {
+      const i = layers.findIndex((l) => l.key === entry.key);
+      if (i >= 0) layers.splice(i, 1, markRaw(entry));
+      else layers.push(markRaw(entry));
+    },
+    unregister(key) {
+      const i = layers.findIndex((l) => l.key === key);
+      if (i >= 0) layers.splice(i, 1);
+    },
   };
 
   provide(MAP_KEY, ctx);
 
+  let resize: ResizeObserver | null = null;
   onMounted(() => {
-    if (target.value) map.setTarget(target.value);
+    if (!target.value) return;
+    map.setTarget(target.value);
+    // Panels open and close beside the map: keep its canvas the size of its box.
+    resize = new ResizeObserver(() => map.updateSize());
+    resize.observe(target.value);
   });
+  onBeforeUnmount(() => resize?.disconnect());
   // Layer, overlay and listener composables clean up in onBeforeUnmount; the map goes last.
   onUnmounted(() => {
     map.setTarget(undefined);
     map.dispose();
   });
 
-  return ctx;
+  return { ctx, layers };
 }
 
 export function useMapContext(): MapContext {

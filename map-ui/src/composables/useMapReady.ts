@@ -1,23 +1,25 @@
-import { onBeforeUnmount, shallowRef, watch, type Ref } from 'vue';
+import { onBeforeUnmount, shallowRef, watch } from 'vue';
 import type OlMap from 'ol/Map';
 import type { EventsKey } from 'ol/events';
 import { unByKey } from 'ol/Observable';
 
 /**
- * Becomes true once every `loaded` flag is true and the map has then finished a full render
- * (`rendercomplete`): the DOM signal browser tests wait for instead of sleeping. Never goes back.
+ * Becomes true once `allLoaded()` is true and the map has then finished a full render (`rendercomplete`): the DOM
+ * signal browser tests wait for instead of sleeping. Never goes back.
  */
-export function useMapReady(map: OlMap, loaded: readonly Readonly<Ref<boolean>>[]) {
+export function useMapReady(map: OlMap, allLoaded: () => boolean) {
   const ready = shallowRef(false);
+  const readyAt = shallowRef<number | null>(null);
   let key: EventsKey | EventsKey[] | null = null;
 
   const stop = watch(
-    () => loaded.every((flag) => flag.value),
+    allLoaded,
     (all) => {
       if (!all || ready.value || key) return;
       key = map.once('rendercomplete', () => {
         key = null;
         ready.value = true;
+        readyAt.value = performance.now();
         stop();
       });
       map.render();
@@ -31,5 +33,5 @@ export function useMapReady(map: OlMap, loaded: readonly Readonly<Ref<boolean>>[
     key = null;
   });
 
-  return ready;
+  return { ready, readyAt };
 }

@@ -1,6 +1,7 @@
 import { computed, type Ref } from 'vue';
 import type { PopupContent } from './useFeaturePopup';
 import { useLabels } from './useLabels';
+import { useCategories } from './useCategories';
 
 export interface PopupRow {
   label: string;
@@ -17,6 +18,7 @@ export interface PopupView {
 
 export function usePopupView(content: Readonly<Ref<PopupContent | null>>, gridName: (code: string | null) => string) {
   const L = useLabels();
+  const { nameOf: categoryName } = useCategories();
   const { t } = L;
 
   return computed<PopupView | null>(() => {
@@ -41,7 +43,10 @@ export function usePopupView(content: Readonly<Ref<PopupContent | null>>, gridNa
           rows: [
             { label: t('fields.id'), value: c.item.id, mono: true },
             { label: t('fields.family'), value: L.family(c.item.family) },
-            { label: t('fields.status'), value: t(c.item.enabled ? 'device.enabled' : 'device.disabled') },
+            {
+              label: t('fields.status'),
+              value: !c.item.enabled ? t('device.disabled') : c.item.online === false ? t('device.offline') : c.item.online ? t('device.online') : t('device.enabled'),
+            },
             { label: t('fields.grid'), value: gridName(c.item.gridCode) },
             {
               label: t('fields.lastSeen'),
@@ -55,12 +60,13 @@ export function usePopupView(content: Readonly<Ref<PopupContent | null>>, gridNa
           title: c.item.title || c.item.code,
           rows: [
             { label: t('fields.code'), value: c.item.code, mono: true },
-            { label: t('fields.category'), value: L.category(c.item.category) },
+            { label: t('fields.category'), value: categoryName(c.item.category) },
             { label: t('fields.priority'), value: L.priority(c.item.priority) },
             { label: t('fields.status'), value: L.status(c.item.status) },
             { label: t('fields.source'), value: L.source(c.item.source) },
             { label: t('fields.grid'), value: gridName(c.item.gridCode) },
             { label: t('fields.assignee'), value: c.item.assigneeName ?? t('panel.unassigned') },
+            ...(c.item.dueAt ? [{ label: t('fields.dueAt'), value: L.dateTime(c.item.dueAt, 'long') }] : []),
             { label: t('fields.createdAt'), value: L.dateTime(c.item.createdAt, 'long') },
           ],
         };

@@ -23,6 +23,8 @@ export function syncPointFeatures<T>(
   items: readonly T[],
   idOf: (item: T) => string,
   lonLatOf: (item: T) => [number, number] | null,
+  /** Extra properties (e.g. style indices): set with the feature when it is created, updated only when they change. */
+  propsOf?: (item: T) => Record<string, unknown>,
 ): void {
   const seen = new Set<string>();
   const added: Feature<Point>[] = [];
@@ -39,12 +41,16 @@ export function syncPointFeatures<T>(
       const [x, y] = geom?.getCoordinates() ?? [];
       if (!geom) existing.setGeometry(new Point(coord));
       else if (x !== coord[0] || y !== coord[1]) geom.setCoordinates(coord);
-      existing.set(ITEM, item);
+      const extra = propsOf?.(item);
+      const extraChanged = !!extra && Object.entries(extra).some(([k, v]) => existing.get(k) !== v);
+      if (extraChanged) existing.setProperties(extra, true);
+      // One change event per feature at most (each costs a spatial-index update in the source).
+      if (existing.get(ITEM) !== item) existing.set(ITEM, item);
+      else if (extraChanged) existing.changed();
     } else {
-      const f = new Feature<Point>({ geometry: new Point(coord) });
+      // Everything set before the feature joins the source: a 50,000-point load is one bulk insert, no events.
+      const f = new Feature<Point>({ geometry: new Point(coord), [KIND]: kind, [ITEM]: item, ...propsOf?.(item) });
       f.setId(fid);
-      f.set(KIND, kind, true);
-      f.set(ITEM, item, true);
       added.push(f);
     }
   }

@@ -49,3 +49,13 @@ export const BOUNDARY_STROKES = {
   street: { color: '#334155', width: 1.8, dash: [10, 4] },
   community: { color: '#64748b', width: 1.1, dash: [4, 3] },
 } as const;
+
+/** Open incidents per unit grid: the choropleth steps (upper bound inclusive). */
+export const INCIDENT_STEPS = [
+  { max: 1, color: 'rgba(254, 215, 170, 0.65)' },
+  { max: 3, color: 'rgba(251, 146, 60, 0.6)' },
+  { max: 6, color: 'rgba(239, 68, 68, 0.55)' },
+  { max: Infinity, color: 'rgba(153, 27, 27, 0.6)' },
+] as const;
+
+export const STATUS_COLORS = { online: '#16a34a', offline: '#dc2626', disabled: '#94a3b8', unknown: '#64748b' };

@@ -237,3 +237,194 @@ export function workerStyle(feature: FeatureLike): Style {
   }
   return style;
 }
+
+// ---- offline basemap -------------------------------------------------------
+
+const basemapCache = new Map<string, Style>();
+const basemapLabel = new Style({
+  text: new Text({
+    font: `12px ${FONT_STACK}`,
+    fill: new Fill({ color: '#475569' }),
+    stroke: new Stroke({ color: 'rgba(255,255,255,0.9)', width: 3 }),
+    placement: 'line',
+    overflow: false,
+  }),
+});
+const waterLabel = new Style({
+  text: new Text({
+    font: `italic 600 13px ${FONT_STACK}`,
+    fill: new Fill({ color: '#1d4ed8' }),
+    stroke: new Stroke({ color: 'rgba(255,255,255,0.85)', width: 3 }),
+    overflow: true,
+  }),
+});
+
+/** The background: parks and the river filled, roads cased, boundaries outlined; names where there is room. */
+export function basemapStyle(labelOf: (feature: FeatureLike) => string) {
+  return (feature: FeatureLike, resolution: number): Style | Style[] => {
+    const layer = feature.get('layer') as string;
+    const roadClass = (feature.get('roadClass') as string | undefined) ?? 'secondary';
+    const key = layer === 'road' || layer === 'bridge' ? `${layer}|${roadClass}` : layer;
+    let base = basemapCache.get(key);
+    if (!base) {
+      base = makeBasemapStyle(layer, roadClass);
+      basemapCache.set(key, base);
+    }
+    if (layer === 'water' && resolution < 12) {
+      waterLabel.getText()!.setText(labelOf(feature));
+      return [base, waterLabel];
+    }
+    if ((layer === 'road' || layer === 'bridge') && resolution < 6) {
+      basemapLabel.getText()!.setText(labelOf(feature));
+      return [base, basemapLabel];
+    }
+    if (layer === 'district' || layer === 'street' || layer === 'community') {
+      return boundaryStyle(feature, resolution);
+    }
+    return base;
+  };
+}
+
+function makeBasemapStyle(layer: string, roadClass: string): Style {
+  switch (layer) {
+    case 'water':
+      return new Style({ fill: new Fill({ color: '#a5cdf0' }), stroke: new Stroke({ color: '#7fb0de', width: 1 }), zIndex: 1 });
+    case 'park':
+      return new Style({ fill: new Fill({ color: '#d6ecd2' }), zIndex: 0 });
+    case 'road':
+    case 'bridge': {
+      const width = roadClass === 'expressway' ? 7 : roadClass === 'arterial' ? 6 : 4;
+      return new Style({
+        stroke: new Stroke({ color: layer === 'bridge' ? '#f8fafc' : '#ffffff', width, lineCap: 'butt' }),
+        zIndex: layer === 'bridge' ? 4 : 3,
+      });
+    }
+    default:
+      return new Style({});
+  }
+}
+
+/** The road casing drawn beneath the road fill (a second pass keeps junctions clean). */
+export function roadCasingStyle(feature: FeatureLike): Style | undefined {
+  const layer = feature.get('layer');
+  if (layer !== 'road' && layer !== 'bridge') return undefined;
+  const roadClass = (feature.get('roadClass') as string | undefined) ?? 'secondary';
+  const key = `casing|${layer}|${roadClass}`;
+  let s = basemapCache.get(key);
+  if (!s) {
+    const width = roadClass === 'expressway' ? 9 : roadClass === 'arterial' ? 8 : 5.5;
+    s = new Style({ stroke: new Stroke({ color: layer === 'bridge' ? '#64748b' : '#cbd5e1', width, lineCap: 'butt' }), zIndex: 2 });
+    basemapCache.set(key, s);
+  }
+  return s;
+}
+
+// ---- grid choropleth -------------------------------------------------------
+
+const choroplethCache = new Map<string, Style>();
+const choroplethOutline = new Style({ stroke: new Stroke({ color: 'rgba(100,116,139,0.55)', width: 0.8 }) });
+
+export function choroplethStyle(colorOf: (feature: FeatureLike) => string | null) {
+  return (feature: FeatureLike, resolution: number): Style[] => {
+    const color = colorOf(feature);
+    const styles: Style[] = [];
+    if (color) {
+      let s = choroplethCache.get(color);
+      if (!s) {
+        s = new Style({ fill: new Fill({ color }), stroke: new Stroke({ color: 'rgba(100,116,139,0.6)', width: 0.8 }) });
+        choroplethCache.set(color, s);
+      }
+      styles.push(s);
+    } else styles.push(choroplethOutline);
+    if (resolution <= GRID_LABEL_MAX_RESOLUTION) {
+      gridLabelStyle.getText()!.setText(String(feature.get('name') ?? ''));
+      styles.push(gridLabelStyle);
+    }
+    return styles;
+  };
+}
+
+// ---- incident clusters -----------------------------------------------------
+
+const clusterCache = new Map<string, Style[]>();
+
+/** A cluster of incidents: its size on a disc coloured by its worst priority, ringed red when an emergency is inside. */
+export function clusterStyles(size: number, worst: IncidentPriority, emergency: boolean): Style[] {
+  const key = `${Math.min(size, 999)}|${worst}|${emergency}`;
+  let styles = clusterCache.get(key);
+  if (styles) return styles;
+  const radius = Math.min(22, 11 + Math.log2(size) * 2.4);
+  const color = PRIORITY_COLORS[worst] ?? PRIORITY_COLORS.normal;
+  styles = [];
+  if (emergency) {
+    styles.push(new Style({ image: new CircleStyle({ radius: radius + 6, fill: new Fill({ color: 'rgba(220,38,38,0.18)' }), stroke: new Stroke({ color: '#dc2626', width: 2 }) }), zIndex: 6 }));
+  }
+  styles.push(
+    new Style({
+      image: new CircleStyle({ radius, fill: new Fill({ color }), stroke: new Stroke({ color: 'rgba(255,255,255,0.95)', width: 3 }) }),
+      text: new Text({ text: String(size), font: `bold 12px ${FONT_STACK}`, fill: new Fill({ color: '#fff' }) }),
+      zIndex: 6,
+    }),
+  );
+  clusterCache.set(key, styles);
+  return styles;
+}
+
+const emergencyCache = new Map<boolean, Style[]>();
+
+/** An emergency (fire, gas, SOS…) stands out: a double red ring around its priority marker. */
+export function emergencyStyles(selected: boolean): Style[] {
+  let s = emergencyCache.get(selected);
+  if (!s) {
+    s = [
+      new Style({ image: new CircleStyle({ radius: 21, fill: new Fill({ color: 'rgba(220,38,38,0.12)' }), stroke: new Stroke({ color: 'rgba(220,38,38,0.5)', width: 1.5 }) }), zIndex: 8 }),
+      new Style({ image: new CircleStyle({ radius: 15, stroke: new Stroke({ color: '#dc2626', width: 2.5 }) }), zIndex: 8 }),
+      ...incidentStyles('urgent', selected).map((st) => {
+        const c = st.clone();
+        c.setZIndex(9);
+        return c;
+      }),
+    ];
+    emergencyCache.set(selected, s);
+  }
+  return s;
+}
+
+// ---- workers: suggested ring, names, trails ----------------------------------
+
+export const SUGGESTED_RING = new Style({
+  image: new CircleStyle({ radius: 15, fill: new Fill({ color: 'rgba(14,165,233,0.15)' }), stroke: new Stroke({ color: '#0284c7', width: 2.5, lineDash: [4, 3] }) }),
+  zIndex: 0,
+});
+const workerName = new Style({
+  text: new Text({
+    font: `11px ${FONT_STACK}`,
+    offsetY: 9,
+    textBaseline: 'top',
+    fill: new Fill({ color: '#0f3d3a' }),
+    stroke: new Stroke({ color: 'rgba(255,255,255,0.95)', width: 3 }),
+  }),
+  zIndex: 3,
+});
+
+export function workerLabelStyle(name: string): Style {
+  workerName.getText()!.setText(name);
+  return workerName;
+}
+
+const trailCache = new Map<boolean, Style>();
+export function trailStyle(onDuty: boolean): Style {
+  let s = trailCache.get(onDuty);
+  if (!s) {
+    s = new Style({ stroke: new Stroke({ color: onDuty ? 'rgba(15,118,110,0.55)' : 'rgba(148,163,184,0.6)', width: 2.5, lineDash: [1, 5], lineCap: 'round' }) });
+    trailCache.set(onDuty, s);
+  }
+  return s;
+}
+
+// ---- tablet: me and my task ------------------------------------------------
+
+export const ME_STYLE = [
+  new Style({ image: new CircleStyle({ radius: 16, fill: new Fill({ color: 'rgba(37,99,235,0.15)' }) }) }),
+  new Style({ image: new CircleStyle({ radius: 7, fill: new Fill({ color: '#2563eb' }), stroke: new Stroke({ color: '#fff', width: 2.5 }) }), zIndex: 5 }),
+];
