@@ -95,7 +95,7 @@ export async function runDemo(options: { dataDir: string; seed: number; workers?
         `  Map        http://localhost:${info.httpPort}/`,
         `  API docs   http://localhost:${info.httpPort}/api/docs`,
         `  MQTT       mqtt://localhost:${info.mqttPort}`,
-        '  Accounts   dispatcher / Dispatch-2026 (dispatcher), shiftlead / Shift-2026 (shift lead)',
+        '  Accounts   dispatcher / Dispatch-2026 (dispatcher), shiftlead / Shift-2026 (shift lead), analyst / Analyst-2026 (bureau)',
         '             worker01 … worker08 / Worker-2026 (grid workers; worker08 off duty)',
         '             admin / GRIDHUB_ADMIN_PASSWORD, or the password the hub printed on its first start',
         `  Running    ${devices.length} devices (lively: smog builds now, a storm swells the river from minute 5), ${tablets.length} worker tablets, a simulated shift lead and dispatcher`,
