@@ -48,3 +48,5 @@ export * from './rules/event-rules.service';
 export * from './cap/cap.builder';
 export * from './air/aqi.repository';
 export * from './common/grid-scope';
+export * from './common/paging.dto';
+export * from './common/time-window.dto';

@@ -1,3 +1,4 @@
+import { PageQuery } from '@gridhub/ingest';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -5,7 +6,6 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
-  IsInt,
   IsISO8601,
   IsNumber,
   IsOptional,
@@ -84,7 +84,7 @@ export class CreateIncidentDto {
   reporterEmail?: string;
 }
 
-export class ListIncidentsQuery {
+export class ListIncidentsQuery extends PageQuery(1000) {
   @ApiPropertyOptional({ description: `comma-separated: open, ${INCIDENT_STATUSES.join(', ')}` })
   @IsOptional()
   @Transform(list)
@@ -133,20 +133,6 @@ export class ListIncidentsQuery {
   @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' })
   to?: string;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
 
 export class IncidentActionDto {

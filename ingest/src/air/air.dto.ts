@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { TimeWindowQuery } from '../common/time-window.dto';
 import { IsDate, IsIn, IsOptional, Matches } from 'class-validator';
 import { AREA_LEVELS, AreaLevel } from './air-quality.service';
 
 export const AQI_KINDS = ['hourly', 'daily'] as const;
 export const RANKING_LEVELS = ['station', ...AREA_LEVELS] as const;
 
-export class AqiQuery {
+export class AqiQuery extends TimeWindowQuery {
   @ApiPropertyOptional({ description: 'one air station (or give gridCode)', example: 'air-001' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'deviceId must be a device id' })
@@ -22,17 +23,6 @@ export class AqiQuery {
   @IsIn(AQI_KINDS, { message: 'kind must be hourly or daily' })
   kind?: (typeof AQI_KINDS)[number];
 
-  @ApiPropertyOptional({ description: 'ISO 8601; default 24 h (hourly) or 30 days (daily) before `to`' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'from must be an ISO 8601 time' })
-  from?: Date;
-
-  @ApiPropertyOptional({ description: 'ISO 8601, exclusive; default now' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'to must be an ISO 8601 time' })
-  to?: Date;
 
   @ApiPropertyOptional({ enum: ['area', 'station'], default: 'area', description: 'with gridCode: the area’s AQI, or every station’s' })
   @IsOptional()

@@ -1,13 +1,13 @@
+import { PageQuery } from '../common/paging.dto';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { SENSOR_FAMILIES, SensorFamily } from '../contracts/families';
 import { Bureau, BUREAUS, WARNING_COLOURS, WarningColour } from '../rules/rule.types';
 import { ALERT_KINDS, ALERT_STATUSES, AlertKind, AlertStatus } from './alert.types';
 
 const STATUS_FILTERS = [...ALERT_STATUSES, 'active'] as const;
 
-export class ListAlertsQuery {
+export class ListAlertsQuery extends PageQuery(1000) {
   @ApiPropertyOptional({ enum: STATUS_FILTERS, description: 'active = raised or acknowledged' })
   @IsOptional()
   @IsIn(STATUS_FILTERS, { message: `status must be one of ${STATUS_FILTERS.join(', ')}` })
@@ -43,18 +43,4 @@ export class ListAlertsQuery {
   @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'gridCode must be a 6, 9, 12 or 15-digit grid code' })
   gridCode?: string;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(1000, { message: 'limit must be at most 1000' })
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'offset must be a whole number' })
-  @Min(0, { message: 'offset must be ≥ 0' })
-  offset?: number;
 }

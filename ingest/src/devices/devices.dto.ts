@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { PageQuery } from '../common/paging.dto';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { SENSOR_FAMILIES, SensorFamily } from '../contracts/families';
 
 export const COORDINATE_SYSTEMS = ['WGS84', 'GCJ02'] as const;
@@ -64,25 +65,11 @@ export class AreaQuery {
   bbox?: string;
 }
 
-export class ListDevicesQuery extends AreaQuery {
+export class ListDevicesQuery extends IntersectionType(AreaQuery, PageQuery(10000, 1000)) {
   @ApiPropertyOptional()
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'enabled must be true or false' })
   enabled?: boolean;
 
-  @ApiPropertyOptional({ default: 1000, maximum: 10000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }

@@ -1,27 +1,16 @@
 import { ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { AreaQuery } from '../devices/devices.dto';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { TimeWindowQuery } from '../common/time-window.dto';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { BUCKETS, Bucket } from './timeseries';
 
-export class SeriesQuery {
+export class SeriesQuery extends TimeWindowQuery {
   @ApiPropertyOptional({ description: 'one metric (required when several devices are asked for)' })
   @IsOptional()
   @IsString()
   @Matches(/^[a-z0-9_]{1,40}$/, { message: 'metric must be a metric name such as pm25' })
   metric?: string;
 
-  @ApiPropertyOptional({ description: 'ISO 8601; default 24 h before `to`' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'from must be an ISO 8601 time' })
-  from?: Date;
-
-  @ApiPropertyOptional({ description: 'ISO 8601, exclusive; default now' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'to must be an ISO 8601 time' })
-  to?: Date;
 
   @ApiPropertyOptional({ enum: BUCKETS, default: 'raw', description: '1h and 1d are served from the roll-ups' })
   @IsOptional()
