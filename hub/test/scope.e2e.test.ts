@@ -1,6 +1,6 @@
 import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER } from '../src/seed/demo-city';
-import { Api } from './support/clients';
+import { Api, connect, demoCredentials, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
 
 /**
@@ -52,11 +52,26 @@ describe('grid scope of accounts', () => {
     const all = (await cityDispatcher.get('/api/v1/incidents?limit=200')).body.items.map((i: any) => i.id);
     expect(all).toEqual(expect.arrayContaining([incidents[mine]!.id, incidents[other]!.id]));
 
+    const outsideStations = ((await cityDispatcher.get(`/api/v1/devices?family=air&gridCode=${other}`)).body.items as { id: string }[]).map((d) => d.id);
     const devices = (await districtDispatcher.get('/api/v1/devices')).body.items as { gridCode: string }[];
     expect(devices.length).toBeGreaterThan(0);
     expect(devices.every((d) => d.gridCode.startsWith(mine))).toBe(true);
-    const alerts = (await districtDispatcher.get('/api/v1/alerts?limit=500')).body.items as { gridCode: string | null }[];
+    // A PM2.5 breach at a station in the other district raises an alert the city sees and the district does not.
+    const station = (await demoCredentials(hub)).find((d) => d.family === 'air' && outsideStations.includes(d.id))!;
+    const client = await connect(hub, station.id, station.secret);
+    await client.publishAsync(`gridhub/v1/air/${station.id}/data`, JSON.stringify({ ts: new Date().toISOString(), readings: { pm25: 320 } }), { qos: 1 });
+    await client.endAsync();
+    const raised = await eventually(
+      async () => ((await cityDispatcher.get(`/api/v1/alerts?deviceId=${station.id}&status=active`)).body.items as { id: string; gridCode: string }[])[0],
+      10_000,
+      'the alert',
+    );
+    expect(raised.gridCode.startsWith(other)).toBe(true);
+    const alerts = (await districtDispatcher.get('/api/v1/alerts?limit=500')).body.items as { id: string; gridCode: string | null }[];
+    expect(alerts.map((a) => a.id)).not.toContain(raised.id);
     expect(alerts.every((a) => a.gridCode?.startsWith(mine))).toBe(true);
+    expect((await districtDispatcher.get(`/api/v1/alerts/${raised.id}`)).status).toBe(403);
+    expect((await districtDispatcher.request('POST', `/api/v1/alerts/${raised.id}/acknowledge`)).status).toBe(403);
   });
 
   it('refuses reading or acting on what lies outside, naming the account’s area', async () => {
