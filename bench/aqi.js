@@ -9,7 +9,7 @@
 //   BENCH_DB=embedded node bench/aqi.js                  # embedded database
 //   BENCH_STATIONS=200 BENCH_DAYS=31 BENCH_RUNS=20 node bench/aqi.js
 'use strict';
-const { startBenchHub, registerDevices, runId, writeResult, log, round } = require('./lib/common');
+const { startBenchHub, registerDevices, runId, writeResult, log, round, adminToken, timeGets, latencySummary } = require('./lib/common');
 
 const DB = process.env.BENCH_DB ?? 'server';
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -18,7 +18,6 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 31);
 const METRICS = ['pm25', 'pm10', 'no2', 'so2', 'o3', 'co'];
 const HOUR = 3_600_000;
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** A plausible diurnal pattern per pollutant (µg/m³, CO mg/m³), different per station. */
 function value(metric, station, h) {
@@ -67,8 +66,7 @@ async function main() {
     log(`loaded ${STATIONS} stations × ${hours} h × ${METRICS.length} metrics in ${loadSeconds.toFixed(1)} s; roll-ups and AQI in ${rollupSeconds.toFixed(1)} s (${counts[0].hourly} hourly, ${counts[0].daily} daily AQI rows)`);
 
     const base = `http://127.0.0.1:${hub.httpPort}`;
-    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-pass' }) });
-    const { accessToken } = await login.json();
+    const accessToken = await adminToken(base);
     const iso = (t) => encodeURIComponent(new Date(t).toISOString());
     const range = `from=${iso(start)}&to=${iso(end)}`;
     const queries = {
@@ -78,23 +76,7 @@ async function main() {
       stationRankingOneHour: `/api/v1/air/ranking?kind=hourly&level=station&at=${iso(end - 12 * HOUR)}`,
     };
     const count = (body) => (body.series ? body.series.reduce((n, s) => n + s.reports.length, 0) : (body.reports ?? body.items).length);
-    const results = {};
-    for (const [name, path] of Object.entries(queries)) {
-      const times = [];
-      let reports = 0;
-      for (let i = 0; i < RUNS + 3; i++) {
-        const t0 = process.hrtime.bigint();
-        const res = await fetch(base + path, { headers: { authorization: `Bearer ${accessToken}` } });
-        const body = await res.json();
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status} ${JSON.stringify(body)}`);
-        reports = count(body);
-        if (i >= 3) times.push(ms);
-      }
-      times.sort((a, b) => a - b);
-      results[name] = { reports, ms: { p50: round(percentile(times, 50), 1), p95: round(percentile(times, 95), 1), max: round(times.at(-1), 1) } };
-      log(`${name}: ${reports} reports, p50 ${results[name].ms.p50} ms, p95 ${results[name].ms.p95} ms`);
-    }
+    const results = await timeGets(base, accessToken, queries, { runs: RUNS, measure: (_name, text) => ({ reports: count(JSON.parse(text)) }) });
     const aqi = hub.app.get(AqiRepository);
     const ids = devices.map((d) => d.id);
     // Every station's month of hourly AQI in one query (the repository call the API makes), without HTTP.
@@ -105,8 +87,7 @@ async function main() {
       rows = (await aqi.series('aqi_hourly', ids, new Date(start), new Date(end))).length;
       if (i >= 3) sqlTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
-    sqlTimes.sort((a, b) => a - b);
-    results.monthHourlyAllStationsSql = { stations: ids.length, rows, ms: { p50: round(percentile(sqlTimes, 50), 1), p95: round(percentile(sqlTimes, 95), 1) } };
+    results.monthHourlyAllStationsSql = { stations: ids.length, rows, ms: latencySummary(sqlTimes) };
     log(`monthHourlyAllStationsSql: ${rows} rows, p50 ${results.monthHourlyAllStationsSql.ms.p50} ms`);
     // Steady state: every station's newest hour changed (what one run of the per-minute job sees).
     const { AirQualityService } = require('@gridhub/ingest');
@@ -118,8 +99,7 @@ async function main() {
       await air.refresh();
       if (i >= 1) refreshTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
-    refreshTimes.sort((a, b) => a - b);
-    results.refreshNewestHourEveryStation = { stations: ids.length, ms: { p50: round(percentile(refreshTimes, 50), 1), p95: round(percentile(refreshTimes, 95), 1) } };
+    results.refreshNewestHourEveryStation = { stations: ids.length, ms: latencySummary(refreshTimes) };
     log(`refreshNewestHourEveryStation: p50 ${results.refreshNewestHourEveryStation.ms.p50} ms`);
     const result = {
       date: new Date().toISOString(),

@@ -10,7 +10,7 @@
 //   npm run build && node bench/indicators.js
 //   BENCH_INCIDENTS=200000 BENCH_RUNS=5 node bench/indicators.js      # quick check
 'use strict';
-const { startBenchHub, runId, writeResult, log, round } = require('./lib/common');
+const { startBenchHub, runId, writeResult, log, round, adminToken, timeGets } = require('./lib/common');
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
 const NEIGHBOURS = Number(process.env.BENCH_NEIGHBOUR_INCIDENTS ?? 100_000);
@@ -21,7 +21,6 @@ const NEIGHBOUR = '140109';
 const FROM = '2025-11-01T00:00:00+08:00';
 const TO = '2026-11-01T00:00:00+08:00';
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** District → 10 streets → 100 communities → 1,000 unit grids (small squares; the shapes do not matter here). */
 async function createGrids(pool, district, west) {
@@ -118,12 +117,7 @@ async function main() {
     log(`loaded ${(INCIDENTS + NEIGHBOURS).toLocaleString('en')} incidents in ${round(loadSeconds, 1)} s`);
 
     const base = `http://127.0.0.1:${hub.httpPort}`;
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'bench-admin-pass' }),
-    });
-    const { accessToken } = await login.json();
+    const accessToken = await adminToken(base);
     const period = `from=${encodeURIComponent(FROM)}&to=${encodeURIComponent(TO)}`;
     const queries = {
       districtYear: `/api/v1/indicators?scope=district&code=${DISTRICT}&${period}`,
@@ -132,28 +126,17 @@ async function main() {
       departmentsYear: `/api/v1/indicators?scope=department&${period}`,
       districtYearCsv: `/api/v1/indicators?scope=district&code=${DISTRICT}&${period}&format=csv`,
     };
-    const results = {};
     let check = null;
-    for (const [name, path] of Object.entries(queries)) {
-      const times = [];
-      let rows = 0;
-      for (let i = 0; i < RUNS + 2; i++) {
-        const t0 = process.hrtime.bigint();
-        const res = await fetch(base + path, { headers: { authorization: `Bearer ${accessToken}` } });
-        const text = await res.text();
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status} ${text}`);
-        if (!name.endsWith('Csv')) {
-          const body = JSON.parse(text);
-          rows = body.rows.length;
-          if (name === 'districtYear') check = body.rows[0];
-        }
-        if (i >= 2) times.push(ms); // the first requests warm the caches
-      }
-      times.sort((a, b) => a - b);
-      results[name] = { rows, ms: { p50: round(percentile(times, 50), 1), p95: round(percentile(times, 95), 1), max: round(times.at(-1), 1) } };
-      log(`${name}: ${rows} rows, p50 ${results[name].ms.p50} ms, p95 ${results[name].ms.p95} ms`);
-    }
+    const results = await timeGets(base, accessToken, queries, {
+      runs: RUNS,
+      warmup: 2,
+      measure: (name, text) => {
+        if (name.endsWith('Csv')) return { rows: 0 };
+        const body = JSON.parse(text);
+        if (name === 'districtYear') check = body.rows[0];
+        return { rows: body.rows.length };
+      },
+    });
     if (!check || check.counts.reported !== INCIDENTS) throw new Error(`the district row counts ${check?.counts.reported} incidents, expected ${INCIDENTS}`);
     const plan = await pool.query(
       `explain (analyze, buffers off, timing off, costs off)

@@ -8,7 +8,7 @@
 //   BENCH_DB=server node bench/query.js                  # PostgreSQL at BENCH_DATABASE_URL
 //   BENCH_RUNS=50 BENCH_NEIGHBOURS=20 node bench/query.js
 'use strict';
-const { startBenchHub, registerDevices, runId, writeResult, log, round } = require('./lib/common');
+const { startBenchHub, registerDevices, runId, writeResult, log, round, adminToken, timeGets, latencySummary } = require('./lib/common');
 
 const DB = process.env.BENCH_DB ?? 'embedded';
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -17,7 +17,6 @@ const NEIGHBOURS = Number(process.env.BENCH_NEIGHBOURS ?? 9);
 const METRICS = ['pm25', 'pm10', 'no2', 'so2', 'o3', 'co'];
 const HOURS = 8760;
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main() {
   const id = runId();
@@ -55,8 +54,7 @@ async function main() {
     log(`loaded ${devices.length} devices × ${HOURS} h × ${METRICS.length} metrics in ${loadSeconds.toFixed(1)} s; roll-ups (${pairs} device-hours) in ${rollupSeconds.toFixed(1)} s`);
 
     const base = `http://127.0.0.1:${hub.httpPort}`;
-    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-pass' }) });
-    const { accessToken } = await login.json();
+    const accessToken = await adminToken(base);
     const target = devices[0].id;
     const iso = (t) => encodeURIComponent(new Date(t).toISOString());
     const queries = {
@@ -65,23 +63,10 @@ async function main() {
       yearDaily: `/api/v1/devices/${target}/readings?bucket=1d&from=${iso(start)}&to=${iso(end)}`,
       month31DaysRaw: `/api/v1/devices/${target}/readings?from=${iso(end - 31 * 86_400_000)}&to=${iso(end)}`,
     };
-    const results = {};
-    for (const [name, path] of Object.entries(queries)) {
-      const times = [];
-      let points = 0;
-      for (let i = 0; i < RUNS + 3; i++) {
-        const t0 = process.hrtime.bigint();
-        const res = await fetch(base + path, { headers: { authorization: `Bearer ${accessToken}` } });
-        const body = await res.json();
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status} ${JSON.stringify(body)}`);
-        points = body.series.reduce((n, s) => n + s.points.length, 0);
-        if (i >= 3) times.push(ms); // the first requests warm caches
-      }
-      times.sort((a, b) => a - b);
-      results[name] = { points, ms: { p50: round(percentile(times, 50), 1), p95: round(percentile(times, 95), 1), max: round(times.at(-1), 1) } };
-      log(`${name}: ${points} points, p50 ${results[name].ms.p50} ms, p95 ${results[name].ms.p95} ms`);
-    }
+    const results = await timeGets(base, accessToken, queries, {
+      runs: RUNS,
+      measure: (_name, text) => ({ points: JSON.parse(text).series.reduce((n, s) => n + s.points.length, 0) }),
+    });
     // The database part alone: the roll-up query the API runs for yearHourlyOneMetric.
     const { TimeseriesRepository } = require('@gridhub/ingest');
     const tsr = hub.app.get(TimeseriesRepository);
@@ -91,8 +76,7 @@ async function main() {
       await tsr.rolledUp({ deviceIds: [target], metric: 'pm25', from: new Date(start), to: new Date(end), limit: 100_001 }, 'readings_hourly');
       if (i >= 3) sqlTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
-    sqlTimes.sort((a, b) => a - b);
-    results.yearHourlyOneMetric.sqlMs = { p50: round(percentile(sqlTimes, 50), 1), p95: round(percentile(sqlTimes, 95), 1) };
+    results.yearHourlyOneMetric.sqlMs = latencySummary(sqlTimes);
     log(`yearHourlyOneMetric SQL only: p50 ${results.yearHourlyOneMetric.sqlMs.p50} ms`);
     const result = {
       date: new Date().toISOString(),

@@ -15,7 +15,7 @@ if (process.env.BENCH_FROM_SOURCE === '1') registerSourceHook();
 
 const mqtt = require('mqtt');
 const { io } = require('socket.io-client');
-const { startBenchHub, registerDevices, runId, writeResult, log, round } = require('./lib/common');
+const { startBenchHub, registerDevices, runId, writeResult, log, round, BENCH_ADMIN_PASSWORD } = require('./lib/common');
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20000);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 50);
@@ -98,7 +98,7 @@ async function run({ withRules }) {
         await fetch(`http://127.0.0.1:${hub.httpPort}/api/v1/auth/login`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username: 'admin', password: 'bench-admin-pass' }),
+          body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
         })
       ).json();
       const socket = io(`http://127.0.0.1:${hub.httpPort}/live`, { auth: { token: accessToken }, transports: ['websocket'], reconnection: false });

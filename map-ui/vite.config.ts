@@ -10,10 +10,12 @@ export default defineConfig({
   plugins: [vue()],
   resolve: {
     // The sensing package's pure classification functions (HJ 633-2012 AQI, GB 3838-2002 water class), shared
-    // with the browser so the map colours a station exactly as the rules judge it. They import nothing.
+    // with the browser so the map colours a station exactly as the rules judge it, and the incident states of
+    // grid operations. They import nothing.
     alias: {
       '@gridhub/ingest/aqi': fileURLToPath(new URL('../ingest/src/air/aqi.ts', import.meta.url)),
       '@gridhub/ingest/water-class': fileURLToPath(new URL('../ingest/src/water/water-class.ts', import.meta.url)),
+      '@gridhub/gridops/incident-status': fileURLToPath(new URL('../gridops/src/incidents/incident-status.ts', import.meta.url)),
     },
   },
   define: {

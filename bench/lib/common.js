@@ -14,6 +14,7 @@ const LOADGEN = join(__dirname, '..', 'loadgen.js');
 const RESULTS_DIR = join(__dirname, '..', 'results');
 
 const mb = (bytes) => Math.round(bytes / 1048576);
+const BENCH_ADMIN_PASSWORD = 'bench-admin-pass';
 const round = (v, digits = 0) => (v == null || !Number.isFinite(v) ? v : Math.round(v * 10 ** digits) / 10 ** digits);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (...args) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
@@ -66,7 +67,7 @@ async function startBenchHub({ db, id, env = {} }) {
     NODE_ENV: 'test', HOST: '127.0.0.1', HTTP_PORT: '0', MQTT_PORT: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     // Load generators send far above a real device's rate: lift the per-device and per-client limits.
     MQTT_DEVICE_MESSAGES_PER_SECOND: '10000000', MQTT_DEVICE_BYTES_PER_SECOND: '10000000000', HTTP_RATE_LIMIT_PER_MINUTE: '10000000',
-    GRIDHUB_DATA_DIR: dataDir, REDIS_URL, REDIS_PREFIX: redisPrefix, GRIDHUB_ADMIN_PASSWORD: 'bench-admin-pass',
+    GRIDHUB_DATA_DIR: dataDir, REDIS_URL, REDIS_PREFIX: redisPrefix, GRIDHUB_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
     ...(db === 'server' ? { DATABASE_URL: SERVER_URL, DATABASE_SCHEMA: schema } : {}),
     ...env,
   });
@@ -309,6 +310,51 @@ function writeResult(name, result) {
   return file;
 }
 
+/** The p-th percentile of an ascending array. */
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** p50 / p95 / max of durations in ms, to 0.1 ms. */
+function latencySummary(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: round(percentile(sorted, 50), 1), p95: round(percentile(sorted, 95), 1), max: round(sorted.at(-1), 1) };
+}
+
+/** The bench hub's admin bearer token (startBenchHub sets the admin password). */
+async function adminToken(base) {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`bench admin login: HTTP ${res.status}`);
+  return (await res.json()).accessToken;
+}
+
+/**
+ * Times each GET in `queries` (name → path) over HTTP, `runs` times after `warmup` requests that warm the caches.
+ * `measure(name, text)` reads the answer (e.g. how many points it holds) into the result next to `ms`.
+ */
+async function timeGets(base, token, queries, { runs, warmup = 3, measure }) {
+  const results = {};
+  for (const [name, path] of Object.entries(queries)) {
+    const times = [];
+    let size = {};
+    for (let i = 0; i < warmup + runs; i++) {
+      const t0 = process.hrtime.bigint();
+      const res = await fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
+      const text = await res.text();
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status} ${text.slice(0, 500)}`);
+      size = measure(name, text);
+      if (i >= warmup) times.push(ms);
+    }
+    results[name] = { ...size, ms: latencySummary(times) };
+    const [what, n] = Object.entries(size)[0] ?? ['bytes', 0];
+    log(`${name}: ${n} ${what}, p50 ${results[name].ms.p50} ms, p95 ${results[name].ms.p95} ms`);
+  }
+  return results;
+}
+
 /** The soft and hard open-file limits of this process, from /proc/self/limits. */
 function openFileLimits() {
   try {
@@ -326,8 +372,13 @@ function openFileLimits() {
 module.exports = {
   SERVER_URL,
   REDIS_URL,
+  BENCH_ADMIN_PASSWORD,
   mb,
   round,
+  percentile,
+  latencySummary,
+  adminToken,
+  timeGets,
   sleep,
   log,
   runId,

@@ -301,9 +301,9 @@ describe('rules and alerts (PostgreSQL server path)', () => {
     const alerts = hub.app.get(AlertsRepository);
     const at = new Date();
     const results = await Promise.all(
-      Array.from({ length: 12 }, () => alerts.applyBreaches([{ ruleId: rule.id, deviceId: 'air-e2', value: 300, at, count: 1, severity: 'yellow', summary: 'concurrent' }])),
+      Array.from({ length: 12 }, () => alerts.applyRuleChanges([{ ruleId: rule.id, deviceId: 'air-e2', value: 300, at, count: 1, severity: 'yellow', summary: 'concurrent' }], [])),
     );
-    expect(results.flat().filter((r) => r.raised)).toHaveLength(1);
+    expect(results.flatMap((r) => r.raised)).toHaveLength(1);
     const { rows: e2 } = await pool.query(`select count(*)::int as n, max(count)::int as count from alerts where rule_id = $1 and device_id = 'air-e2'`, [rule.id]);
     expect(e2[0]).toEqual({ n: 1, count: 12 });
   });

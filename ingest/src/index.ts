@@ -50,3 +50,5 @@ export * from './air/aqi.repository';
 export * from './common/grid-scope';
 export * from './common/paging.dto';
 export * from './common/time-window.dto';
+export * from './common/geo';
+export * from './common/transaction';

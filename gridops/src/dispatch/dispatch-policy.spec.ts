@@ -1,4 +1,5 @@
-import { DispatchCandidate, distanceM, rankCandidates } from './dispatch-policy';
+import { distanceM } from '@gridhub/ingest';
+import { DispatchCandidate, rankCandidates } from './dispatch-policy';
 
 const candidate = (overrides: Partial<DispatchCandidate>): DispatchCandidate => ({
   id: 'w1',

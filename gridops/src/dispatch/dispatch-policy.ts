@@ -1,3 +1,4 @@
+import { distanceM } from '@gridhub/ingest';
 /** A worker who could take an incident, with what the ranking needs. */
 export interface DispatchCandidate {
   id: string;
@@ -23,15 +24,6 @@ export interface RankedCandidate extends DispatchCandidate {
   skillMatch: boolean;
   /** Why it ranks where it does, for the dispatcher (zh-CN / en). */
   reason: string;
-}
-
-/** Great-circle distance in metres (haversine, mean Earth radius). */
-export function distanceM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
 function reasonOf(c: RankedCandidate): string {

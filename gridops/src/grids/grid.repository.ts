@@ -1,3 +1,4 @@
+import { inTransaction } from '@gridhub/ingest';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { GRID_LEVELS, GridArea, GridLevel } from './grid.types';
@@ -73,17 +74,9 @@ export class GridRepository {
    * Responsible parties given as null are cleared.
    */
   async upsertMany(areas: readonly GridArea[], at: Date): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    await inTransaction(this.pool, async (client) => {
       await this.write(client, areas, true, at);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private async write(db: Pool | PoolClient, areas: readonly GridArea[], replace: boolean, at: Date | null): Promise<void> {

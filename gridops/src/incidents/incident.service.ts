@@ -8,9 +8,9 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { assertWithinScope, Clock } from '@gridhub/ingest';
+import { assertWithinScope, Clock, distanceM } from '@gridhub/ingest';
 import { AttachmentsService } from '../attachments/attachments.service';
-import { distanceM, RankedCandidate } from '../dispatch/dispatch-policy';
+import { RankedCandidate } from '../dispatch/dispatch-policy';
 import { DispatchService } from '../dispatch/dispatch.service';
 import { DispatchTimers } from '../dispatch/dispatch-timers';
 import { IncidentNotifier, TaskNotice } from '../dispatch/incident-notifier';

@@ -1,3 +1,4 @@
+import { inTransaction } from '@gridhub/ingest';
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { OPEN_STATUSES } from '../incidents/incident-status';
@@ -50,9 +51,7 @@ export class WorkerRepository {
   constructor(private readonly pool: Pool) {}
 
   async insert(worker: NewWorker): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    await inTransaction(this.pool, async (client) => {
       await client.query(
         `insert into workers (id, name, phone, on_duty, lon, lat, status, skills, department_code)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -64,13 +63,7 @@ export class WorkerRepository {
          union all select $1::uuid, code, 'backup' from unnest($3::text[]) code`,
         [worker.id, worker.gridCodes, worker.backupGridCodes ?? []],
       );
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async list(filter: WorkerFilter = {}, now: Date = new Date()): Promise<GridWorker[]> {
@@ -123,29 +116,19 @@ export class WorkerRepository {
 
   /** Replaces the worker's weekly duty schedule. */
   async setShifts(id: string, shifts: readonly DutyShift[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    await inTransaction(this.pool, async (client) => {
       await client.query('delete from worker_shifts where worker_id = $1', [id]);
       await client.query(
         `insert into worker_shifts (worker_id, weekday, starts, ends)
          select $1, * from unnest($2::smallint[], $3::time[], $4::time[])`,
         [id, shifts.map((s) => s.weekday), shifts.map((s) => s.starts), shifts.map((s) => s.ends)],
       );
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Replaces the worker's primary and backup grids. */
   async setGrids(id: string, primary: readonly string[], backup: readonly string[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    await inTransaction(this.pool, async (client) => {
       await client.query('delete from worker_grids where worker_id = $1', [id]);
       await client.query(
         `insert into worker_grids (worker_id, grid_code, role)
@@ -153,13 +136,7 @@ export class WorkerRepository {
          union all select $1::uuid, code, 'backup' from unnest($3::text[]) code where code <> all($2::text[])`,
         [id, primary, backup],
       );
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Grid codes among those given that do not exist. */

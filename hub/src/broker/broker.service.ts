@@ -12,6 +12,7 @@ import {
   LivenessRepository,
   ingestMetrics,
   parseDeviceTopic,
+  MONITOR_ROLES,
 } from '@gridhub/ingest';
 import { WorkerLocationService } from '@gridhub/gridops';
 import { HubRuntime } from '../runtime';
@@ -43,8 +44,6 @@ function refuse(message: string, returnCode: number): AuthenticateError {
  * worker tablets by account); topic ACLs; and ingest inside `authorizePublish`, so a QoS 1 PUBACK is only
  * sent once the message is committed (aedes acknowledges after that callback).
  */
-/** Who watches devices come and go on the map. */
-const MONITOR_ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst'];
 
 @Injectable()
 export class BrokerService implements OnModuleInit, OnApplicationShutdown {

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
-import { Clock, Device, DeviceService, IngestService, ingestMetrics, LiveChannel, parseDeviceTopic, TOPIC_ROOT } from '@gridhub/ingest';
+import { Clock, Device, DeviceService, IngestService, ingestMetrics, LiveChannel, parseDeviceTopic, parseStatus, TOPIC_ROOT, MONITOR_ROLES } from '@gridhub/ingest';
 import { WorkerLocationService } from '@gridhub/gridops';
 import { HubRuntime } from '../runtime';
 import { BrokerLink } from './broker-link';
@@ -13,7 +13,6 @@ const LOCATION_TOPIC = new RegExp(`^${TOPIC_ROOT}/workers/([^/]+)/location$`);
 const DEVICE_CACHE_MS = 30_000;
 /** How long the broker keeps an instance's session while it is away (a week: covers any planned outage). */
 const SESSION_EXPIRY_S = 7 * 24 * 3600;
-const MONITOR_ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst'];
 
 /**
  * Scaled-out shape: the hub runs no broker. It logs in to an external one (EMQX, VerneMQ, Mosquitto) and consumes
@@ -149,7 +148,7 @@ export class ExternalBroker extends BrokerLink implements OnApplicationBootstrap
         const outcome = await this.ingest.accept(device, topic, rawTopic, payload);
         this.handled += 1;
         if (topic.kind === 'status' && outcome === 'stored') {
-          const online = payload.toString('utf8').includes('online');
+          const online = parseStatus(payload) === true;
           this.live.publish('device.status', { deviceId: device.id, family: device.family, online, at: this.clock.now().toISOString() }, { roles: MONITOR_ROLES, gridCode: device.gridCode });
         }
         done(true);

@@ -1,11 +1,9 @@
 import { BadRequestException, Controller, Get, NotFoundException, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/roles';
+import { Roles, MONITOR_ROLES } from '../common/roles';
 import { AirNotFoundError, AirQualityService, AirQueryError } from './air-quality.service';
 import { AqiQuery, AqiRankingQuery } from './air.dto';
 
-/** Roles that read the environmental picture. */
-export const AIR_WATER_READERS = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst'] as const;
 
 @ApiTags('air')
 @ApiBearerAuth()
@@ -15,7 +13,7 @@ export class AirController {
 
   /** Hourly or daily AQI (HJ 633-2012) of a station, or of a grid area from its stations' mean concentrations. */
   @Get('aqi')
-  @Roles(...AIR_WATER_READERS)
+  @Roles(...MONITOR_ROLES)
   aqi(@Query() query: AqiQuery) {
     return this.answer(() =>
       this.air.series({
@@ -31,7 +29,7 @@ export class AirController {
 
   /** Stations or areas (district, street, community, grid) ranked by AQI for one hour or day, best first. */
   @Get('ranking')
-  @Roles(...AIR_WATER_READERS)
+  @Roles(...MONITOR_ROLES)
   ranking(@Query() query: AqiRankingQuery) {
     return this.answer(() =>
       this.air.ranking({ kind: query.kind ?? 'hourly', level: query.level ?? 'station', ...(query.at ? { at: query.at } : {}) }),

@@ -1,3 +1,4 @@
+import { inTransaction } from '../common/transaction';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { Pollutant } from './aqi';
@@ -33,9 +34,7 @@ export class AqiRepository {
    * hourly means around them, lets `plan` compute the reports, writes them. A failure leaves the pairs dirty.
    */
   async refresh(limit: number, before: Date | null, plan: (dirty: DirtyHour[], means: Map<string, HourlyMeans>) => RefreshPlan): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return inTransaction(this.pool, async (client) => {
       const { rows: taken } = await client.query<{ device_id: string; hour: Date }>(
         `delete from aqi_dirty where (device_id, hour) in
            (select device_id, hour from aqi_dirty where $2::timestamptz is null or hour < $2 order by hour limit $1 for update skip locked)
@@ -47,14 +46,8 @@ export class AqiRepository {
         const means = await this.hourlyMeans(client, refreshWindows(dirty));
         await this.write(client, plan(dirty, means));
       }
-      await client.query('commit');
       return taken.length;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private async hourlyMeans(client: PoolClient, windows: { deviceId: string; from: Date; to: Date }[]): Promise<Map<string, HourlyMeans>> {

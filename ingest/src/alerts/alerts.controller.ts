@@ -4,11 +4,11 @@ import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ATOM_CONTENT_TYPE, CAP_CONTENT_TYPE, atomFeed, capDocument } from '../cap/cap.builder';
 import { Clock } from '../common/clock';
-import { Roles } from '../common/roles';
+import { Roles, MONITOR_ROLES } from '../common/roles';
 import { AlertEvent, AlertView } from './alert.types';
 import { ListAlertsQuery } from './alerts.dto';
 import { AlertsRepository } from './alerts.repository';
-import { ALERT_AUDIENCE_ROLES, AlertsService } from './alerts.service';
+import { AlertsService } from './alerts.service';
 import { PublicRoute } from './public-route';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -47,7 +47,7 @@ export class AlertsController {
   ) {}
 
   @Get()
-  @Roles(...ALERT_AUDIENCE_ROLES)
+  @Roles(...MONITOR_ROLES)
   async list(@Query() query: ListAlertsQuery, @Req() req: ScopedRequest) {
     const { items, total } = await this.alerts.list({
       scope: scopeOf(req.user),
@@ -75,7 +75,7 @@ export class AlertsController {
   }
 
   @Get(':id')
-  @Roles(...ALERT_AUDIENCE_ROLES)
+  @Roles(...MONITOR_ROLES)
   async get(@Param('id') id: string, @Req() req: ScopedRequest) {
     const { alert, history } = await this.alerts.get(this.checkId(id));
     assertWithinScope(alert.gridCode, req.user, `alert ${id}`);
@@ -96,7 +96,7 @@ export class AlertsController {
 
   @Post(':id/acknowledge')
   @HttpCode(200)
-  @Roles(...ALERT_AUDIENCE_ROLES)
+  @Roles(...MONITOR_ROLES)
   async acknowledge(@Param('id') id: string, @Req() req: ScopedRequest) {
     await this.checkScope(id, req);
     return presentAlert(await this.alerts.acknowledge(this.checkId(id), actorOf(req)));
@@ -104,7 +104,7 @@ export class AlertsController {
 
   @Post(':id/clear')
   @HttpCode(200)
-  @Roles(...ALERT_AUDIENCE_ROLES)
+  @Roles(...MONITOR_ROLES)
   async clear(@Param('id') id: string, @Req() req: ScopedRequest) {
     await this.checkScope(id, req);
     return presentAlert(await this.alerts.clear(this.checkId(id), actorOf(req)));

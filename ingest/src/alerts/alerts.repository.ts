@@ -108,12 +108,12 @@ export class AlertsRepository {
    * whether this call raised it.
    */
   async raise(ruleId: number, deviceId: string, value: number, at: Date): Promise<{ id: string; raised: boolean }> {
-    const [row] = await this.applyBreaches([{ ruleId, deviceId, value, at, count: 1, severity: await this.severityOf(ruleId), summary: '' }]);
-    return { id: row!.id, raised: row!.raised };
+    const { raised, updated } = await this.applyRuleChanges([{ ruleId, deviceId, value, at, count: 1, severity: await this.severityOf(ruleId), summary: '' }], []);
+    return { id: (raised[0] ?? updated[0])!.id, raised: raised.length > 0 };
   }
 
   async clear(ruleId: number, deviceId: string, at: Date): Promise<boolean> {
-    return (await this.applyClears([{ ruleId, deviceId, value: null, at }])).length > 0;
+    return (await this.applyRuleChanges([], [{ ruleId, deviceId, value: null, at }])).cleared.length > 0;
   }
 
   /**
@@ -165,55 +165,6 @@ export class AlertsRepository {
       ],
     );
     for (const { change, ...view } of rows) out[change].push(view as AlertView);
-    return out;
-  }
-
-  /**
-   * Raises or repeats many rule alerts in one statement (one row per (rule, device); the caller folds repeats).
-   * The unique partial index arbitrates between concurrent writers: a second writer's insert becomes an update.
-   */
-  async applyBreaches(rows: RuleBreachRow[]): Promise<AlertChange[]> {
-    if (rows.length === 0) return [];
-    const sorted = [...rows].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : a.ruleId - b.ruleId));
-    const { rows: out } = await this.pool.query<AlertChange>(
-      `insert into alerts (kind, rule_id, device_id, status, value, raised_at, updated_at, last_value_at, count, severity, source, summary, changed_by)
-       select 'rule', u.rule_id, u.device_id, 'raised', u.value, u.at, u.at, u.at, u.n, u.severity, 'sensor', u.summary, 'device:' || u.device_id
-         from unnest($1::int4[], $2::text[], $3::float8[], $4::timestamptz[], $5::int4[], $6::text[], $7::text[])
-              with ordinality as u(rule_id, device_id, value, at, n, severity, summary, i)
-        order by u.i
-       on conflict (rule_id, device_id) where status <> 'cleared' and kind = 'rule'
-       do update set value = case when excluded.last_value_at >= coalesce(alerts.last_value_at, alerts.raised_at) then excluded.value else alerts.value end,
-                     last_value_at = greatest(alerts.last_value_at, excluded.last_value_at),
-                     updated_at = greatest(alerts.updated_at, excluded.updated_at),
-                     count = alerts.count + excluded.count,
-                     severity = excluded.severity,
-                     changed_by = excluded.changed_by
-       returning id::text as id, rule_id as "ruleId", device_id as "deviceId", (xmax = 0) as raised`,
-      [
-        sorted.map((r) => r.ruleId),
-        sorted.map((r) => r.deviceId),
-        sorted.map((r) => r.value),
-        sorted.map((r) => r.at),
-        sorted.map((r) => r.count),
-        sorted.map((r) => r.severity),
-        sorted.map((r) => r.summary),
-      ],
-    );
-    return out;
-  }
-
-  /** Clears the active alerts of these (rule, device) pairs because their condition ended; returns those cleared. */
-  async applyClears(rows: RuleClearRow[]): Promise<{ id: string; ruleId: number; deviceId: string }[]> {
-    if (rows.length === 0) return [];
-    const { rows: out } = await this.pool.query<{ id: string; ruleId: number; deviceId: string }>(
-      `update alerts a
-          set status = 'cleared', cleared_at = u.at, updated_at = u.at, cleared_by = 'system',
-              value = coalesce(u.value, a.value), changed_by = 'system'
-         from unnest($1::int4[], $2::text[], $3::float8[], $4::timestamptz[]) as u(rule_id, device_id, value, at)
-        where a.kind = 'rule' and a.rule_id = u.rule_id and a.device_id = u.device_id and a.status <> 'cleared'
-       returning a.id::text as id, a.rule_id as "ruleId", a.device_id as "deviceId"`,
-      [rows.map((r) => r.ruleId), rows.map((r) => r.deviceId), rows.map((r) => r.value), rows.map((r) => r.at)],
-    );
     return out;
   }
 

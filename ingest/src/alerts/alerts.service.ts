@@ -1,3 +1,4 @@
+import { MONITOR_ROLES } from '../common/roles';
 import { BeforeApplicationShutdown, ConflictException, Injectable, Logger, NotFoundException, OnModuleDestroy, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { LiveAudience, LiveChannel, LiveEventName } from '../common/live-channel';
@@ -6,8 +7,6 @@ import { AlertSink } from './alert-sink';
 import { AlertEvent, AlertView, RaisedAlert } from './alert.types';
 import { AlertFilter, AlertsRepository, RuleChanges } from './alerts.repository';
 
-/** Roles that watch alerts live: bureaus, dispatchers and shift leads, administrators. */
-export const ALERT_AUDIENCE_ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst'] as const;
 
 /** What a new alert carries to grid operations beyond its view (set by the rule or event rule that raised it). */
 export interface IncidentRequest {
@@ -154,7 +153,7 @@ export class AlertsService implements OnModuleDestroy, BeforeApplicationShutdown
 
   publish(event: LiveEventName, alert: AlertView): void {
     if (!this.live || this.closing) return;
-    const audience: LiveAudience = { roles: ALERT_AUDIENCE_ROLES, gridCode: alert.gridCode };
+    const audience: LiveAudience = { roles: MONITOR_ROLES, gridCode: alert.gridCode };
     try {
       this.live.publish(event, alert, audience);
     } catch (error) {

@@ -17,7 +17,7 @@ const STALE_HORIZON_MS = 7 * 24 * 3600_000;
 export type IngestOutcome = 'stored' | 'dead-lettered';
 
 /** `status` payloads: "online"/"offline", as text or as {"status": …} (a device's retained status and will). */
-function parseStatus(payload: Buffer): boolean | { reason: string } {
+export function parseStatus(payload: Buffer): boolean | { reason: string } {
   const text = payload.toString('utf8').trim();
   let value: unknown = text;
   if (text.startsWith('{')) {

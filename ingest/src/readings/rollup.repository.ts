@@ -1,3 +1,4 @@
+import { inTransaction } from '../common/transaction';
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { METRICS } from '../contracts/families';
@@ -37,9 +38,7 @@ export class RollupRepository {
       await this.pool.query('truncate rollup_dirty');
       return 0;
     }
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
+    return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ device_id: string; hour: Date }>(
         `delete from rollup_dirty where (device_id, hour) in
            (select device_id, hour from rollup_dirty order by hour limit $1 for update skip locked)
@@ -82,13 +81,7 @@ export class RollupRepository {
           [...pairs, ALL_METRICS],
         );
       }
-      await client.query('commit');
       return rows.length;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

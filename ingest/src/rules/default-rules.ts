@@ -1,20 +1,5 @@
-import { RuleDefinition } from './rule.types';
+import { RULE_DEFAULTS, RuleDefinition } from './rule.types';
 
-const base = {
-  nameEn: null,
-  metric: null,
-  threshold: null,
-  clearThreshold: null,
-  ratePer: null,
-  rateDirection: null,
-  durationS: 0,
-  schedule: null,
-  scope: {},
-  actions: 'notify',
-  notifyBureau: null,
-  incidentCategory: null,
-  enabled: true,
-} as const;
 
 /**
  * The default rule set of a city (seeded with the demo city): national limits where a standard gives one
@@ -24,7 +9,7 @@ const base = {
 export function defaultRules(): RuleDefinition[] {
   return [
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: 'PM2.5 重度污染 (>150 µg/m³)',
       nameEn: 'PM2.5 heavy pollution (>150 µg/m³)',
       family: 'air',
@@ -39,7 +24,7 @@ export function defaultRules(): RuleDefinition[] {
       incidentCategory: 'air_pollution',
     },
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: 'AQI 中度污染持续 10 分钟',
       nameEn: 'AQI moderately polluted for 10 min',
       family: 'air',
@@ -50,7 +35,7 @@ export function defaultRules(): RuleDefinition[] {
       notifyBureau: 'environment',
     },
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: 'AQI 严重污染',
       nameEn: 'AQI severely polluted',
       family: 'air',
@@ -62,7 +47,7 @@ export function defaultRules(): RuleDefinition[] {
       notifyBureau: 'environment',
     },
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: '夜间噪声超标 (>55 dB(A), 22:00–06:00)',
       nameEn: 'Night noise above 55 dB(A)',
       family: 'air',
@@ -76,7 +61,7 @@ export function defaultRules(): RuleDefinition[] {
       notifyBureau: 'environment',
     },
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: '空气站 15 分钟无数据',
       nameEn: 'Air station silent for 15 min',
       family: 'air',
@@ -86,7 +71,7 @@ export function defaultRules(): RuleDefinition[] {
       notifyBureau: 'environment',
     },
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: '氨氮劣于 V 类 (>2.0 mg/L, GB 3838-2002)',
       nameEn: 'NH3-N worse than class V (>2.0 mg/L)',
       family: 'water',
@@ -100,7 +85,7 @@ export function defaultRules(): RuleDefinition[] {
       incidentCategory: 'water_pollution',
     },
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: '水质劣于目标类别持续 30 分钟',
       nameEn: 'Water worse than its target class for 30 min',
       family: 'water',
@@ -110,7 +95,7 @@ export function defaultRules(): RuleDefinition[] {
       notifyBureau: 'water',
     },
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: '溶解氧低于 3 mg/L (IV 类)',
       nameEn: 'Dissolved oxygen below 3 mg/L',
       family: 'water',
@@ -123,7 +108,7 @@ export function defaultRules(): RuleDefinition[] {
       notifyBureau: 'water',
     },
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: '汾河水位超警戒 (777.5 m)',
       nameEn: 'Fen River above warning level (777.5 m)',
       family: 'water',
@@ -137,7 +122,7 @@ export function defaultRules(): RuleDefinition[] {
       incidentCategory: 'flood_warning',
     },
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: '汾河水位超保证 (778.8 m)',
       nameEn: 'Fen River above guaranteed level (778.8 m)',
       family: 'water',
@@ -151,7 +136,7 @@ export function defaultRules(): RuleDefinition[] {
       incidentCategory: 'flood_warning',
     },
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: '水位快速上涨 (>0.5 m/h)',
       nameEn: 'Water level rising faster than 0.5 m/h',
       family: 'water',
@@ -165,7 +150,7 @@ export function defaultRules(): RuleDefinition[] {
       notifyBureau: 'water',
     },
     {
-      ...base,
+      ...RULE_DEFAULTS,
       name: '水质站 30 分钟无数据',
       nameEn: 'Water station silent for 30 min',
       family: 'water',

@@ -1,4 +1,5 @@
-import { decideMerge, distanceM, OpenDetection } from './event-rule.types';
+import { distanceM } from '../common/geo';
+import { decideMerge, OpenDetection } from './event-rule.types';
 
 const T0 = Date.parse('2026-11-22T02:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);

@@ -1,3 +1,4 @@
+import { distanceM } from '../common/geo';
 import { WarningColour } from './rule.types';
 
 /** What a video detection or emergency alarm of one type becomes (table event_rules; seeded defaults in migration 004). */
@@ -28,15 +29,6 @@ export interface OpenDetection {
 export type MergeDecision =
   | { action: 'repeat'; alertId: string; distanceM: number }
   | { action: 'raise'; expire: string[] };
-
-/** Great-circle distance in metres (haversine, mean Earth radius). */
-export function distanceM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(a)));
-}
 
 /**
  * Whether a detection repeats an open situation: the same camera within the merge window, else the nearest

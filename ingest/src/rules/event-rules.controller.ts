@@ -1,8 +1,7 @@
 import { Body, Controller, Get, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { Roles } from '../common/roles';
-import { RULE_READERS } from './rules.controller';
+import { Roles, MONITOR_ROLES } from '../common/roles';
 import { EventRulesService } from './event-rules.service';
 import { WARNING_COLOURS, WarningColour } from './rule.types';
 
@@ -57,7 +56,7 @@ export class EventRulesController {
   constructor(private readonly events: EventRulesService) {}
 
   @Get()
-  @Roles(...RULE_READERS)
+  @Roles(...MONITOR_ROLES)
   async list() {
     const items = await this.events.list();
     return { items, total: items.length };

@@ -90,21 +90,35 @@ export interface ThresholdRule {
   enabled: boolean;
 }
 
+/**
+ * What a rule is when it says nothing more: raise and clear at the same level, at once, everywhere, always,
+ * notifying no bureau and filing no incident.
+ */
+export const RULE_DEFAULTS = {
+  nameEn: null,
+  metric: null,
+  threshold: null,
+  clearThreshold: null,
+  ratePer: null,
+  rateDirection: null,
+  durationS: 0,
+  schedule: null,
+  scope: {},
+  actions: 'notify',
+  notifyBureau: null,
+  incidentCategory: null,
+  enabled: true,
+} as const satisfies Partial<RuleDefinition>;
+
 /** A threshold rule in the full shape: raise and clear at the same level, at once, everywhere, always. */
 export function fromThresholdRule(rule: Omit<ThresholdRule, 'id'>): RuleDefinition {
   return {
+    ...RULE_DEFAULTS,
     name: rule.name,
-    nameEn: null,
     family: rule.family,
     metric: rule.metric,
     kind: rule.operator,
     threshold: rule.threshold,
-    clearThreshold: null,
-    ratePer: null,
-    rateDirection: null,
-    durationS: 0,
-    schedule: null,
-    scope: {},
     severity: rule.severity,
     actions: rule.incidentCategory ? 'both' : 'notify',
     notifyBureau: rule.family === 'air' ? 'environment' : rule.family === 'water' ? 'water' : null,

@@ -1,13 +1,11 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/roles';
+import { Roles, MONITOR_ROLES } from '../common/roles';
 import { InvalidRuleError } from './rule-validation';
 import { Rule } from './rule.types';
 import { ListRulesQuery, RuleDto, toRuleDefinition } from './rules.dto';
 import { RulesService } from './rules.service';
 
-/** Roles that watch sensors and alerts may read rules; administrators and bureau analysts write them. */
-export const RULE_READERS = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst'] as const;
 
 export function presentRule(rule: Rule) {
   return { ...rule, createdAt: rule.createdAt.toISOString(), updatedAt: rule.updatedAt.toISOString() };
@@ -22,14 +20,14 @@ export class RulesController {
   constructor(private readonly rules: RulesService) {}
 
   @Get()
-  @Roles(...RULE_READERS)
+  @Roles(...MONITOR_ROLES)
   async list(@Query() query: ListRulesQuery) {
     const items = await this.rules.list({ ...(query.family ? { family: query.family } : {}), ...(query.enabled !== undefined ? { enabled: query.enabled } : {}) });
     return { items: items.map(presentRule), total: items.length };
   }
 
   @Get(':id')
-  @Roles(...RULE_READERS)
+  @Roles(...MONITOR_ROLES)
   async get(@Param('id', ParseIntPipe) id: number) {
     const rule = await this.rules.find(id);
     if (!rule) throw new NotFoundException(`rule ${id} not found`);

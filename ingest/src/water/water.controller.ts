@@ -1,7 +1,6 @@
 import { BadRequestException, Controller, Get, NotFoundException, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AIR_WATER_READERS } from '../air/air.controller';
-import { Roles } from '../common/roles';
+import { Roles, MONITOR_ROLES } from '../common/roles';
 import { WaterQualityQuery, WaterRangeQuery } from './water.dto';
 import { WaterNotFoundError, WaterQueryError, WaterService } from './water.service';
 
@@ -13,7 +12,7 @@ export class WaterController {
 
   /** GB 3838-2002 class per sample or per day, the limiting items, the station's target class and whether it is missed. */
   @Get('quality')
-  @Roles(...AIR_WATER_READERS)
+  @Roles(...MONITOR_ROLES)
   quality(@Query() query: WaterQualityQuery) {
     return this.answer(() =>
       this.water.quality({
@@ -27,7 +26,7 @@ export class WaterController {
 
   /** Water level against the warning and guaranteed levels, with interval and hourly rainfall. */
   @Get('level')
-  @Roles(...AIR_WATER_READERS)
+  @Roles(...MONITOR_ROLES)
   level(@Query() query: WaterRangeQuery) {
     return this.answer(() =>
       this.water.level({ deviceId: query.deviceId, ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }),

@@ -10,34 +10,10 @@ export type GridLevel = (typeof GRID_LEVELS)[number];
 export const DEVICE_FAMILIES = ['air', 'water', 'video', 'emergency'] as const;
 export type DeviceFamily = (typeof DEVICE_FAMILIES)[number];
 
-export const INCIDENT_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type IncidentPriority = (typeof INCIDENT_PRIORITIES)[number];
-
-/** gridops/src/incidents/incident-status.ts: the seven-step closed loop. */
-export const INCIDENT_STATUSES = [
-  'reported',
-  'verifying',
-  'filed',
-  'voided',
-  'dispatched',
-  'accepted',
-  'in_progress',
-  'handled',
-  'reinspecting',
-  'closed',
-  'evaluated',
-] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
-export const OPEN_STATUSES: readonly IncidentStatus[] = [
-  'reported',
-  'verifying',
-  'filed',
-  'dispatched',
-  'accepted',
-  'in_progress',
-  'handled',
-  'reinspecting',
-];
+// The seven-step loop's states and the priorities come from grid operations itself (an import-free module).
+import type { IncidentStatus, Priority as IncidentPriority } from '@gridhub/gridops/incident-status';
+export { INCIDENT_STATUSES, OPEN_STATUSES, PRIORITIES as INCIDENT_PRIORITIES } from '@gridhub/gridops/incident-status';
+export type { IncidentStatus, IncidentPriority };
 
 export interface SessionUser {
   id: string;
