@@ -61,6 +61,16 @@ export async function mapCounts(page: Page): Promise<Record<string, number>> {
   });
 }
 
+/** How the sensor layer draws at the current zoom: `street`, `community` or `grid` (counted per unit) or `points`. */
+export async function sensorLevel(page: Page): Promise<string | undefined> {
+  return page.$eval('#map', (el) => (el as HTMLElement).dataset['sensorLevel']);
+}
+
+/** How many sensors are drawn as single points (the ones in view when zoomed in, none when zoomed out). */
+export async function sensorPoints(page: Page): Promise<number> {
+  return page.$eval('#map', (el) => Number((el as HTMLElement).dataset['sensorPoints']));
+}
+
 /** A small real JPEG (1×1 px) for photo uploads. */
 export const TINY_JPEG = Buffer.from(
   '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k=',

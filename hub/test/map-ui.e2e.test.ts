@@ -4,7 +4,7 @@ import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER } from '../src/seed/demo-city';
 import { Api, connect, demoCredentials, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
-import { ARTIFACTS, launchBrowser, login, mapCounts, mapReady, newPage } from './map-ui-helpers';
+import { ARTIFACTS, launchBrowser, login, mapCounts, mapReady, newPage, sensorLevel, sensorPoints } from './map-ui-helpers';
 
 /** The dispatcher console at `/`, in Debian's Chromium: the demo city, its sensors and a live incident, in both languages. */
 describe('map UI: dispatcher console in headless Chromium', () => {
@@ -45,7 +45,10 @@ describe('map UI: dispatcher console in headless Chromium', () => {
     await mapReady(page);
     const onMap = await mapCounts(page);
     expect(onMap['grid']).toBe(48);
+    // The small demo city fits at a zoom where every sensor is its own point.
+    expect(await sensorLevel(page)).toBe('points');
     expect(onMap['device']).toBe((await api.get('/api/v1/devices')).body.total);
+    expect(await sensorPoints(page)).toBe(onMap['device']);
     expect(onMap['worker']).toBe((await api.get('/api/v1/workers')).body.items.filter((w: any) => w.lon !== null).length);
     expect(onMap['incident']).toBe(0);
     // The background came from the hub (river, roads, boundaries), not from the internet.
@@ -84,6 +87,38 @@ describe('map UI: dispatcher console in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dispatcher-aqi-zh.png') });
     await page.selectOption('[data-testid="sensor-mode"]', 'family');
     await page.selectOption('[data-testid="grid-metric"]', 'incidents');
+  });
+
+  it('counts the sensors per grid and per community when zoomed out, and draws them one by one again when zoomed in', async () => {
+    const total = (await api.get('/api/v1/devices')).body.total as number;
+    // The incident popup of the test before stops the wheel where it sits: close it first.
+    const close = page.locator('[data-testid="map-popup"] .popup-close');
+    if (await close.isVisible()) await close.click();
+    const box = (await page.locator('#map').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // Wheel steps until the sensors are drawn at `level` (small ones into the narrow grid band).
+    const zoomUntil = async (deltaY: number, level: string) => {
+      for (let step = 0; step < 20 && (await sensorLevel(page)) !== level; step++) {
+        await page.mouse.wheel(0, deltaY);
+        await page.waitForTimeout(500);
+      }
+      expect(await sensorLevel(page)).toBe(level);
+    };
+    await zoomUntil(100, 'grid');
+    await page.waitForTimeout(300);
+    // Every sensor is still on the map, counted in its grid's disc; no single points are left.
+    expect((await mapCounts(page))['device']).toBe(total);
+    expect(await sensorPoints(page)).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'dispatcher-sensor-groups-zh.png') });
+    await zoomUntil(300, 'community');
+    expect((await mapCounts(page))['device']).toBe(total);
+    expect(await sensorPoints(page)).toBe(0);
+    await zoomUntil(-300, 'points');
+    // The sensors in view come back as points (the detail panel beside the map leaves part of the city out of view).
+    await eventually(async () => ((await sensorPoints(page)) > 0 ? true : undefined), 5_000, 'the sensors in view as points');
+    expect(await sensorPoints(page)).toBeLessThanOrEqual(total);
+    expect((await mapCounts(page))['device']).toBe(total);
+    expect(errors).toEqual([]);
   });
 
   it('switches the interface to English and back', async () => {

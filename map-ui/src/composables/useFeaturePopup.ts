@@ -9,9 +9,10 @@ import type Layer from 'ol/layer/Layer';
 import Point from 'ol/geom/Point';
 import type VectorSource from 'ol/source/Vector';
 import { unByKey } from 'ol/Observable';
-import { buffer, createEmpty, extend } from 'ol/extent';
+import { buffer, createEmpty, extend, getCenter } from 'ol/extent';
 import type { Device, GridProperties, Incident, Worker } from '../api/types';
 import { ITEM, KIND, type FeatureKind } from '../map/features';
+import { SENSOR_LEVEL_MIN_ZOOM, SENSOR_LEVELS, type SensorGroup } from '../map/sensor-groups';
 
 export type PopupContent =
   | { kind: 'grid'; item: GridProperties }
@@ -19,7 +20,7 @@ export type PopupContent =
   | { kind: 'incident'; item: Incident }
   | { kind: 'worker'; item: Worker };
 
-const POINT_KINDS: readonly FeatureKind[] = ['device', 'incident', 'worker'];
+const POINT_KINDS: readonly FeatureKind[] = ['device', 'sensor-group', 'incident', 'worker'];
 const isPointLayer = (layer: Layer) => POINT_KINDS.includes(layer.get(KIND) as FeatureKind);
 const isClickable = (layer: Layer) => isPointLayer(layer) || layer.get(KIND) === 'grid';
 
@@ -107,6 +108,16 @@ export function useFeaturePopup(map: OlMap, element: Readonly<ShallowRef<HTMLEle
     }
     return null;
   }
+  /** Fit the group's sensors, at least as far in as the next finer level (a street opens into its communities…). */
+  function zoomInto(group: SensorGroup): void {
+    const view = map.getView();
+    const extent = group.extent;
+    const target = view.getResolutionForExtent(buffer(extent, 40), map.getSize());
+    const next = SENSOR_LEVELS[SENSOR_LEVELS.indexOf(group.level) + 1] ?? 'points';
+    const zoom = Math.max(view.getZoomForResolution(target) ?? 0, SENSOR_LEVEL_MIN_ZOOM[next] + 0.01);
+    view.animate({ center: getCenter(extent), zoom: Math.min(zoom, 19), duration: 300 });
+  }
+
   const keys: EventsKey[] = [
     map.on('singleclick', (evt) => {
       // Top-most first: points are above the grid polygons, so a point under the cursor wins.
@@ -121,6 +132,13 @@ export function useFeaturePopup(map: OlMap, element: Readonly<ShallowRef<HTMLEle
       );
       // Sensors (WebGL, no GPU hit detection) are found in their source: the nearest one within a few pixels.
       if (!hit || (hit as FeatureLike).get(KIND) === 'grid') hit = nearestBySource(evt.pixel) ?? hit;
+      if (hit && (hit as FeatureLike).get(KIND) === 'sensor-group') {
+        // A group of sensors (zoomed out): zoom in on it until its sensors are drawn one by one.
+        const group = (hit as FeatureLike).get(ITEM) as SensorGroup | undefined;
+        close();
+        if (group) zoomInto(group);
+        return;
+      }
       const members = hit ? ((hit as FeatureLike).get('features') as Feature[] | undefined) : undefined;
       if (members && members.length > 1) {
         // A cluster: zoom in until it falls apart.

@@ -15,6 +15,10 @@ export interface RegisteredLayer {
   synced?: Readonly<Ref<boolean>>;
   /** Not listed in the switcher (e.g. the background). */
   fixed?: boolean;
+  /** Extra `data-*` attributes on `#map` (e.g. how the layer draws at the current zoom), for tests and the benchmark. */
+  attrs?: Readonly<Ref<Record<string, string | number>>>;
+  /** The zoom at least that focusing one of its items goes to (where the item is drawn on its own). */
+  focusZoom?: number;
   /** The feature of an item by id (for focusing it from a list). */
   featureOf?: (id: string) => Feature | null;
 }

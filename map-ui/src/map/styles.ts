@@ -10,9 +10,11 @@ import {
   GRID_STROKE,
   PRIORITY_COLORS,
   PRIORITY_RADIUS,
+  STATUS_COLORS,
   WORKER_COLORS,
   type SymbolShape,
 } from './palette';
+import { AQI_COLORS, NO_DATA_COLOR, WATER_CLASS_COLORS } from './levels';
 
 // Styles are cached by key: a style function runs for every feature on every frame.
 
@@ -428,3 +430,55 @@ export const ME_STYLE = [
   new Style({ image: new CircleStyle({ radius: 16, fill: new Fill({ color: 'rgba(37,99,235,0.15)' }) }) }),
   new Style({ image: new CircleStyle({ radius: 7, fill: new Fill({ color: '#2563eb' }), stroke: new Stroke({ color: '#fff', width: 2.5 }) }), zIndex: 5 }),
 ];
+
+// ---- sensor groups (zoomed out) ----------------------------------------------
+
+const groupCache = new Map<string, Style>();
+const GROUP_FAMILY_FILL = '#334155';
+
+/**
+ * A group of sensors (a street, community or unit grid zoomed out): a disc with how many sensors it holds, coloured
+ * for the mode like its points would be: by the worst AQI level of its air stations, the worst water class of its
+ * water stations, red when any is offline; slate in the plain type view. In the AQI and water views only the stations
+ * of that kind are counted, and a group without any is not drawn.
+ */
+export function sensorGroupStyle(group: SensorGroupLike | undefined, mode: 'family' | 'aqi' | 'water' | 'status'): Style | undefined {
+  if (!group) return undefined;
+  let n = group.count;
+  let fill = GROUP_FAMILY_FILL;
+  let dark = false;
+  if (mode === 'aqi') {
+    n = group.families[0] ?? 0;
+    fill = group.worstAqi > 0 ? AQI_COLORS[group.worstAqi - 1]! : NO_DATA_COLOR;
+    dark = group.worstAqi === 2 || group.worstAqi === 1;
+  } else if (mode === 'water') {
+    n = group.families[1] ?? 0;
+    fill = group.worstWater > 0 ? WATER_CLASS_COLORS[group.worstWater - 1]! : NO_DATA_COLOR;
+  } else if (mode === 'status') {
+    fill = group.offline > 0 ? STATUS_COLORS.offline : group.online > 0 ? STATUS_COLORS.online : STATUS_COLORS.unknown;
+  }
+  if (n === 0) return undefined;
+  const offlineRing = mode === 'status' && group.offline > 0;
+  const key = `${n}|${fill}|${offlineRing}`;
+  let s = groupCache.get(key);
+  if (!s) {
+    const radius = Math.min(24, 9 + Math.log10(n) * 5);
+    s = new Style({
+      image: new CircleStyle({ radius, fill: new Fill({ color: fill }), stroke: new Stroke({ color: offlineRing ? '#7f1d1d' : 'rgba(255,255,255,0.95)', width: 2 }) }),
+      text: new Text({ text: n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n), font: `bold 11px ${FONT_STACK}`, fill: new Fill({ color: dark ? '#1e293b' : '#ffffff' }) }),
+      zIndex: 5,
+    });
+    groupCache.set(key, s);
+  }
+  return s;
+}
+
+/** The fields of a sensor group its style needs (map/sensor-groups.ts SensorGroup). */
+export interface SensorGroupLike {
+  count: number;
+  families: readonly number[];
+  online: number;
+  offline: number;
+  worstAqi: number;
+  worstWater: number;
+}

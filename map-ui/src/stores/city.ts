@@ -12,8 +12,20 @@ export type BoundaryLevel = Exclude<GridLevel, 'grid'>;
 export const BOUNDARY_LEVELS: readonly BoundaryLevel[] = ['district', 'street', 'community'];
 /** Slow resync beside the live feed (device status, worker positions arrive as events). */
 export const CITY_RESYNC_MS = 60_000;
+/** Live device status events within this window are applied together (a city's sensors report in bursts). */
+const STATUS_BATCH_MS = 250;
 /** How many recent positions a worker's trail keeps on the map. */
 const TRAIL_POINTS = 40;
+
+interface DeviceStatusEvent {
+  deviceId?: string;
+  id?: string;
+  online?: boolean;
+  status?: string;
+  enabled?: boolean;
+  readings?: Record<string, number>;
+  ts?: string;
+}
 
 export interface Position {
   lon: number;
@@ -148,24 +160,40 @@ export const useCityStore = defineStore('city', () => {
     trails.value = next;
   }
 
+  /** Status events arrive per device; they are applied in batches (one pass over the devices, one new latest map). */
+  const pendingStatus = new Map<string, DeviceStatusEvent>();
+  let statusTimer: ReturnType<typeof setTimeout> | null = null;
+
   function onDeviceStatus(payload: unknown): void {
-    const p = payload as { deviceId?: string; id?: string; online?: boolean; status?: string; enabled?: boolean; readings?: Record<string, number>; ts?: string };
+    const p = payload as DeviceStatusEvent;
     const id = p.deviceId ?? p.id;
     if (!id || !devices.value) return;
-    const online = typeof p.online === 'boolean' ? p.online : p.status === 'online' ? true : p.status === 'offline' ? false : undefined;
-    devices.value = devices.value.map((d) =>
-      d.id === id
-        ? { ...d, ...(online === undefined ? {} : { online }), ...(typeof p.enabled === 'boolean' ? { enabled: p.enabled } : {}), lastSeenAt: p.ts ?? d.lastSeenAt }
-        : d,
-    );
-    if (p.readings) {
+    const earlier = pendingStatus.get(id);
+    pendingStatus.set(id, earlier ? { ...earlier, ...p, readings: { ...earlier.readings, ...p.readings } } : p);
+    statusTimer ??= setTimeout(applyStatus, STATUS_BATCH_MS);
+  }
+
+  function applyStatus(): void {
+    statusTimer = null;
+    if (!devices.value || pendingStatus.size === 0) return pendingStatus.clear();
+    const batch = new Map(pendingStatus);
+    pendingStatus.clear();
+    devices.value = devices.value.map((d) => {
+      const p = batch.get(d.id);
+      if (!p) return d;
+      const online = typeof p.online === 'boolean' ? p.online : p.status === 'online' ? true : p.status === 'offline' ? false : undefined;
+      return { ...d, ...(online === undefined ? {} : { online }), ...(typeof p.enabled === 'boolean' ? { enabled: p.enabled } : {}), lastSeenAt: p.ts ?? d.lastSeenAt };
+    });
+    let next: Map<string, Record<string, LatestValue>> | null = null;
+    for (const [id, p] of batch) {
+      if (!p.readings || Object.keys(p.readings).length === 0) continue;
+      next ??= new Map(latest.value);
       const time = p.ts ?? new Date().toISOString();
-      const next = new Map(latest.value);
       const current = { ...(next.get(id) ?? {}) };
       for (const [m, v] of Object.entries(p.readings)) if (typeof v === 'number') current[m] = { value: v, time };
       next.set(id, current);
-      latest.value = next;
     }
+    if (next) latest.value = next;
   }
 
   function start(): void {
@@ -175,6 +203,9 @@ export const useCityStore = defineStore('city', () => {
 
   function stop(): void {
     repeater.stop();
+    if (statusTimer) clearTimeout(statusTimer);
+    statusTimer = null;
+    pendingStatus.clear();
     unsubscribe.splice(0).forEach((u) => u());
     basemap.value = null;
     basemapMissing.value = false;
