@@ -103,6 +103,38 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     expect(stored[0]!.time.toISOString()).toBe('2026-11-20T00:00:00.000Z');
   });
 
+  it('writes a batch mixing a resent reading with new ones: the new ones land, the newest time is latest, every hour is marked', async () => {
+    const repo = new ReadingsRepository(pool);
+    const deviceId = 'air-mix.1';
+    await pool.query(
+      `insert into devices (id, family, name, lon, lat, secret_hash, created_at)
+       values ($1, 'air', 'odd', 112.547, 37.855, 'x', '2026-11-01T00:00:00Z')`, [deviceId]);
+    const row = (iso: string, metric: string, value: number): ReadingRow => ({
+      time: at(iso), deviceId, metric, value, receivedAt: at('2026-11-25T12:00:00Z'), flags: 0,
+    });
+    await repo.write({ ...emptyBatch(), readings: [row('2026-11-25T09:10:00Z', 'pm25', 1)] });
+    await repo.write({
+      ...emptyBatch(),
+      readings: [
+        row('2026-11-25T11:30:00Z', 'pm25', 3),
+        row('2026-11-25T09:10:00Z', 'pm25', 99), // the resend: the first stored value stays
+        row('2026-11-25T10:05:00Z', 'pm25', 2), // late within the batch: not latest
+        row('2026-11-25T10:05:00Z', 'no2', 7),
+      ],
+    });
+    const { rows: stored } = await pool.query(
+      'select metric, value from readings where device_id = $1 order by metric, time', [deviceId]);
+    expect(stored).toEqual([{ metric: 'no2', value: 7 }, { metric: 'pm25', value: 1 }, { metric: 'pm25', value: 2 }, { metric: 'pm25', value: 3 }]);
+    const { rows: latest } = await pool.query(
+      'select metric, value, time from latest_readings where device_id = $1 order by metric', [deviceId]);
+    expect(latest.map((r) => [r.metric, r.value, r.time.toISOString()])).toEqual([
+      ['no2', 7, '2026-11-25T10:05:00.000Z'],
+      ['pm25', 3, '2026-11-25T11:30:00.000Z'],
+    ]);
+    const { rows: dirty } = await pool.query('select hour from rollup_dirty where device_id = $1 order by hour', [deviceId]);
+    expect(dirty.map((r) => r.hour.toISOString())).toEqual(['2026-11-25T09:00:00.000Z', '2026-11-25T10:00:00.000Z', '2026-11-25T11:00:00.000Z']);
+  });
+
   it('commits every concurrently submitted message through the batching writer', async () => {
     const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 5, maxRows: 50, maxPending: 10_000 });
     const base = Date.parse('2026-11-21T00:00:00Z');

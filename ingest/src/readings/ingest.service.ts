@@ -7,7 +7,7 @@ import { LastSeenTracker } from '../devices/last-seen.tracker';
 import { LivenessRepository } from '../devices/liveness.repository';
 import { RulesService } from '../rules/rules.service';
 import { ingestMetrics } from '../ingest.metrics';
-import { deadLetter, emptyBatch, READING_FLAGS, ReadingRow, WriteBatch } from './reading.types';
+import { deadLetter, emptyBatch, READING_FLAGS, WriteBatch } from './reading.types';
 import { IngestWriter } from './ingest-writer';
 
 /** Device time this far ahead of the receive time is flagged `future`; this far behind, `stale`. */
@@ -52,57 +52,19 @@ export class IngestService {
    */
   async accept(device: Device, topic: DeviceTopic, rawTopic: string, payload: Buffer): Promise<IngestOutcome> {
     const receivedAt = this.clock.now();
-    const batch = emptyBatch();
-    const reject = (reason: string): IngestOutcome => {
-      batch.deadLetters.push(deadLetter(receivedAt, device.id, rawTopic, reason, payload));
-      return 'dead-lettered';
-    };
-
-    let outcome: IngestOutcome;
-    let readings: ReadingRow[] = [];
-    let status: boolean | null = null;
-    if (topic.kind === 'status') {
-      const result = parseStatus(payload);
-      if (typeof result === 'boolean') {
-        status = result;
-        outcome = 'stored';
-      } else outcome = reject(result.reason);
-    } else if (topic.kind === 'data') {
-      const result = this.validator.validateData(device.family, payload);
-      if (result.ok) {
-        const flags = this.flagsFor(result.deviceTime, receivedAt);
-        readings = Object.entries(result.value.readings).map(([metric, value]) => ({
-          time: result.deviceTime,
-          deviceId: device.id,
-          metric,
-          value,
-          receivedAt,
-          flags,
-        }));
-        batch.readings.push(...readings);
-        outcome = 'stored';
-      } else outcome = reject(result.reason);
-    } else {
-      const result = this.validator.validateEvent(device.family, payload);
-      if (result.ok && JSON.stringify(result.value).includes('\\u0000')) {
-        outcome = reject('event fields must not contain NUL characters');
-      } else if (result.ok) {
-        const { ts: _ts, type, ...fields } = result.value;
-        batch.events.push({
-          time: result.deviceTime,
-          deviceId: device.id,
-          type,
-          receivedAt,
-          flags: this.flagsFor(result.deviceTime, receivedAt),
-          payload: fields,
-        });
-        outcome = 'stored';
-      } else outcome = reject(result.reason);
+    // Parsing happens in a plain function, so only what is written stays referenced while the message waits
+    // for its commit (thousands wait at once under load; what they hold is what the garbage collector copies).
+    const { batch, status } = this.parse(device, topic, rawTopic, payload, receivedAt);
+    const outcome: IngestOutcome = batch.deadLetters.length > 0 ? 'dead-lettered' : 'stored';
+    try {
+      await this.writer.submit(batch, (reason) => ({
+        ...emptyBatch(),
+        deadLetters: [deadLetter(receivedAt, device.id, rawTopic, `rejected by the database: ${reason}`, payload)],
+      }));
+    } catch (error) {
+      ingestMetrics.messages.inc({ family: device.family, kind: topic.kind, outcome: 'not-durable' });
+      throw error;
     }
-    await this.write(batch, device, topic, (reason) => ({
-      ...emptyBatch(),
-      deadLetters: [deadLetter(receivedAt, device.id, rawTopic, `rejected by the database: ${reason}`, payload)],
-    }));
     // A goodbye (status offline, or the will the broker sends for a lost device) is not a sign of life.
     if (status === false) await this.liveness.setOnline(device.id, false, receivedAt);
     else this.lastSeen.record(device.id, receivedAt);
@@ -110,8 +72,8 @@ export class IngestService {
     if (outcome === 'dead-lettered') {
       this.logger.warn(`dead letter from ${device.id} on ${rawTopic}: ${batch.deadLetters[0]?.reason}`);
     }
-    if (readings.length > 0) {
-      this.rules.evaluate(device, readings).catch((error: Error) => {
+    if (batch.readings.length > 0) {
+      this.rules.evaluate(device, batch.readings).catch((error: Error) => {
         this.logger.error(`rule evaluation failed for ${device.id}: ${error.message}`, error.stack);
       });
     }
@@ -123,13 +85,42 @@ export class IngestService {
     return outcome;
   }
 
-  private async write(batch: WriteBatch, device: Device, topic: DeviceTopic, asDeadLetter: (reason: string) => WriteBatch): Promise<void> {
-    try {
-      await this.writer.submit(batch, asDeadLetter);
-    } catch (error) {
-      ingestMetrics.messages.inc({ family: device.family, kind: topic.kind, outcome: 'not-durable' });
-      throw error;
+  /** What one message writes: its readings, its event, or a dead letter saying why it was refused. */
+  private parse(device: Device, topic: DeviceTopic, rawTopic: string, payload: Buffer, receivedAt: Date): { batch: WriteBatch; status: boolean | null } {
+    const batch = emptyBatch();
+    const reject = (reason: string) => {
+      batch.deadLetters.push(deadLetter(receivedAt, device.id, rawTopic, reason, payload));
+      return { batch, status: null };
+    };
+    if (topic.kind === 'status') {
+      const result = parseStatus(payload);
+      return typeof result === 'boolean' ? { batch, status: result } : reject(result.reason);
     }
+    if (topic.kind === 'data') {
+      const result = this.validator.validateData(device.family, payload);
+      if (!result.ok) return reject(result.reason);
+      const time = result.deviceTime;
+      const flags = this.flagsFor(time, receivedAt);
+      const values = result.value.readings;
+      const deviceId = device.id;
+      for (const metric in values) {
+        batch.readings.push({ time, deviceId, metric, value: values[metric]!, receivedAt, flags });
+      }
+      return { batch, status: null };
+    }
+    const result = this.validator.validateEvent(device.family, payload);
+    if (!result.ok) return reject(result.reason);
+    if (JSON.stringify(result.value).includes('\\u0000')) return reject('event fields must not contain NUL characters');
+    const { ts: _ts, type, ...fields } = result.value;
+    batch.events.push({
+      time: result.deviceTime,
+      deviceId: device.id,
+      type,
+      receivedAt,
+      flags: this.flagsFor(result.deviceTime, receivedAt),
+      payload: fields,
+    });
+    return { batch, status: null };
   }
 
   private flagsFor(deviceTime: Date, receivedAt: Date): number {
