@@ -22,7 +22,8 @@
 //   BENCH_DB=embedded BENCH_WORKERS=200 BENCH_RATE=20 BENCH_SECONDS=10 node bench/dispatch.js
 //
 // Environment: BENCH_DB (server | embedded), BENCH_WORKERS (1000), BENCH_RATE (100 incidents/s), BENCH_SECONDS (30),
-// BENCH_WARMUP (20 incidents, not measured), BENCH_DRAIN_SECONDS (10), BENCH_CATEGORY (garbage_overflow).
+// BENCH_WARMUP (20 incidents, not measured), BENCH_DRAIN_SECONDS (10), BENCH_CATEGORY (garbage_overflow),
+// BENCH_CPU_PROFILE (a file: the hub process's CPU profile over the measured window, for Chrome DevTools).
 'use strict';
 const { fork } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
@@ -38,7 +39,37 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const DRAIN_SECONDS = Number(process.env.BENCH_DRAIN_SECONDS ?? 10);
 const CATEGORY = process.env.BENCH_CATEGORY ?? 'garbage_overflow';
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE ?? null;
 const TABLET_PASSWORD = 'bench-tablet-pass';
+
+/** This process's read and write system calls so far (Linux /proc/self/io), or null elsewhere. */
+function syscalls() {
+  try {
+    const io = require('node:fs').readFileSync('/proc/self/io', 'utf8');
+    const field = (name) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? NaN);
+    return { reads: field('syscr'), writes: field('syscw') };
+  } catch {
+    return null;
+  }
+}
+
+/** Samples this process's CPU (inspector profiler) until `stop()`, which writes a .cpuprofile to `file`. */
+function startProfile(file) {
+  const inspector = require('node:inspector');
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  const started = post('Profiler.enable').then(() => post('Profiler.setSamplingInterval', { interval: 500 })).then(() => post('Profiler.start'));
+  return {
+    async stop() {
+      await started;
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      require('node:fs').writeFileSync(file, JSON.stringify(profile));
+      log(`CPU profile of the window written to ${file}`);
+    },
+  };
+}
 
 /** A point inside a polygon's bounding box, pulled towards its centre (the demo grids are near-rectangles). */
 function pointIn(geometry, random) {
@@ -233,9 +264,15 @@ async function main() {
 
     child = fork(__filename, [], { env: { ...process.env, BENCH_DISPATCH_ROLE: 'clients' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: process.execArgv });
     let sampler = null;
+    let profile = null;
+    let io = null;
     const clients = await new Promise((resolve, reject) => {
       child.on('message', (m) => {
-        if (m.type === 'window') sampler = startSampler(200);
+        if (m.type === 'window') {
+          sampler = startSampler(200);
+          io = syscalls();
+          if (CPU_PROFILE) profile = startProfile(CPU_PROFILE);
+        }
         else if (m.type === 'result') resolve(m.result);
         else if (m.type === 'error') reject(new Error(m.message));
       });
@@ -243,6 +280,14 @@ async function main() {
       child.send({ type: 'start', config: { id, httpPort: hub.httpPort, mqttPort: hub.mqttPort, workers, grids } });
     });
     const hubProcess = sampler?.stop() ?? null;
+    const ioEnd = syscalls();
+    if (hubProcess && io && ioEnd) {
+      // Per incident of the window (with its warm-up-free drain): socket reads and writes are most of the I/O here.
+      const n = clients.sent;
+      hubProcess.syscallsPerIncident = { reads: round((ioEnd.reads - io.reads) / n, 1), writes: round((ioEnd.writes - io.writes) / n, 1) };
+      hubProcess.cpuMsPerIncident = round((hubProcess.cpuPercentOfCore / 100) * hubProcess.seconds * 1000 / n, 2);
+    }
+    await profile?.stop();
     const { rows: inDb } = await hub.database.pool.query(`select count(*)::int as n from incidents where title like $1 and status = 'dispatched'`, [`bench ${id} #%`]);
     const { p99, ...measured } = clients;
     const result = {

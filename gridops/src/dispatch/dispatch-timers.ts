@@ -5,6 +5,8 @@ import { Clock } from '@gridhub/ingest';
 import { INCIDENT_TIMER_JOBS, INCIDENT_TIMERS_QUEUE, IncidentTimerData, StepDeadlineData } from './queues';
 import { TimerSpec } from './timer-plan';
 
+type TimerJob = { name: string; data: unknown; opts: JobsOptions };
+
 const OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1000 },
@@ -19,25 +21,42 @@ const OPTIONS: JobsOptions = {
 @Injectable()
 export class DispatchTimers {
   private readonly logger = new Logger(DispatchTimers.name);
+  /** Timers asked for in this turn of the event loop, added together at its end. */
+  private readonly batch: { jobs: TimerJob[]; resolve: () => void; reject: (error: Error) => void }[] = [];
 
   constructor(
     @InjectQueue(INCIDENT_TIMERS_QUEUE) private readonly queue: Queue,
     private readonly clock: Clock,
   ) {}
 
-  async schedule(timers: readonly TimerSpec[]): Promise<void> {
-    if (timers.length === 0) return;
+  /**
+   * Adds the timers. Calls made in the same turn of the event loop (several incidents at once under load) are
+   * added together, in one `addBulk` — one round trip to Redis, and one wake-up of the timer worker — and each
+   * call resolves once its timers are in Redis.
+   */
+  schedule(timers: readonly TimerSpec[]): Promise<void> {
+    if (timers.length === 0) return Promise.resolve();
     const now = this.clock.now().getTime();
-    await this.queue.addBulk(
-      timers.map((t) => {
-        const delay = Math.max(0, t.at.getTime() - now);
-        if (t.kind === 'step') {
-          const data: StepDeadlineData = { incidentId: t.incidentId, step: t.step, seq: t.seq, percent: t.percent, dueAt: t.dueAt.toISOString() };
-          return { name: INCIDENT_TIMER_JOBS.stepDeadline, data, opts: { ...OPTIONS, jobId: t.id, delay } };
-        }
-        const data: IncidentTimerData['acceptance-timeout'] = { incidentId: t.incidentId, seq: t.seq, workerId: t.workerId };
-        return { name: INCIDENT_TIMER_JOBS.acceptanceTimeout, data, opts: { ...OPTIONS, jobId: t.id, delay } };
-      }),
+    const jobs = timers.map((t) => {
+      const delay = Math.max(0, t.at.getTime() - now);
+      if (t.kind === 'step') {
+        const data: StepDeadlineData = { incidentId: t.incidentId, step: t.step, seq: t.seq, percent: t.percent, dueAt: t.dueAt.toISOString() };
+        return { name: INCIDENT_TIMER_JOBS.stepDeadline, data, opts: { ...OPTIONS, jobId: t.id, delay } };
+      }
+      const data: IncidentTimerData['acceptance-timeout'] = { incidentId: t.incidentId, seq: t.seq, workerId: t.workerId };
+      return { name: INCIDENT_TIMER_JOBS.acceptanceTimeout, data, opts: { ...OPTIONS, jobId: t.id, delay } };
+    });
+    return new Promise<void>((resolve, reject) => {
+      this.batch.push({ jobs, resolve, reject });
+      if (this.batch.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.batch.splice(0);
+    this.queue.addBulk(batch.flatMap((b) => b.jobs)).then(
+      () => batch.forEach((b) => b.resolve()),
+      (error: Error) => batch.forEach((b) => b.reject(error)),
     );
   }
 

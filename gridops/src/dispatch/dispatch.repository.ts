@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { prepared } from '../database/prepared';
 import { ASSIGNED_STATUSES } from '../incidents/incident-status';
 import { DispatchCandidate } from './dispatch-policy';
 
@@ -35,16 +36,18 @@ export class DispatchRepository {
   async localCandidates(gridCode: string, at: Date, within: string = gridCode.slice(0, 6)): Promise<DispatchCandidate[]> {
     const m = dutyMoment(at);
     const { rows } = await this.pool.query<DispatchCandidate>(
-      `select ${COLUMNS},
-              bool_or(wg.grid_code = $1 and wg.role = 'primary') as "primaryHere",
-              bool_or(wg.grid_code = $1 and wg.role = 'backup') as "backupHere",
-              max(case when wg.grid_code = $1 then 4
-                       when left(wg.grid_code, 12) = left($1, 12) then 3
-                       when left(wg.grid_code, 9) = left($1, 9) then 2 else 1 end)::int as proximity
-         from workers w join worker_grids wg on wg.worker_id = w.id
-        where wg.grid_code like $6 || '%' and ${ON_DUTY}
-        group by w.id`,
-      [gridCode, ASSIGNED_STATUSES, m.weekday, m.previousWeekday, m.time, within],
+      prepared(
+        `select ${COLUMNS},
+                bool_or(wg.grid_code = $1 and wg.role = 'primary') as "primaryHere",
+                bool_or(wg.grid_code = $1 and wg.role = 'backup') as "backupHere",
+                max(case when wg.grid_code = $1 then 4
+                         when left(wg.grid_code, 12) = left($1, 12) then 3
+                         when left(wg.grid_code, 9) = left($1, 9) then 2 else 1 end)::int as proximity
+           from workers w join worker_grids wg on wg.worker_id = w.id
+          where wg.grid_code like $6 || '%' and ${ON_DUTY}
+          group by w.id`,
+        [gridCode, ASSIGNED_STATUSES, m.weekday, m.previousWeekday, m.time, within],
+      ),
     );
     return rows;
   }
@@ -53,10 +56,12 @@ export class DispatchRepository {
   async departmentCandidates(departmentCode: string | null, category: string, at: Date): Promise<DispatchCandidate[]> {
     const m = dutyMoment(at);
     const { rows } = await this.pool.query<DispatchCandidate>(
-      `select ${COLUMNS}, false as "primaryHere", false as "backupHere", 0 as proximity
-         from workers w join departments d on d.code = w.department_code
-        where (d.code = $1 or $6 = any(d.categories)) and ${ON_DUTY}`,
-      [departmentCode, ASSIGNED_STATUSES, m.weekday, m.previousWeekday, m.time, category],
+      prepared(
+        `select ${COLUMNS}, false as "primaryHere", false as "backupHere", 0 as proximity
+           from workers w join departments d on d.code = w.department_code
+          where (d.code = $1 or $6 = any(d.categories)) and ${ON_DUTY}`,
+        [departmentCode, ASSIGNED_STATUSES, m.weekday, m.previousWeekday, m.time, category],
+      ),
     );
     return rows;
   }

@@ -1,6 +1,7 @@
 import { inTransaction } from '@gridhub/ingest';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
+import { prepared } from '../database/prepared';
 import { IncidentStatus, OPEN_STATUSES, Priority } from './incident-status';
 import { Incident, IncidentEvent, IncidentEventRow, IncidentPatch, NewIncident } from './incident.types';
 
@@ -27,6 +28,40 @@ const SELECT = `
 
 /** The same columns over another row source (a CTE's inserted rows). */
 const selectFrom = (source: string) => SELECT.replace('from incidents i', `from ${source} i`);
+
+/** A duplicate search (IncidentRepository.near). */
+export interface NearQuery {
+  category: string;
+  lon: number;
+  lat: number;
+  radiusM: number;
+  since: Date;
+  excludeId: string | null;
+  limit: number;
+}
+
+/** The duplicate search as SQL, its values added through `param` (so it can be part of a larger statement). */
+function nearSql(q: NearQuery, param: (value: unknown) => string): string {
+  // A bounding box first (index-friendly), then the great-circle distance (haversine; no PostGIS needed).
+  const dLat = q.radiusM / 111_320;
+  const dLon = q.radiusM / (111_320 * Math.max(0.01, Math.cos((q.lat * Math.PI) / 180)));
+  const [category, lon, lat] = [param(q.category), `${param(q.lon)}::float8`, `${param(q.lat)}::float8`];
+  const exclude = `${param(q.excludeId)}::uuid`;
+  const [latSpan, lonSpan] = [`${param(dLat)}::float8`, `${param(dLon)}::float8`];
+  return `select * from (
+         select i.id, i.code, i.category, i.title, i.priority, i.status, i.lon, i.lat, i.grid_code as "gridCode",
+                i.created_at as "createdAt",
+                2 * 6371008.8 * asin(sqrt(power(sin(radians(i.lat - ${lat}) / 2), 2)
+                  + cos(radians(${lat})) * cos(radians(i.lat)) * power(sin(radians(i.lon - ${lon}) / 2), 2))) as "distanceM"
+           from incidents i
+          where i.category = ${category} and i.status = any(${param(OPEN_STATUSES)}::text[]) and i.created_at >= ${param(q.since)}::timestamptz
+            and (${exclude} is null or i.id <> ${exclude})
+            and i.lat between ${lat} - ${latSpan} and ${lat} + ${latSpan}
+            and i.lon between ${lon} - ${lonSpan} and ${lon} + ${lonSpan}
+       ) n where n."distanceM" <= ${param(q.radiusM)}::float8 order by n."distanceM", n."createdAt" limit ${param(q.limit)}`;
+}
+
+const roundDistance = (r: DuplicateCandidate): DuplicateCandidate => ({ ...r, distanceM: Math.round(r.distanceM * 10) / 10 });
 
 /** Incident fields that a patch may set, and their columns. */
 const PATCH_COLUMNS: Readonly<Record<keyof IncidentPatch, string>> = {
@@ -116,12 +151,15 @@ export class IncidentRepository {
    * Inserts the incident with its first trail entries in one statement (atomic without a transaction); a second
    * insert for the same source ref returns the first. `patch` sets more columns at once (an intake's dispatch).
    * Without a code, the next one is made in SQL: GH + the date in China Standard Time + a six-digit serial.
+   * With `duplicates`, the same statement also finds the open incidents of its category near it (`near`; the new
+   * row is not among them: a statement does not see its own inserts), saving a round trip per intake.
    */
   async insert(
     incident: NewIncident,
     events: IncidentEvent | IncidentEvent[],
     patch: IncidentPatch = {},
-  ): Promise<{ incident: Incident; created: boolean }> {
+    duplicates?: { radiusM: number; since: Date; limit?: number },
+  ): Promise<{ incident: Incident; created: boolean; duplicates?: DuplicateCandidate[] }> {
     const list = Array.isArray(events) ? events : [events];
     const columns: string[] = [];
     const values: string[] = [];
@@ -178,21 +216,38 @@ export class IncidentRepository {
       `${e((x) => x.note ?? null)}::text[]`,
       `${e((x) => x.timerKey ?? null)}::text[]`,
     ];
-    const { rows } = await this.pool.query<Incident>(
-      `with ins as (
-         insert into incidents (${columns.join(', ')}) values (${values.join(', ')})
-         on conflict (source_ref) do nothing returning *
-       ), ev as (
-         insert into incident_events (incident_id, action, from_status, to_status, actor, at, detail, lon, lat, note, timer_key)
-         select ins.id, e.action, e.from_status, e.to_status, e.actor, e.at, e.detail, e.lon, e.lat, e.note, e.timer_key
-           from ins, unnest(${eventArrays.join(', ')}) with ordinality
-                as e(action, from_status, to_status, actor, at, detail, lon, lat, note, timer_key, n)
-          order by e.n
-       )
-       ${selectFrom('ins')}`,
-      params,
+    let select = selectFrom('ins');
+    if (duplicates) {
+      const near = nearSql(
+        { category: incident.category, lon: incident.lon, lat: incident.lat, radiusM: duplicates.radiusM, since: duplicates.since, excludeId: null, limit: duplicates.limit ?? 10 },
+        (value) => {
+          params.push(value);
+          return `$${params.length}`;
+        },
+      );
+      select = select.replace('select i.id,', `select (select coalesce(json_agg(d order by d."distanceM", d."createdAt"), '[]'::json) from (${near}) d) as "nearby", i.id,`);
+    }
+    const { rows } = await this.pool.query<Incident & { nearby?: (Omit<DuplicateCandidate, 'createdAt'> & { createdAt: string })[] }>(
+      prepared(
+        `with ins as (
+           insert into incidents (${columns.join(', ')}) values (${values.join(', ')})
+           on conflict (source_ref) do nothing returning *
+         ), ev as (
+           insert into incident_events (incident_id, action, from_status, to_status, actor, at, detail, lon, lat, note, timer_key)
+           select ins.id, e.action, e.from_status, e.to_status, e.actor, e.at, e.detail, e.lon, e.lat, e.note, e.timer_key
+             from ins, unnest(${eventArrays.join(', ')}) with ordinality
+                  as e(action, from_status, to_status, actor, at, detail, lon, lat, note, timer_key, n)
+            order by e.n
+         )
+         ${select}`,
+        params,
+      ),
     );
-    if (rows[0]) return { incident: rows[0], created: true };
+    if (rows[0]) {
+      const { nearby, ...created } = rows[0];
+      if (!nearby) return { incident: created as Incident, created: true };
+      return { incident: created as Incident, created: true, duplicates: nearby.map((d) => roundDistance({ ...d, createdAt: new Date(d.createdAt) })) };
+    }
     return { incident: (await this.findWith(this.pool, 'i.source_ref = $1', incident.sourceRef))!, created: false };
   }
 
@@ -283,24 +338,13 @@ export class IncidentRepository {
     excludeId: string | null,
     limit = 10,
   ): Promise<DuplicateCandidate[]> {
-    // A bounding box first (index-friendly), then the great-circle distance (haversine; no PostGIS needed).
-    const dLat = radiusM / 111_320;
-    const dLon = radiusM / (111_320 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
-    const { rows } = await this.pool.query<DuplicateCandidate>(
-      `select * from (
-         select i.id, i.code, i.category, i.title, i.priority, i.status, i.lon, i.lat, i.grid_code as "gridCode",
-                i.created_at as "createdAt",
-                2 * 6371008.8 * asin(sqrt(power(sin(radians(i.lat - $3::float8) / 2), 2)
-                  + cos(radians($3::float8)) * cos(radians(i.lat)) * power(sin(radians(i.lon - $2::float8) / 2), 2))) as "distanceM"
-           from incidents i
-          where i.category = $1 and i.status = any($4::text[]) and i.created_at >= $5::timestamptz
-            and ($6::uuid is null or i.id <> $6::uuid)
-            and i.lat between $3::float8 - $7::float8 and $3::float8 + $7::float8
-            and i.lon between $2::float8 - $8::float8 and $2::float8 + $8::float8
-       ) n where n."distanceM" <= $9::float8 order by n."distanceM", n."createdAt" limit $10`,
-      [category, lon, lat, OPEN_STATUSES, since, excludeId, dLat, dLon, radiusM, limit],
-    );
-    return rows.map((r) => ({ ...r, distanceM: Math.round(r.distanceM * 10) / 10 }));
+    const params: unknown[] = [];
+    const sql = nearSql({ category, lon, lat, radiusM, since, excludeId, limit }, (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    });
+    const { rows } = await this.pool.query<DuplicateCandidate>(prepared(sql, params));
+    return rows.map(roundDistance);
   }
 
   async events(id: string): Promise<IncidentEventRow[]> {
@@ -325,7 +369,7 @@ export class IncidentRepository {
   }
 
   private async findWith(db: Pool | PoolClient, where: string, value: unknown): Promise<Incident | null> {
-    const { rows } = await db.query<Incident>(`${SELECT} where ${where}`, [value]);
+    const { rows } = await db.query<Incident>(prepared(`${SELECT} where ${where}`, [value]));
     return rows[0] ?? null;
   }
 

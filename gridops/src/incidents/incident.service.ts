@@ -173,7 +173,10 @@ export class IncidentService {
       note: input.description?.trim() || null,
       detail: { role: actor.role, source: input.source, emergency, ...(input.detail ?? {}) },
     };
-    const { incident: created, created: isNew } = await this.incidents.insert(incident, [first, ...(plan?.events ?? [])], plan?.patch ?? {});
+    // The duplicate search rides on the insert's statement (it depends only on the category, place and time).
+    const search = options.duplicates === false ? undefined : { radiusM: this.settings.duplicateRadiusM, since: this.duplicateSince(now) };
+    const inserted = await this.incidents.insert(incident, [first, ...(plan?.events ?? [])], plan?.patch ?? {}, search);
+    const { incident: created, created: isNew } = inserted;
     let current = created;
     if (isNew) {
       this.logger.log(`incident ${created.code} (${created.category}, ${created.source}) ${status} in grid ${created.gridCode ?? '-'}`);
@@ -182,7 +185,7 @@ export class IncidentService {
       else if (fileAtOnce) current = await this.autoDispatch(created, category);
       else if (input.needsVerification) current = await this.autoVerification(created, category);
     }
-    const duplicates = options.duplicates === false ? [] : await this.duplicates(current);
+    const duplicates = options.duplicates === false ? [] : (inserted.duplicates ?? (await this.duplicates(current)));
     return { incident: current, created: isNew, duplicates };
   }
 
@@ -247,8 +250,12 @@ export class IncidentService {
 
   /** Open incidents of the same category nearby and recent (configured radius and window). */
   duplicates(incident: Incident): Promise<DuplicateCandidate[]> {
-    const since = plus(incident.createdAt, -this.settings.duplicateWindowHours * 3600_000);
+    const since = this.duplicateSince(incident.createdAt);
     return this.incidents.near(incident.category, incident.lon, incident.lat, this.settings.duplicateRadiusM, since, incident.id);
+  }
+
+  private duplicateSince(createdAt: Date): Date {
+    return plus(createdAt, -this.settings.duplicateWindowHours * 3600_000);
   }
 
   // ---------------------------------------------------------------------------------------------------------

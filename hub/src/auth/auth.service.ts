@@ -24,12 +24,16 @@ export interface Session {
 
 /** How long a verified token's account is trusted before it is read again (role, scope, disabled). */
 const ACCOUNT_CACHE_MS = 5_000;
+/** Verified access tokens remembered (until they expire), so a client's every request does not verify its signature again. */
+const TOKEN_CACHE_SIZE = 10_000;
 
 @Injectable()
 export class AuthService {
   /** A hash to verify against when the username is unknown, so timing does not tell which usernames exist. */
   private dummyHash: Promise<string> | null = null;
   private readonly accountCache = new Map<string, { account: AccountDetail | null; at: number }>();
+  /** Token → its claims and expiry (ms); only tokens whose signature and expiry were checked get here. */
+  private readonly verifiedTokens = new Map<string, { claims: Principal; expiresAt: number }>();
 
   constructor(
     private readonly accounts: AccountRepository,
@@ -112,12 +116,8 @@ export class AuthService {
    * (read at most every few seconds), so a disabled account, a new role or a new scope takes effect at once.
    */
   async principalOf(token: string): Promise<Principal | null> {
-    let claims: Principal;
-    try {
-      claims = await this.jwt.verifyAsync<Principal>(token);
-    } catch {
-      return null;
-    }
+    const claims = await this.verifiedClaims(token);
+    if (!claims) return null;
     const account = await this.cachedAccount(claims.sub);
     if (!account || account.disabled) return null;
     return { sub: account.id, username: account.username, role: account.role, workerId: account.workerId, gridScope: account.gridScope };
@@ -126,6 +126,31 @@ export class AuthService {
   /** Forget cached account state (after an administrator changed it). */
   forget(accountId: string): void {
     this.accountCache.delete(accountId);
+  }
+
+  /**
+   * The claims of a token whose signature and expiry hold. A token verified before is taken from memory until its
+   * `exp` (the same clock jsonwebtoken checks it against); an HMAC verification per request was ~0.2 ms of the
+   * hub's main thread at 100 requests/s.
+   */
+  private async verifiedClaims(token: string): Promise<Principal | null> {
+    const hit = this.verifiedTokens.get(token);
+    if (hit) {
+      if (Date.now() < hit.expiresAt) return hit.claims;
+      this.verifiedTokens.delete(token);
+    }
+    let claims: Principal & { exp?: number };
+    try {
+      claims = await this.jwt.verifyAsync<Principal & { exp?: number }>(token);
+    } catch {
+      return null;
+    }
+    // Tokens without an expiry are not remembered: they are verified every time.
+    if (typeof claims.exp === 'number') {
+      if (this.verifiedTokens.size >= TOKEN_CACHE_SIZE) this.verifiedTokens.clear();
+      this.verifiedTokens.set(token, { claims, expiresAt: claims.exp * 1000 });
+    }
+    return claims;
   }
 
   private async cachedAccount(id: string): Promise<AccountDetail | null> {
