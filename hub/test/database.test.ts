@@ -131,7 +131,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
       ['no2', 7, '2026-11-25T10:05:00.000Z'],
       ['pm25', 3, '2026-11-25T11:30:00.000Z'],
     ]);
-    const { rows: dirty } = await pool.query('select hour from rollup_dirty where device_id = $1 order by hour', [deviceId]);
+    const { rows: dirty } = await pool.query('select distinct hour from rollup_dirty where device_id = $1 order by hour', [deviceId]);
     expect(dirty.map((r) => r.hour.toISOString())).toEqual(['2026-11-25T09:00:00.000Z', '2026-11-25T10:00:00.000Z', '2026-11-25T11:00:00.000Z']);
   });
 
@@ -263,6 +263,38 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     // The same figures computed from raw readings.
     const binned = await ts.binned(q, 3600);
     expect(binned.map((b) => [b.bucket.toISOString(), b.avg, b.count, b.last])).toEqual(hourly.map((h) => [h.bucket.toISOString(), h.avg, h.count, h.last]));
+  });
+
+  // The embedded database is one connection: transactions cannot overlap there.
+  (path === 'server' ? it : it.skip)('never makes ingest wait for a running roll-up, and keeps the marks written meanwhile', async () => {
+    const repo = new ReadingsRepository(pool);
+    const rollups = new RollupRepository(pool);
+    const write = (iso: string, value: number) => repo.write({ ...emptyBatch(), readings: [reading('air-t1', 'so2', iso, value)] });
+    await write('2026-11-23T10:05:00Z', 10);
+    while ((await rollups.runOnce(100)) > 0);
+    // A new reading of the same hour; the roll-up that takes it is held (by a lock on its hourly row) mid-way,
+    // after its snapshot and before it commits.
+    await write('2026-11-23T10:15:00Z', 20);
+    const holder = await pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(
+        `select 1 from readings_hourly where device_id = 'air-t1' and metric = 'so2' and bucket = '2026-11-23T10:00:00Z' for update`);
+      const running = rollups.runOnce(100);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Ingest of the same device and hour goes through at once (it used to wait for the roll-up to commit).
+      const landed = await Promise.race([write('2026-11-23T10:25:00Z', 60).then(() => true), new Promise((r) => setTimeout(() => r(false), 3000))]);
+      expect(landed).toBe(true);
+      await holder.query('commit');
+      expect(await running).toBeGreaterThan(0);
+    } finally {
+      holder.release();
+    }
+    // The mark of the reading that landed meanwhile was kept: the next run takes it.
+    while ((await rollups.runOnce(100)) > 0);
+    const { rows } = await pool.query(
+      `select avg, count from readings_hourly where device_id = 'air-t1' and metric = 'so2' and bucket = '2026-11-23T10:00:00Z'`);
+    expect(rows).toEqual([{ avg: 30, count: 3 }]);
   });
 
   it('removes raw data past retention and keeps the roll-ups', async () => {

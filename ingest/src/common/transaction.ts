@@ -1,10 +1,17 @@
 import { Pool, PoolClient } from 'pg';
 
-/** Runs `work` in one transaction on one pooled connection: committed when it resolves, rolled back when it throws. */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in one transaction on one pooled connection: committed when it resolves, rolled back when it throws.
+ * `isolation` raises the level from PostgreSQL's read committed (one snapshot for the whole transaction).
+ */
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  isolation?: 'repeatable read' | 'serializable',
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('begin');
+    await client.query(isolation ? `begin isolation level ${isolation}` : 'begin');
     const result = await work(client);
     await client.query('commit');
     return result;

@@ -47,11 +47,9 @@ latest as (
 dirty as (
   -- The (device, hour) pairs whose roll-ups must be recomputed, late data included: one device time per pair.
   insert into rollup_dirty (hour, device_id)
-  -- Distinct and in key order already (picked per device and hour below), so concurrent batches lock alike.
+  -- Append-only marks (no key to wait on; migration 008): one per device and hour of the batch, picked below.
   select date_bin('1 hour', to_timestamp(h.t), timestamptz '${BUCKET_ORIGIN}'), h.device_id
-    from unnest($13::text[], $14::float8[]) with ordinality as h(device_id, t, n)
-   order by h.n
-  on conflict do nothing
+    from unnest($13::text[], $14::float8[]) as h(device_id, t)
 ),
 events_stored as (
   insert into events (time, device_id, type, received_at, flags, payload)
@@ -169,11 +167,9 @@ export class ReadingsRepository {
     }
     const hourDevices: string[] = [];
     const hourTimes: number[] = [];
-    for (const deviceId of [...hours.keys()].sort(byText)) {
-      const byHour = hours.get(deviceId)!;
+    for (const [deviceId, byHour] of hours) {
       const q = quoted(deviceId);
-      for (const hour of [...byHour.keys()].sort((a, b) => a - b)) {
-        const t = byHour.get(hour)!;
+      for (const t of byHour.values()) {
         hourDevices.push(q);
         hourTimes.push(t / 1000);
       }
