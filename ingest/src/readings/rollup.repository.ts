@@ -18,9 +18,46 @@ const SERIALIZATION_FAILURE = '40001';
 const REPLACE_BUCKET = `on conflict (device_id, metric, bucket) do update
   set avg = excluded.avg, min = excluded.min, max = excluded.max, count = excluded.count, last = excluded.last`;
 
+/**
+ * Hourly roll-ups from a plain readings table: one exact probe of the (device, metric, time) key per metric; a
+ * plain join, or metric = any(…), makes the planner scan all of a device's rows for every hour (measured: 4 ms per
+ * device-hour).
+ */
+const HOURLY_FROM_TABLE = `
+  insert into readings_hourly (bucket, device_id, metric, avg, min, max, count, last)
+  select b.hour, b.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
+    from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)
+    cross join unnest($3::text[]) as m(metric)
+    cross join lateral (
+      select m.metric, avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*) as count,
+             (array_agg(r.value order by r.time desc))[1] as last
+        from readings r
+       where r.device_id = b.device_id collate "C" and r.metric = m.metric collate "C"
+         and r.time >= b.hour and r.time < b.hour + interval '1 hour'
+      having count(*) > 0) x
+  ${REPLACE_BUCKET}`;
+
+/**
+ * Hourly roll-ups from a hypertable: one range scan per device-hour, grouped by metric. A chunk holds a day, so
+ * the scan reads only that day's rows of the device; a probe per metric costs a runtime exclusion over every chunk
+ * each (measured on the embedded database, a year of one device: 377 s for 8,760 device-hours with 24 probes each).
+ */
+const HOURLY_FROM_CHUNKS = `
+  insert into readings_hourly (bucket, device_id, metric, avg, min, max, count, last)
+  select b.hour, b.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
+    from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)
+    cross join lateral (
+      select r.metric, avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*) as count,
+             (array_agg(r.value order by r.time desc))[1] as last
+        from readings r
+       where r.device_id = b.device_id collate "C" and r.time >= b.hour and r.time < b.hour + interval '1 hour'
+       group by r.metric) x
+  ${REPLACE_BUCKET}`;
+
 @Injectable()
 export class RollupRepository {
   private hubMaintained: Promise<boolean> | null = null;
+  private partitioned: Promise<boolean> | null = null;
 
   constructor(private readonly pool: Pool) {}
 
@@ -30,6 +67,20 @@ export class RollupRepository {
       .query<{ relkind: string }>(`select relkind from pg_class where oid = to_regclass('readings_hourly')`)
       .then(({ rows }) => rows[0]?.relkind === 'r');
     return this.hubMaintained;
+  }
+
+  /** True where readings is a TimescaleDB hypertable (partitioned by time into chunks). */
+  private isPartitioned(): Promise<boolean> {
+    this.partitioned ??= (async () => {
+      const { rows } = await this.pool.query<{ ts: boolean }>(`select exists (select 1 from pg_extension where extname = 'timescaledb') as ts`);
+      if (!rows[0]?.ts) return false;
+      const { rows: hyper } = await this.pool.query<{ yes: boolean }>(
+        `select exists (select 1 from timescaledb_information.hypertables
+                         where hypertable_name = 'readings' and hypertable_schema = current_schema()) as yes`,
+      );
+      return hyper[0]?.yes === true;
+    })();
+    return this.partitioned;
   }
 
   /**
@@ -42,6 +93,8 @@ export class RollupRepository {
       await this.pool.query('truncate rollup_dirty');
       return 0;
     }
+    // Asked before the transaction: the embedded database has one connection, which the transaction holds.
+    const chunked = await this.isPartitioned();
     return inTransaction(
       this.pool,
       async (client) => {
@@ -56,41 +109,23 @@ export class RollupRepository {
         );
         if (rows.length === 0) return 0;
         const pairs = [rows.map((r) => r.device_id), rows.map((r) => r.hour)];
-        {
-          await client.query(
-            `insert into readings_hourly (bucket, device_id, metric, avg, min, max, count, last)
-             select b.hour, b.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
-               from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)
-               -- One exact probe of the (device, metric, time) key per metric; a plain join, or metric = any(…),
-               -- makes the planner scan all of a device's rows for every hour (measured: 4 ms per device-hour).
-               cross join unnest($3::text[]) as m(metric)
-               cross join lateral (
-                 select m.metric, avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*) as count,
-                        (array_agg(r.value order by r.time desc))[1] as last
-                   from readings r
-                  where r.device_id = b.device_id collate "C" and r.metric = m.metric collate "C"
-                    and r.time >= b.hour and r.time < b.hour + interval '1 hour'
-                 having count(*) > 0) x
-             ${REPLACE_BUCKET}`,
-            [...pairs, ALL_METRICS],
-          );
-          await client.query(
-            `insert into readings_daily (bucket, device_id, metric, avg, min, max, count, last)
-             select d.day, d.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
-               from (select distinct device_id, date_bin('1 day', hour, timestamptz '${BUCKET_ORIGIN}') as day
-                       from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)) d
-               cross join unnest($3::text[]) as m(metric)
-               cross join lateral (
-                 select m.metric, sum(h.avg * h.count) / sum(h.count) as avg, min(h.min) as min, max(h.max) as max,
-                        sum(h.count) as count, (array_agg(h.last order by h.bucket desc))[1] as last
-                   from readings_hourly h
-                  where h.device_id = d.device_id collate "C" and h.metric = m.metric collate "C"
-                    and h.bucket >= d.day and h.bucket < d.day + interval '1 day'
-                 having count(*) > 0) x
-             ${REPLACE_BUCKET}`,
-            [...pairs, ALL_METRICS],
-          );
-        }
+        await client.query(chunked ? HOURLY_FROM_CHUNKS : HOURLY_FROM_TABLE, chunked ? pairs : [...pairs, ALL_METRICS]);
+        await client.query(
+          `insert into readings_daily (bucket, device_id, metric, avg, min, max, count, last)
+           select d.day, d.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
+             from (select distinct device_id, date_bin('1 day', hour, timestamptz '${BUCKET_ORIGIN}') as day
+                     from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)) d
+             cross join unnest($3::text[]) as m(metric)
+             cross join lateral (
+               select m.metric, sum(h.avg * h.count) / sum(h.count) as avg, min(h.min) as min, max(h.max) as max,
+                      sum(h.count) as count, (array_agg(h.last order by h.bucket desc))[1] as last
+                 from readings_hourly h
+                where h.device_id = d.device_id collate "C" and h.metric = m.metric collate "C"
+                  and h.bucket >= d.day and h.bucket < d.day + interval '1 day'
+               having count(*) > 0) x
+           ${REPLACE_BUCKET}`,
+          [...pairs, ALL_METRICS],
+        );
         // Only the marks this snapshot saw go (the trigger passes the air devices' hours on to the AQI job).
         await client.query(
           `delete from rollup_dirty d using unnest($1::text[], $2::timestamptz[]) as t(device_id, hour)
