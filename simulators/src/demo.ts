@@ -33,11 +33,15 @@ async function waitForHub(child: ChildProcess, dataDir: string, timeoutMs = 180_
  * `npm run demo`: the hub with the demo city (spawned from hub/dist/main.js, its output passed through), then
  * every demo device on the lively preset and the tablets of the on-duty workers; Ctrl-C stops all three.
  */
+/** V8 options the hub runs with: a 64 MB young generation (see bench/README.md, sustained ingest). */
+const HUB_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 export async function runDemo(options: { dataDir: string; seed: number; workers?: number; hubEntry?: string }): Promise<void> {
   const main = options.hubEntry ?? resolve(__dirname, '..', '..', 'hub', 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
-  // The same Node options as this process (e.g. a -r loader when run from the sources).
-  const child = spawn(process.execPath, [...process.execArgv, main], {
+  // The same Node options as this process (e.g. a -r loader when run from the sources), and the hub's own
+  // (as `npm start` and the Dockerfile give them).
+  const child = spawn(process.execPath, [...process.execArgv, ...HUB_NODE_FLAGS, main], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, GRIDHUB_DATA_DIR: options.dataDir, GRIDHUB_SEED_DEMO: process.env['GRIDHUB_SEED_DEMO'] ?? 'true' },
   });
