@@ -244,10 +244,10 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
         reading('water-t1', 'ph', '2026-11-21T00:20:00+08:00', 6.5),
       ],
     });
-    while ((await rollups.runOnce(2)) > 0);
+    while ((await rollups.runOnce(2, db.timescale)) > 0);
     // A late reading for 23:00 arrives afterwards.
     await repo.write({ ...emptyBatch(), readings: [reading('water-t1', 'ph', '2026-11-20T23:30:00+08:00', 9.0)] });
-    while ((await rollups.runOnce(100)) > 0);
+    while ((await rollups.runOnce(100, db.timescale)) > 0);
     const ts = new TimeseriesRepository(pool);
     const q = { deviceIds: ['water-t1'], metric: 'ph', from: at('2026-11-20T00:00:00+08:00'), to: at('2026-11-22T00:00:00+08:00'), limit: 100 };
     const hourly = await ts.rolledUp(q, 'readings_hourly');
@@ -271,7 +271,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     const rollups = new RollupRepository(pool);
     const write = (iso: string, value: number) => repo.write({ ...emptyBatch(), readings: [reading('air-t1', 'so2', iso, value)] });
     await write('2026-11-23T10:05:00Z', 10);
-    while ((await rollups.runOnce(100)) > 0);
+    while ((await rollups.runOnce(100, db.timescale)) > 0);
     // A new reading of the same hour; the roll-up that takes it is held (by a lock on its hourly row) mid-way,
     // after its snapshot and before it commits.
     await write('2026-11-23T10:15:00Z', 20);
@@ -280,8 +280,15 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
       await holder.query('begin');
       await holder.query(
         `select 1 from readings_hourly where device_id = 'air-t1' and metric = 'so2' and bucket = '2026-11-23T10:00:00Z' for update`);
-      const running = rollups.runOnce(100);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const running = rollups.runOnce(100, db.timescale);
+      // Until the roll-up is waiting for that lock, i.e. it has its snapshot and has read the marks.
+      for (let waited = 0; ; waited += 20) {
+        const { rows: blocked } = await pool.query(
+          `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        if (blocked[0].n > 0) break;
+        if (waited > 5000) throw new Error('the roll-up never reached the held row');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       // Ingest of the same device and hour goes through at once (it used to wait for the roll-up to commit).
       const landed = await Promise.race([write('2026-11-23T10:25:00Z', 60).then(() => true), new Promise((r) => setTimeout(() => r(false), 3000))]);
       expect(landed).toBe(true);
@@ -291,7 +298,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
       holder.release();
     }
     // The mark of the reading that landed meanwhile was kept: the next run takes it.
-    while ((await rollups.runOnce(100)) > 0);
+    while ((await rollups.runOnce(100, db.timescale)) > 0);
     const { rows } = await pool.query(
       `select avg, count from readings_hourly where device_id = 'air-t1' and metric = 'so2' and bucket = '2026-11-23T10:00:00Z'`);
     expect(rows).toEqual([{ avg: 30, count: 3 }]);
@@ -300,7 +307,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   it('removes raw data past retention and keeps the roll-ups', async () => {
     const repo = new ReadingsRepository(pool);
     await repo.write({ ...emptyBatch(), readings: [reading('air-t2', 'co', '2025-01-05T12:00:00Z', 1.1), reading('air-t2', 'co', '2026-11-22T01:00:00Z', 0.9)] });
-    while ((await new RollupRepository(pool).runOnce(100)) > 0);
+    while ((await new RollupRepository(pool).runOnce(100, db.timescale)) > 0);
     await new RetentionRepository(pool).removeOlderThan(at('2025-10-01T00:00:00Z'), db.timescale);
     const { rows } = await pool.query(`select time from readings where device_id = 'air-t2' and metric = 'co' order by time`);
     expect(rows.map((r) => r.time.toISOString())).toEqual(['2026-11-22T01:00:00.000Z']);

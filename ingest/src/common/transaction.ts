@@ -2,12 +2,12 @@ import { Pool, PoolClient } from 'pg';
 
 /**
  * Runs `work` in one transaction on one pooled connection: committed when it resolves, rolled back when it throws.
- * `isolation` raises the level from PostgreSQL's read committed (one snapshot for the whole transaction).
+ * `repeatable read` gives the whole transaction one snapshot (PostgreSQL's default is read committed).
  */
 export async function inTransaction<T>(
   pool: Pool,
   work: (client: PoolClient) => Promise<T>,
-  isolation?: 'repeatable read' | 'serializable',
+  isolation?: 'repeatable read',
 ): Promise<T> {
   const client = await pool.connect();
   try {

@@ -57,7 +57,6 @@ const HOURLY_FROM_CHUNKS = `
 @Injectable()
 export class RollupRepository {
   private hubMaintained: Promise<boolean> | null = null;
-  private partitioned: Promise<boolean> | null = null;
 
   constructor(private readonly pool: Pool) {}
 
@@ -69,32 +68,17 @@ export class RollupRepository {
     return this.hubMaintained;
   }
 
-  /** True where readings is a TimescaleDB hypertable (partitioned by time into chunks). */
-  private isPartitioned(): Promise<boolean> {
-    this.partitioned ??= (async () => {
-      const { rows } = await this.pool.query<{ ts: boolean }>(`select exists (select 1 from pg_extension where extname = 'timescaledb') as ts`);
-      if (!rows[0]?.ts) return false;
-      const { rows: hyper } = await this.pool.query<{ yes: boolean }>(
-        `select exists (select 1 from timescaledb_information.hypertables
-                         where hypertable_name = 'readings' and hypertable_schema = current_schema()) as yes`,
-      );
-      return hyper[0]?.yes === true;
-    })();
-    return this.partitioned;
-  }
-
   /**
    * Recomputes the hourly roll-ups of up to `limit` (device, hour) pairs touched by new readings, and the
    * daily roll-ups of their days, in one repeatable-read transaction. Returns how many pairs it took. Ingest never
    * waits for it: the marks are append-only and only those its snapshot saw are deleted (migration 008).
+   * `timescale`: readings is a hypertable (the storage fact the hub passes, as to the retention job).
    */
-  async runOnce(limit: number): Promise<number> {
+  async runOnce(limit: number, timescale: boolean): Promise<number> {
     if (!(await this.isHubMaintained())) {
       await this.pool.query('truncate rollup_dirty');
       return 0;
     }
-    // Asked before the transaction: the embedded database has one connection, which the transaction holds.
-    const chunked = await this.isPartitioned();
     return inTransaction(
       this.pool,
       async (client) => {
@@ -109,7 +93,7 @@ export class RollupRepository {
         );
         if (rows.length === 0) return 0;
         const pairs = [rows.map((r) => r.device_id), rows.map((r) => r.hour)];
-        await client.query(chunked ? HOURLY_FROM_CHUNKS : HOURLY_FROM_TABLE, chunked ? pairs : [...pairs, ALL_METRICS]);
+        await client.query(timescale ? HOURLY_FROM_CHUNKS : HOURLY_FROM_TABLE, timescale ? pairs : [...pairs, ALL_METRICS]);
         await client.query(
           `insert into readings_daily (bucket, device_id, metric, avg, min, max, count, last)
            select d.day, d.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
