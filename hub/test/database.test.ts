@@ -135,6 +135,61 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     expect(dirty.map((r) => r.hour.toISOString())).toEqual(['2026-11-25T09:00:00.000Z', '2026-11-25T10:00:00.000Z', '2026-11-25T11:00:00.000Z']);
   });
 
+  it('stores every value and time exactly as sent (binary statement arrays), whatever its text or range', async () => {
+    const repo = new ReadingsRepository(pool);
+    const deviceId = 'air-bin_1.x';
+    await pool.query(
+      `insert into devices (id, family, name, lon, lat, secret_hash, created_at)
+       values ($1, 'air', 'unicode', 112.547, 37.855, 'x', '2026-11-01T00:00:00Z')`, [deviceId]);
+    const received = at('2026-11-25T12:00:00.123Z');
+    const cases: [string, string, number][] = [
+      ['1999-12-31T23:59:59.999Z', 'm_before_2000', 0.1 + 0.2],
+      ['1970-01-01T00:00:00.001Z', 'm_epoch', -0.000001],
+      ['2000-01-01T00:00:00.000Z', 'm_pg_epoch', 1e-300],
+      ['2026-11-25T11:59:59.999Z', 'm_now', Number.MAX_VALUE],
+      ['2199-06-30T23:59:59.998Z', 'm_far', -Number.MAX_VALUE],
+      ['2026-11-25T11:00:00.000Z', '指标·😀', 12345.678901234567],
+    ];
+    await repo.write({
+      ...emptyBatch(),
+      readings: cases.map(([iso, metric, value]) => ({ time: at(iso), deviceId, metric, value, receivedAt: received, flags: 2 })),
+    });
+    const { rows } = await pool.query(
+      'select time, metric, value, received_at, flags from readings where device_id = $1 order by time', [deviceId]);
+    expect(rows.map((r) => [r.time.toISOString(), r.metric, r.value])).toEqual(
+      [...cases].sort((a, b) => Date.parse(a[0]) - Date.parse(b[0])));
+    expect(rows.every((r) => r.received_at.getTime() === received.getTime() && r.flags === 2)).toBe(true);
+    const { rows: latest } = await pool.query(
+      'select metric, value, time, received_at from latest_readings where device_id = $1 order by metric', [deviceId]);
+    expect(latest.map((r) => [r.time.toISOString(), r.metric, r.value])).toEqual(
+      [...cases].sort((a, b) => (a[1] < b[1] ? -1 : 1)));
+    const { rows: dirty } = await pool.query('select distinct hour from rollup_dirty where device_id = $1 order by hour', [deviceId]);
+    expect(dirty.map((r) => r.hour.toISOString())).toEqual(
+      ['1970-01-01T00:00:00.000Z', '1999-12-31T23:00:00.000Z', '2000-01-01T00:00:00.000Z', '2026-11-25T11:00:00.000Z', '2199-06-30T23:00:00.000Z']);
+  });
+
+  it('refuses a reading whose text the database cannot hold as data: only its message becomes a dead letter', async () => {
+    const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 20, maxRows: 100, maxPending: 100 });
+    const t = at('2026-11-22T06:00:00Z');
+    const good = writer.submit({ ...emptyBatch(), readings: [{ time: t, deviceId: 'air-t2', metric: 'so2', value: 4, receivedAt: t, flags: 0 }] });
+    const poisoned = writer.submit(
+      { ...emptyBatch(), readings: [{ time: t, deviceId: 'air-t2', metric: 'n\u0000o2', value: 1, receivedAt: t, flags: 0 }] },
+      (reason) => ({ ...emptyBatch(), deadLetters: [{ receivedAt: t, deviceId: 'air-t2', topic: 'poison-text', reason, payload: '{}', payloadEncoding: 'utf8' }] }),
+    );
+    const badTime = writer.submit(
+      { ...emptyBatch(), readings: [{ time: new Date(NaN), deviceId: 'air-t2', metric: 'no2', value: 1, receivedAt: t, flags: 0 }] },
+      (reason) => ({ ...emptyBatch(), deadLetters: [{ receivedAt: t, deviceId: 'air-t2', topic: 'poison-time', reason, payload: '{}', payloadEncoding: 'utf8' }] }),
+    );
+    const alsoGood = writer.submit({ ...emptyBatch(), readings: [{ time: t, deviceId: 'air-t2', metric: 'o3', value: 5, receivedAt: t, flags: 0 }] });
+    await Promise.all([good, poisoned, badTime, alsoGood]);
+    const { rows } = await pool.query(`select metric from readings where device_id = 'air-t2' and time = $1 order by metric`, [t]);
+    expect(rows.map((r) => r.metric)).toEqual(['o3', 'so2']);
+    const dead = await pool.query(`select topic, reason from dead_letters where topic like 'poison-%' order by topic`);
+    expect(dead.rows.map((r) => r.topic)).toEqual(['poison-text', 'poison-time']);
+    expect(dead.rows[0].reason).toMatch(/^invalid byte sequence for encoding "UTF8": 0x00/);
+    expect(dead.rows[1].reason).toBe('not a valid time: NaN');
+  });
+
   it('commits every concurrently submitted message through the batching writer', async () => {
     const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 5, maxRows: 50, maxPending: 10_000 });
     const base = Date.parse('2026-11-21T00:00:00Z');

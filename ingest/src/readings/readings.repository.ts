@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { float8Array, int2Array, int4Array, textArray, timestamptzArray } from '../common/binary-array';
 import { ReadingRow, WriteBatch } from './reading.types';
 import { BUCKET_ORIGIN } from './rollup.repository';
 
 /**
- * Readings go over the wire message-shaped: one entry per message (device time and receive time as epoch
- * seconds, device, flags) and one per reading (message number, metric, value). Most rows of a batch share
- * their message's fields, and numbers parse much faster than timestamp text (measured: a third less time
- * for a 5,000-row batch).
+ * Readings go over the wire message-shaped: one entry per message (device time, receive time, device, flags)
+ * and one per reading (message number, metric, value). Most rows of a batch share their message's fields.
+ * The arrays are sent in PostgreSQL's binary format (`../common/binary-array.ts`): no number is printed here and
+ * parsed there, and times arrive as timestamps (measured on PostgreSQL 15, batches of 625 messages of 8 readings
+ * on one connection, three runs each: 47 µs of server CPU per message instead of 51 with array literals, and
+ * 2.2–2.8 µs of hub CPU per message to build the parameters instead of 2.9–3.5).
  *
  * One statement writes a whole batch: readings, the latest values they advance, the roll-up hours they touch,
  * events and dead letters, as data-modifying CTEs over `unnest` arrays. A single statement is atomic without
@@ -26,11 +29,11 @@ import { BUCKET_ORIGIN } from './rollup.repository';
  */
 const writeBatchSql = (idempotent: boolean) => `
 with m as (
-  select * from unnest($1::float8[], $2::text[], $3::float8[], $4::int2[]) with ordinality as m(t, device_id, r, flags, i)
+  select * from unnest($1::timestamptz[], $2::text[], $3::timestamptz[], $4::int2[]) with ordinality as m(t, device_id, r, flags, i)
 ),
 stored as (
   insert into readings (time, device_id, metric, value, received_at, flags)
-  select to_timestamp(m.t), m.device_id, x.metric, x.value, to_timestamp(m.r), m.flags
+  select m.t, m.device_id, x.metric, x.value, m.r, m.flags
     from unnest($5::int4[], $6::text[], $7::float8[]) as x(i, metric, value) join m on m.i = x.i
    order by m.device_id, x.metric, m.t
   ${idempotent ? 'on conflict (device_id, metric, time) do nothing' : ''}
@@ -38,8 +41,8 @@ stored as (
 latest as (
   -- Only a newer device time moves the latest value: late data never overwrites it.
   insert into latest_readings (device_id, metric, time, value, received_at)
-  select l.device_id, l.metric, to_timestamp(l.t), l.value, to_timestamp(l.r)
-    from unnest($8::text[], $9::text[], $10::float8[], $11::float8[], $12::float8[]) as l(device_id, metric, t, value, r)
+  select l.device_id, l.metric, l.t, l.value, l.r
+    from unnest($8::text[], $9::text[], $10::timestamptz[], $11::float8[], $12::timestamptz[]) as l(device_id, metric, t, value, r)
   on conflict (device_id, metric) do update
     set time = excluded.time, value = excluded.value, received_at = excluded.received_at
     where excluded.time > latest_readings.time
@@ -48,8 +51,8 @@ dirty as (
   -- The (device, hour) pairs whose roll-ups must be recomputed, late data included: one device time per pair.
   insert into rollup_dirty (hour, device_id)
   -- Append-only marks (no key to wait on; migration 008): one per device and hour of the batch, picked below.
-  select date_bin('1 hour', to_timestamp(h.t), timestamptz '${BUCKET_ORIGIN}'), h.device_id
-    from unnest($13::text[], $14::float8[]) as h(device_id, t)
+  select date_bin('1 hour', h.t, timestamptz '${BUCKET_ORIGIN}'), h.device_id
+    from unnest($13::text[], $14::timestamptz[]) as h(device_id, t)
 ),
 events_stored as (
   insert into events (time, device_id, type, received_at, flags, payload)
@@ -75,25 +78,6 @@ const ORIGIN_MS = Date.parse(BUCKET_ORIGIN.replace(' ', 'T').replace(/\+(\d\d)$/
 
 /** SQLSTATE 23505: unique_violation (a reading of this batch is stored already). */
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === '23505';
-
-/**
- * Array literals for the statement's parameters, built directly: node-postgres' generic array serialisation
- * (a type check and an escape per element) was 7 % of the hub's CPU at 15,000 messages/s. Text elements come
- * quoted already (`quoted`).
- */
-const arrayLiteral = (values: number[] | string[]) => `{${values.join(',')}}`;
-const quoted = (text: string) => (/["\\]/.test(text) ? `"${text.replace(/(["\\])/g, '\\$1')}"` : `"${text}"`);
-
-/** Metric names quoted for array literals once, not per reading (a handful of distinct names). */
-const quotedMetrics = new Map<string, string>();
-function quotedMetric(metric: string): string {
-  let q = quotedMetrics.get(metric);
-  if (q === undefined) {
-    q = quoted(metric);
-    if (quotedMetrics.size < 10_000) quotedMetrics.set(metric, q);
-  }
-  return q;
-}
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -132,9 +116,9 @@ export class ReadingsRepository {
     for (const r of readings) {
       if (!previous || r.time !== previous.time || r.deviceId !== previous.deviceId || r.receivedAt !== previous.receivedAt || r.flags !== previous.flags) {
         const t = r.time.getTime();
-        messages.time.push(t / 1000);
-        messages.device.push(quoted(r.deviceId));
-        messages.received.push(r.receivedAt.getTime() / 1000);
+        messages.time.push(t);
+        messages.device.push(r.deviceId);
+        messages.received.push(r.receivedAt.getTime());
         messages.flags.push(r.flags);
         deviceLatest = latest.get(r.deviceId);
         if (!deviceLatest) latest.set(r.deviceId, (deviceLatest = new Map()));
@@ -145,7 +129,7 @@ export class ReadingsRepository {
       }
       previous = r;
       values.message.push(messages.time.length);
-      values.metric.push(quotedMetric(r.metric));
+      values.metric.push(r.metric);
       values.value.push(r.value);
       const known = deviceLatest!.get(r.metric);
       // The first of equal device times wins, as `on conflict do nothing` keeps the first one in readings.
@@ -155,40 +139,38 @@ export class ReadingsRepository {
     const last = { device: [] as string[], metric: [] as string[], time: [] as number[], value: [] as number[], received: [] as number[] };
     for (const deviceId of [...latest.keys()].sort(byText)) {
       const byMetric = latest.get(deviceId)!;
-      const q = quoted(deviceId);
       for (const metric of [...byMetric.keys()].sort(byText)) {
         const r = byMetric.get(metric)!;
-        last.device.push(q);
-        last.metric.push(quotedMetric(metric));
-        last.time.push(r.time.getTime() / 1000);
+        last.device.push(deviceId);
+        last.metric.push(metric);
+        last.time.push(r.time.getTime());
         last.value.push(r.value);
-        last.received.push(r.receivedAt.getTime() / 1000);
+        last.received.push(r.receivedAt.getTime());
       }
     }
     const hourDevices: string[] = [];
     const hourTimes: number[] = [];
     for (const [deviceId, byHour] of hours) {
-      const q = quoted(deviceId);
       for (const t of byHour.values()) {
-        hourDevices.push(q);
-        hourTimes.push(t / 1000);
+        hourDevices.push(deviceId);
+        hourTimes.push(t);
       }
     }
     return [
-      arrayLiteral(messages.time),
-      arrayLiteral(messages.device),
-      arrayLiteral(messages.received),
-      arrayLiteral(messages.flags),
-      arrayLiteral(values.message),
-      arrayLiteral(values.metric),
-      arrayLiteral(values.value),
-      arrayLiteral(last.device),
-      arrayLiteral(last.metric),
-      arrayLiteral(last.time),
-      arrayLiteral(last.value),
-      arrayLiteral(last.received),
-      arrayLiteral(hourDevices),
-      arrayLiteral(hourTimes),
+      timestamptzArray(messages.time),
+      textArray(messages.device),
+      timestamptzArray(messages.received),
+      int2Array(messages.flags),
+      int4Array(values.message),
+      textArray(values.metric),
+      float8Array(values.value),
+      textArray(last.device),
+      textArray(last.metric),
+      timestamptzArray(last.time),
+      float8Array(last.value),
+      timestamptzArray(last.received),
+      textArray(hourDevices),
+      timestamptzArray(hourTimes),
       events.map((e) => e.time),
       events.map((e) => e.deviceId),
       events.map((e) => e.type),
