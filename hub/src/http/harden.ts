@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import helmet from 'helmet';
@@ -10,6 +11,7 @@ import type { HubConfig } from '../config/config';
  */
 export function harden(app: NestExpressApplication, config: HubConfig): void {
   app.disable('x-powered-by');
+  app.set('etag', weakETag);
   // A reverse proxy on the same machine (nginx) passes the client address in X-Forwarded-For; no one else is trusted.
   app.set('trust proxy', 'loopback');
   app.use(
@@ -43,6 +45,22 @@ export function harden(app: NestExpressApplication, config: HubConfig): void {
   });
   const limit = `${config.http.bodyLimitKb}kb`;
   app.use(json({ limit }), urlencoded({ limit, extended: false }), bodyErrors);
+}
+
+/** Bodies larger than this go without an ETag (see weakETag). */
+export const ETAG_MAX_BYTES = 256 * 1024;
+
+/**
+ * Express' default weak ETag (`W/"<length>-<SHA-1>"`, the same value for the same body), but none for a body over
+ * ETAG_MAX_BYTES. Express hashes every response to make one; for a year of hourly readings (1.3 MB) or the map's
+ * latest values (tens of MB) that took longer than the query behind it, for live data that a revalidation seldom
+ * finds unchanged.
+ */
+export function weakETag(body: Buffer | string, encoding?: BufferEncoding): string | undefined {
+  const length = typeof body === 'string' ? Buffer.byteLength(body, encoding) : body.length;
+  if (length > ETAG_MAX_BYTES) return undefined;
+  const hash = createHash('sha1').update(typeof body === 'string' ? Buffer.from(body, encoding) : body).digest('base64').slice(0, 27);
+  return `W/"${length.toString(16)}-${hash}"`;
 }
 
 const BODY_ERRORS: Record<string, string> = {
