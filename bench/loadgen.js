@@ -7,6 +7,11 @@
 //            at most `maxInflight` unacknowledged messages, optionally paced to a total `rate` (msg/s); every
 //            message's publish → PUBACK latency is measured with a monotonic clock. Messages still unacknowledged
 //            `drainTimeoutMs` after the window, or in flight on a connection that closed, count as failures.
+//   subscribe (sustained.js' Mosquitto baseline) each connection subscribes to its `topic` (a filter) at `qos`
+//            and counts the messages delivered to it, acknowledging them; from {type:'go'} it keeps a per-second
+//            timeline; on {type:'drain', expected} it waits until `expected` messages have arrived or none for 3 s
+//            (at most `drainTimeoutMs`) and reports. In a process of its own, the subscriber is not slowed by
+//            the harness or the publishers.
 //   hold     (connections.js) connections only: open them all, keep them open until told to close (or for
 //            `holdSeconds`), then close them; reports connect rate and latency and connections dropped meanwhile.
 //
@@ -20,7 +25,9 @@
 //                                                           username/password/clientId/localAddress optional
 //     "mode": "publish", "seconds": 10, "qos": 1, "maxInflight": 50, "rate": null, "metrics": 8,
 //     "connectConcurrency": 50, "connectTimeoutMs": 30000, "connectBudgetMs": 600000, "drainTimeoutMs": 30000,
-//     "keepalive": 60, "holdSeconds": 900, "label": "loadgen" }
+//     "keepalive": 60, "holdSeconds": 900, "client": "packet", "label": "loadgen" }
+//   client: "packet" (default) is the lean MQTT 3.1.1 client of lib/packet-client.js, "mqtt.js" the mqtt package's
+//   MqttClient (≈ 4 times the CPU per QoS 1 publish: CPU the broker under test does not get on a small machine).
 //
 // Standalone (prints the result as JSON on stdout; publishing starts as soon as every connection is up):
 //   node bench/loadgen.js '{"url":"mqtt://127.0.0.1:1883","devices":[{"topic":"bench/x/0"},{"topic":"bench/x/1"}],"seconds":5}'
@@ -36,6 +43,7 @@ const net = require('node:net');
 const { performance } = require('node:perf_hooks');
 const mqtt = require('mqtt');
 const { Histogram } = require('./lib/histogram');
+const { PacketClient } = require('./lib/packet-client');
 
 const DEFAULTS = {
   mode: 'publish',
@@ -50,6 +58,7 @@ const DEFAULTS = {
   drainTimeoutMs: 30000,
   keepalive: 60,
   holdSeconds: 900,
+  client: 'packet',
   label: 'loadgen',
 };
 
@@ -101,7 +110,8 @@ function connectOne(conn, cfg, where) {
   return new Promise((resolve) => {
     const { dev } = conn;
     const t0 = performance.now();
-    const client = new mqtt.MqttClient(
+    const Client = cfg.client === 'mqtt.js' ? mqtt.MqttClient : PacketClient;
+    const client = new Client(
       () => net.createConnection({ host: where.host, port: where.port, ...(dev.localAddress ? { localAddress: dev.localAddress } : {}) }),
       {
         clientId: dev.clientId ?? dev.username ?? `${cfg.label}-${conn.index}`,
@@ -281,6 +291,40 @@ function publish(conns, cfg, state) {
   });
 }
 
+async function subscribe(conns, cfg) {
+  const live = conns.filter((c) => c.alive);
+  await Promise.all(
+    live.map((c) => new Promise((resolve, reject) => c.client.subscribe(c.dev.topic, { qos: cfg.qos }, (e) => (e ? reject(e) : resolve())))),
+  );
+  let delivered = 0;
+  let goAt = null;
+  let lastAt = null;
+  const timeline = [];
+  for (const c of live) {
+    c.client.on('message', () => {
+      delivered++;
+      lastAt = performance.now();
+      if (goAt !== null) {
+        const s = Math.floor((lastAt - goAt) / 1000);
+        timeline[s] = (timeline[s] ?? 0) + 1;
+      }
+    });
+  }
+  send({ type: 'subscribed', label: cfg.label });
+  if (ipc) await waitFor(['go']);
+  goAt = performance.now();
+  const { expected } = ipc ? await waitFor(['drain']) : { expected: Infinity };
+  const drainStart = performance.now();
+  while (delivered < expected && performance.now() - drainStart < cfg.drainTimeoutMs && performance.now() - (lastAt ?? drainStart) < 3000) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    delivered,
+    seconds: lastAt === null ? 0 : round((lastAt - goAt) / 1000),
+    timelineDelivered: Array.from(timeline, (v) => v ?? 0),
+  };
+}
+
 async function closeAll(conns, concurrency = 1000) {
   const started = performance.now();
   let next = 0;
@@ -321,8 +365,10 @@ function waitFor(types) {
 async function run(cfg) {
   const where = target(cfg.url);
   if (!Array.isArray(cfg.devices) || cfg.devices.length === 0) throw new Error('config.devices must list at least one device');
+  if (!['packet', 'mqtt.js'].includes(cfg.client)) throw new Error(`client must be "packet" or "mqtt.js" (got ${cfg.client})`);
   if (cfg.mode === 'publish' && !(cfg.metrics >= 1 && cfg.metrics <= GENERATORS.length)) throw new Error(`metrics must be 1..${GENERATORS.length}`);
-  const budget = cfg.connectBudgetMs + (cfg.mode === 'publish' ? cfg.seconds * 1000 + cfg.drainTimeoutMs : cfg.holdSeconds * 1000) + 120000;
+  if (!['publish', 'subscribe', 'hold'].includes(cfg.mode)) throw new Error(`mode must be publish, subscribe or hold (got ${cfg.mode})`);
+  const budget = cfg.connectBudgetMs + (cfg.mode === 'hold' ? cfg.holdSeconds * 1000 : cfg.seconds * 1000 + cfg.drainTimeoutMs) + 120000;
   setTimeout(() => {
     console.error(`${cfg.label}: watchdog: still running after ${Math.round(budget / 1000)} s, exiting`);
     process.exit(3);
@@ -358,6 +404,8 @@ async function run(cfg) {
   if (cfg.mode === 'publish') {
     if (ipc) await waitFor(['go', 'stop']);
     result.publish = await publish(conns, cfg, state);
+  } else if (cfg.mode === 'subscribe') {
+    result.subscribe = await subscribe(conns, cfg);
   } else {
     const heldSince = performance.now();
     const disconnectsBefore = state.disconnects;

@@ -9,8 +9,9 @@
 //
 // Phases:
 //   1. Mosquitto baseline (mqtt://127.0.0.1:1883, anonymous): a forked loadgen publishes QoS 1 on
-//      bench/<run>/<i> (one connection per device); one subscriber in this process, QoS 1 on bench/<run>/#,
-//      counts deliveries. Reports the publish-ack rate and the delivered (pub/sub) rate.
+//      bench/<run>/<i> (one connection per device); one subscriber, a forked loadgen process of its own in
+//      subscribe mode, QoS 1 on bench/<run>/#, counts deliveries. Reports the publish-ack rate and the delivered
+//      (pub/sub) rate.
 //   2. GridHub: the hub runs in this process (so its RSS/CPU are this process's), devices are registered through
 //      DeviceService, the forked loadgen(s) publish on gridhub/v1/air/<id>/data with the devices' credentials.
 //      Afterwards the readings rows of those devices are counted per device: every acknowledged message must
@@ -21,9 +22,11 @@
 //   BENCH_SECONDS=5 BENCH_DEVICES=20 node bench/sustained.js    # a quick check
 //
 // Environment: BENCH_DB (server|embedded, default server), BENCH_DEVICES (100), BENCH_SECONDS (60),
-// BENCH_BASELINE_SECONDS (= BENCH_SECONDS; 0 skips the Mosquitto phase), BENCH_LOADGENS (load generator
+// BENCH_BASELINE_SECONDS (= BENCH_SECONDS; 0 skips the Mosquitto phase), BENCH_BASELINE_STEPS (5) and
+// BENCH_BASELINE_STEP_SECONDS (10): the paced passes that find Mosquitto's lossless pub/sub rate, BENCH_LOADGENS (load generator
 // processes, 1), BENCH_INFLIGHT (max unacknowledged messages per connection, 50), BENCH_METRICS (6–8, default 8),
 // BENCH_RATE (total target msg/s; unset = as fast as acknowledged), BENCH_MOSQUITTO_URL (mqtt://127.0.0.1:1883),
+// BENCH_MQTT_CLIENT (the publishers' client: packet = bench/lib/packet-client.js, the default; mqtt.js),
 // BENCH_DATABASE_URL (postgresql://postgres@127.0.0.1:5432/test), BENCH_REDIS_URL, BENCH_LOG_LEVEL (warn),
 // BENCH_TRACE_SQL=1 (time every SQL statement in the hub process: a breakdown of the write transaction).
 // Always reported: hubWrites (the hub's batched-writer transactions: count, size, duration, share of the time the
@@ -37,7 +40,6 @@
 const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const { performance } = require('node:perf_hooks');
-const mqtt = require('mqtt');
 const {
   log, round, runId, sleep, startBenchHub, registerDevices, forkLoadgen, split, mergePublishResults, steadyRate, startSampler, writeResult,
 } = require('./lib/common');
@@ -58,21 +60,25 @@ const INFLIGHT = Math.max(1, Math.floor(num('BENCH_INFLIGHT', 50)));
 const METRICS = Math.floor(num('BENCH_METRICS', 8));
 const RATE = process.env.BENCH_RATE ? num('BENCH_RATE', 0) : null;
 const MOSQUITTO_URL = process.env.BENCH_MOSQUITTO_URL ?? 'mqtt://127.0.0.1:1883';
+const CLIENT = process.env.BENCH_MQTT_CLIENT ?? 'packet';
+const BASELINE_STEPS = Math.floor(num('BENCH_BASELINE_STEPS', 5));
+const BASELINE_STEP_SECONDS = num('BENCH_BASELINE_STEP_SECONDS', 10);
 const GOALS = { messagesPerSecond: 20000, p99Ms: 1000 };
 const DRAIN_TIMEOUT_MS = 30000;
 
 if (!['server', 'embedded'].includes(DB)) throw new Error('BENCH_DB must be server or embedded');
 if (METRICS < 6 || METRICS > 8) throw new Error('BENCH_METRICS must be 6, 7 or 8');
+if (!['packet', 'mqtt.js'].includes(CLIENT)) throw new Error('BENCH_MQTT_CLIENT must be packet or mqtt.js');
 if (SECONDS <= 0) throw new Error('BENCH_SECONDS must be > 0');
 
 /** Forks the load generators over `devices`, starts them together once all are connected, merges results. */
-async function runLoad(url, devices, label, seconds, sampleDuring) {
+async function runLoad(url, devices, label, seconds, sampleDuring, rate = RATE) {
   const parts = split(devices, LOADGENS);
   const gens = parts.map((part, i) =>
     forkLoadgen({
       url, devices: part, mode: 'publish', seconds, qos: 1, maxInflight: INFLIGHT, metrics: METRICS,
-      rate: RATE === null ? null : (RATE * part.length) / devices.length, drainTimeoutMs: DRAIN_TIMEOUT_MS,
-      connectConcurrency: 20, label: `${label}-${i}`,
+      rate: rate === null ? null : (rate * part.length) / devices.length, drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      connectConcurrency: 20, client: CLIENT, label: `${label}-${i}`,
     }),
   );
   try {
@@ -94,52 +100,85 @@ async function runLoad(url, devices, label, seconds, sampleDuring) {
   }
 }
 
-async function mosquittoBaseline(id) {
-  const topicRoot = `bench/${id}`;
-  const seconds = BASELINE_SECONDS;
-  const sub = await mqtt.connectAsync(MOSQUITTO_URL, { clientId: `bench-${id}-sub`, clean: true, reconnectPeriod: 0, connectTimeout: 10000 });
-  let delivered = 0;
-  let lastAt = 0;
-  let goAt = 0;
-  const timeline = [];
-  sub.on('message', () => {
-    delivered++;
-    lastAt = Date.now();
-    if (goAt) {
-      const s = Math.floor((lastAt - goAt) / 1000);
-      timeline[s] = (timeline[s] ?? 0) + 1;
-    }
+/**
+ * One Mosquitto pass: `DEVICES` publishers (paced to `rate` msg/s in total, or as fast as acknowledged) and one
+ * subscriber on all their topics. The subscriber is a load generator process of its own in subscribe mode (lean
+ * client, QoS 1, acknowledging every delivery), so neither the harness nor the publishers slow it down.
+ */
+async function mosquittoPass(topicRoot, clientPrefix, label, seconds, rate) {
+  const sub = forkLoadgen({
+    url: MOSQUITTO_URL, devices: [{ topic: `${topicRoot}/#`, clientId: `${clientPrefix}-sub` }], mode: 'subscribe', qos: 1,
+    seconds, drainTimeoutMs: DRAIN_TIMEOUT_MS, client: 'packet', label: `${label}-sub`,
   });
   try {
-    await sub.subscribeAsync(`${topicRoot}/#`, { qos: 1 });
-    const devices = Array.from({ length: DEVICES }, (_, i) => ({ topic: `${topicRoot}/${i}`, clientId: `bench-${id}-pub-${i}` }));
-    const load = await runLoad(MOSQUITTO_URL, devices, 'mosquitto', seconds, () => ((goAt = Date.now()), null));
+    const connected = await sub.connected;
+    if (connected.connectFailures > 0) throw new Error(`the Mosquitto subscriber could not connect: ${JSON.stringify(connected.connectErrors)}`);
+    await sub.subscribed;
+    const devices = Array.from({ length: DEVICES }, (_, i) => ({ topic: `${topicRoot}/${i}`, clientId: `${clientPrefix}-pub-${i}` }));
+    const load = await runLoad(MOSQUITTO_URL, devices, label, seconds, () => (sub.go(), null), rate);
     // Let the subscriber's queue drain: until everything acknowledged arrived, or nothing came for 3 s (≤ 30 s).
-    const waitUntil = Date.now() + 30000;
-    while (delivered < load.merged.acked && Date.now() < waitUntil && Date.now() - lastAt < 3000) await sleep(100);
-    const elapsed = Math.max(0.001, (lastAt - load.goAt) / 1000);
-    const m = load.merged;
-    return {
-      url: MOSQUITTO_URL,
-      seconds,
-      connections: m.connections,
-      sent: m.sent,
-      acked: m.acked,
-      failed: m.failed,
-      delivered,
-      notDelivered: m.acked - delivered,
-      publishAckedPerSecond: m.ackedPerSecond,
-      steadyPublishAckedPerSecond: m.steadyAckedPerSecond,
-      deliveredPerSecond: Math.round(delivered / elapsed),
-      steadyDeliveredPerSecond: steadyRate(Array.from(timeline, (v) => v ?? 0)),
-      pubackLatencyMs: m.latencyMs,
-      loadgenCpuPercentOfCore: m.loadgenCpuPercentOfCore,
-      timelineAcked: m.timelineAcked,
-      timelineDelivered: Array.from(timeline, (v) => v ?? 0),
-    };
+    sub.drain(load.merged.acked);
+    const { subscribe: received, cpu } = await sub.result;
+    return { load: load.merged, received, subscriberCpuMs: cpu.userMs + cpu.systemMs };
   } finally {
-    await sub.endAsync().catch(() => sub.end(true));
+    sub.kill();
+    await sub.exited;
   }
+}
+
+/**
+ * Mosquitto's bare QoS 1 rates on this machine, in the same run:
+ * - flood: publishers as fast as Mosquitto acknowledges (`publishAckedPerSecond`, what a QoS 1 publisher sees)
+ *   and what the subscriber got meanwhile (`deliveredPerSecond`). A QoS 1 PUBACK does not wait for subscribers,
+ *   so a flood outruns delivery: once Mosquitto's queue for the subscriber is full (`max_queued_messages`) it
+ *   drops messages, and a saturated broker delivers only a fraction (`notDelivered`).
+ * - lossless pub/sub (`losslessPubSubPerSecond`, the baseline of the ratio): the highest paced publish rate at
+ *   which the subscriber received every message, found by bisection over `BASELINE_STEPS` paced passes of
+ *   `BASELINE_STEP_SECONDS` between 0 and the flood's publish rate. That is the like of what GridHub does: every
+ *   acknowledged message reaches its consumer (the database).
+ */
+async function mosquittoBaseline(id) {
+  const flood = await mosquittoPass(`bench/${id}/flood`, `bench-${id}-flood`, 'mosquitto', BASELINE_SECONDS, null);
+  const m = flood.load;
+  const delivered = flood.received.delivered;
+  const steps = [];
+  let lo = null;
+  let hi = m.ackedPerSecond;
+  for (let k = 0; k < BASELINE_STEPS; k++) {
+    const rate = Math.round(lo === null && k === 0 ? hi * 0.5 : ((lo?.rate ?? 0) + hi) / 2);
+    const pass = await mosquittoPass(`bench/${id}/r${k}`, `bench-${id}-r${k}`, `mosquitto-${rate}`, BASELINE_STEP_SECONDS, rate);
+    const p = pass.load;
+    const lossless = p.failed === 0 && p.behindSchedule === 0 && pass.received.delivered === p.acked;
+    const step = {
+      rate, acked: p.acked, delivered: pass.received.delivered, behindSchedule: p.behindSchedule, lossless,
+      deliveredPerSecond: Math.round(pass.received.delivered / Math.max(0.001, pass.received.seconds)),
+    };
+    steps.push(step);
+    log(`mosquitto: paced at ${rate} msg/s: ${step.delivered}/${step.acked} delivered${lossless ? ' (lossless)' : ''}`);
+    if (lossless) lo = step;
+    else hi = rate;
+  }
+  return {
+    url: MOSQUITTO_URL,
+    seconds: BASELINE_SECONDS,
+    connections: m.connections,
+    sent: m.sent,
+    acked: m.acked,
+    failed: m.failed,
+    delivered,
+    notDelivered: m.acked - delivered,
+    publishAckedPerSecond: m.ackedPerSecond,
+    steadyPublishAckedPerSecond: m.steadyAckedPerSecond,
+    deliveredPerSecond: Math.round(delivered / Math.max(0.001, flood.received.seconds)),
+    steadyDeliveredPerSecond: steadyRate(flood.received.timelineDelivered),
+    losslessPubSubPerSecond: lo?.deliveredPerSecond ?? null,
+    losslessSearch: { stepSeconds: BASELINE_STEP_SECONDS, steps },
+    pubackLatencyMs: m.latencyMs,
+    loadgenCpuPercentOfCore: m.loadgenCpuPercentOfCore,
+    subscriberCpuPercentOfCore: Math.round((flood.subscriberCpuMs / 1000 / Math.max(1, flood.received.seconds)) * 100),
+    timelineAcked: m.timelineAcked,
+    timelineDelivered: flood.received.timelineDelivered,
+  };
 }
 
 async function hubCounters() {
@@ -371,7 +410,7 @@ function gitInfo() {
 
 async function main() {
   const id = runId();
-  const budgetMs = (SECONDS + BASELINE_SECONDS) * 1000 + 2 * DRAIN_TIMEOUT_MS + 600000;
+  const budgetMs = (SECONDS + BASELINE_SECONDS + BASELINE_STEPS * BASELINE_STEP_SECONDS) * 1000 + (2 + BASELINE_STEPS) * DRAIN_TIMEOUT_MS + 600000;
   setTimeout(() => {
     log(`watchdog: still running after ${Math.round(budgetMs / 1000)} s; exiting (cleanup runs on SIGTERM)`);
     process.kill(process.pid, 'SIGTERM');
@@ -384,7 +423,7 @@ async function main() {
     run: id,
     git: gitInfo(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    config: { db: DB, devices: DEVICES, seconds: SECONDS, baselineSeconds: BASELINE_SECONDS, loadgens: LOADGENS, maxInflightPerConnection: INFLIGHT, metrics: METRICS, rate: RATE, qos: 1 },
+    config: { db: DB, devices: DEVICES, seconds: SECONDS, baselineSeconds: BASELINE_SECONDS, baselineSteps: BASELINE_STEPS, baselineStepSeconds: BASELINE_STEP_SECONDS, loadgens: LOADGENS, maxInflightPerConnection: INFLIGHT, metrics: METRICS, rate: RATE, qos: 1, mqttClient: CLIENT },
     goals: null,
     mosquitto: null,
     gridhub: null,
@@ -395,7 +434,8 @@ async function main() {
     log(`mosquitto: baseline at ${MOSQUITTO_URL}, ${DEVICES} publishers + 1 subscriber, ${BASELINE_SECONDS} s`);
     try {
       result.mosquitto = await mosquittoBaseline(id);
-      log(`mosquitto: ${result.mosquitto.publishAckedPerSecond} msg/s acknowledged, ${result.mosquitto.deliveredPerSecond} msg/s delivered`);
+      const mq = result.mosquitto;
+      log(`mosquitto: flood ${mq.publishAckedPerSecond} msg/s acknowledged, ${mq.deliveredPerSecond} msg/s delivered; lossless pub/sub ${mq.losslessPubSubPerSecond} msg/s`);
     } catch (error) {
       log(`mosquitto baseline failed: ${error.message}`);
       result.mosquitto = { error: error.message };
@@ -420,8 +460,9 @@ async function main() {
     };
     if (mq && !mq.error) {
       result.ratioToMosquitto = {
-        pubSubDelivered: round(g.messagesPerSecond / mq.deliveredPerSecond, 3),
+        losslessPubSub: mq.losslessPubSubPerSecond ? round(g.messagesPerSecond / mq.losslessPubSubPerSecond, 3) : null,
         publishAcked: round(g.messagesPerSecond / mq.publishAckedPerSecond, 3),
+        floodDelivered: round(g.messagesPerSecond / mq.deliveredPerSecond, 3),
       };
     }
     if (!g.loss.zeroLoss) {
@@ -436,7 +477,9 @@ async function main() {
       `summary: gridhub ${g.messagesPerSecond} msg/s (steady ${g.steadyMessagesPerSecond}), p50 ${g.publishToDurableMs.p50} ms, p99 ${g.publishToDurableMs.p99} ms, ` +
         `stored ${g.loss.messagesStored}/${g.acked} acked/${g.sent} sent, zero loss: ${g.loss.zeroLoss}, hub RSS peak ${g.hubProcess.rssMb.peak} MiB, ` +
         `hub CPU ${g.hubProcess.cpuPercentOfCore} % of a core` +
-        (result.ratioToMosquitto ? `; ratio to Mosquitto pub/sub ${result.ratioToMosquitto.pubSubDelivered}` : ''),
+        (result.ratioToMosquitto
+          ? `; ratio to Mosquitto lossless pub/sub ${result.ratioToMosquitto.losslessPubSub}, to its flood publish-ack rate ${result.ratioToMosquitto.publishAcked}`
+          : ''),
     );
   }
   log(`result written to ${file}`);

@@ -137,14 +137,17 @@ async function registerDevices(hub, { prefix, count, concurrency = 50, deadline 
  */
 function forkLoadgen(config, { onProgress } = {}) {
   const child = fork(LOADGEN, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [] });
-  let resolveConnected, rejectConnected, resolveResult, rejectResult;
+  let resolveConnected, rejectConnected, resolveResult, rejectResult, resolveSubscribed, rejectSubscribed;
   const connected = new Promise((res, rej) => ((resolveConnected = res), (rejectConnected = rej)));
+  const subscribed = new Promise((res, rej) => ((resolveSubscribed = res), (rejectSubscribed = rej)));
+  subscribed.catch(() => undefined);
   const result = new Promise((res, rej) => ((resolveResult = res), (rejectResult = rej)));
   connected.catch(() => undefined);
   result.catch(() => undefined);
   child.on('message', (message) => {
     if (message.type === 'progress') onProgress?.(message);
     else if (message.type === 'connected') resolveConnected(message);
+    else if (message.type === 'subscribed') resolveSubscribed(message);
     else if (message.type === 'result') resolveResult(message.result);
   });
   child.on('exit', (code, signal) => {
@@ -152,11 +155,13 @@ function forkLoadgen(config, { onProgress } = {}) {
     setTimeout(() => {
       const error = new Error(`loadgen ${config.label ?? child.pid} exited (${signal ?? code}) without reporting`);
       rejectConnected(error);
+      rejectSubscribed(error);
       rejectResult(error);
     }, 500);
   });
   child.on('error', (error) => {
     rejectConnected(error);
+    rejectSubscribed(error);
     rejectResult(error);
   });
   const send = (message) => {
@@ -167,9 +172,11 @@ function forkLoadgen(config, { onProgress } = {}) {
   return {
     child,
     connected,
+    subscribed,
     result,
     exited,
     go: () => send({ type: 'go' }),
+    drain: (expected) => send({ type: 'drain', expected }),
     close: () => send({ type: 'close' }),
     stop: () => send({ type: 'stop' }),
     kill: () => {
