@@ -64,7 +64,7 @@ class PacketClient extends EventEmitter {
       return;
     }
     if (qos === 0) {
-      this.write(mqttPacket.generate({ cmd: 'publish', qos: 0, dup: false, retain: false, topic, payload }));
+      this.write(this.publishPacket(topic, payload, 0, 0));
       process.nextTick(callback, null);
       return;
     }
@@ -78,11 +78,14 @@ class PacketClient extends EventEmitter {
     this.nextId = id === MAX_MESSAGE_ID ? 1 : id + 1;
     this.pending[id] = callback;
     this.inflight++;
-    this.write(this.publishPacket(topic, payload, id));
+    this.write(this.publishPacket(topic, payload, 1, id));
   }
 
-  /** PUBLISH, QoS 1, no DUP, no RETAIN: 0x32, remaining length (variable byte integer), topic, id, payload. */
-  publishPacket(topic, payload, id) {
+  /**
+   * PUBLISH, no DUP, no RETAIN: 0x30 | QoS << 1, remaining length (variable byte integer), topic, the message id
+   * (QoS 1 only), payload.
+   */
+  publishPacket(topic, payload, qos, id) {
     let encodedTopic = this.topics.get(topic);
     if (encodedTopic === undefined) {
       const bytes = Buffer.from(topic, 'utf8');
@@ -90,10 +93,10 @@ class PacketClient extends EventEmitter {
       if (this.topics.size < 16) this.topics.set(topic, encodedTopic);
     }
     const payloadLength = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
-    const remaining = encodedTopic.length + 2 + payloadLength;
+    const remaining = encodedTopic.length + (qos > 0 ? 2 : 0) + payloadLength;
     const lengthBytes = remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4;
     const packet = Buffer.allocUnsafe(1 + lengthBytes + remaining);
-    packet[0] = 0x32;
+    packet[0] = 0x30 | (qos << 1);
     let offset = 1;
     for (let r = remaining; ; ) {
       const digit = r & 0x7f;
@@ -102,8 +105,10 @@ class PacketClient extends EventEmitter {
       if (r === 0) break;
     }
     offset += encodedTopic.copy(packet, offset);
-    packet[offset++] = id >> 8;
-    packet[offset++] = id & 0xff;
+    if (qos > 0) {
+      packet[offset++] = id >> 8;
+      packet[offset++] = id & 0xff;
+    }
     if (typeof payload === 'string') packet.write(payload, offset, 'utf8');
     else payload.copy(packet, offset);
     return packet;

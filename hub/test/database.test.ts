@@ -51,6 +51,11 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     await env?.cleanup();
   });
 
+  const addAirDevice = (id: string, name: string) =>
+    pool.query(
+      `insert into devices (id, family, name, lon, lat, secret_hash, created_at)
+       values ($1, 'air', $2, 112.547, 37.855, 'x', '2026-11-01T00:00:00Z')`, [id, name]);
+
   it('uses TimescaleDB hypertables only where the extension exists', async () => {
     expect(db.mode).toBe(path);
     expect(db.timescale).toBe(path === 'embedded');
@@ -106,9 +111,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   it('writes a batch mixing a resent reading with new ones: the new ones land, the newest time is latest, every hour is marked', async () => {
     const repo = new ReadingsRepository(pool);
     const deviceId = 'air-mix.1';
-    await pool.query(
-      `insert into devices (id, family, name, lon, lat, secret_hash, created_at)
-       values ($1, 'air', 'odd', 112.547, 37.855, 'x', '2026-11-01T00:00:00Z')`, [deviceId]);
+    await addAirDevice(deviceId, 'odd');
     const row = (iso: string, metric: string, value: number): ReadingRow => ({
       time: at(iso), deviceId, metric, value, receivedAt: at('2026-11-25T12:00:00Z'), flags: 0,
     });
@@ -138,9 +141,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   it('stores every value and time exactly as sent (binary statement arrays), whatever its text or range', async () => {
     const repo = new ReadingsRepository(pool);
     const deviceId = 'air-bin_1.x';
-    await pool.query(
-      `insert into devices (id, family, name, lon, lat, secret_hash, created_at)
-       values ($1, 'air', 'unicode', 112.547, 37.855, 'x', '2026-11-01T00:00:00Z')`, [deviceId]);
+    await addAirDevice(deviceId, 'binary arrays');
     const received = at('2026-11-25T12:00:00.123Z');
     const cases: [string, string, number][] = [
       ['1999-12-31T23:59:59.999Z', 'm_before_2000', 0.1 + 0.2],

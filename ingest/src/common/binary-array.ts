@@ -41,57 +41,39 @@ function header(oid: number, length: number, bytes: number): { buffer: Buffer; o
   return { buffer, offset: 20 };
 }
 
-export function float8Array(values: readonly number[]): Buffer {
-  const { buffer, offset: start } = header(OID.float8, values.length, values.length * 12);
+/** An array of fixed-width elements: each one's byte length, then its bytes as `write` puts them. */
+function fixedWidthArray<T>(oid: number, width: number, values: readonly T[], write: (buffer: Buffer, value: T, offset: number) => void): Buffer {
+  const { buffer, offset: start } = header(oid, values.length, values.length * (4 + width));
   let offset = start;
   for (const v of values) {
-    buffer.writeInt32BE(8, offset);
-    buffer.writeDoubleBE(v, offset + 4);
-    offset += 12;
+    buffer.writeInt32BE(width, offset);
+    write(buffer, v, offset + 4);
+    offset += 4 + width;
   }
   return buffer;
 }
 
-export function int4Array(values: readonly number[]): Buffer {
-  const { buffer, offset: start } = header(OID.int4, values.length, values.length * 8);
-  let offset = start;
-  for (const v of values) {
-    buffer.writeInt32BE(4, offset);
-    buffer.writeInt32BE(v, offset + 4);
-    offset += 8;
-  }
-  return buffer;
-}
+export const float8Array = (values: readonly number[]): Buffer =>
+  fixedWidthArray(OID.float8, 8, values, (buffer, v, offset) => buffer.writeDoubleBE(v, offset));
 
-export function int2Array(values: readonly number[]): Buffer {
-  const { buffer, offset: start } = header(OID.int2, values.length, values.length * 6);
-  let offset = start;
-  for (const v of values) {
-    buffer.writeInt32BE(2, offset);
-    buffer.writeInt16BE(v, offset + 4);
-    offset += 6;
-  }
-  return buffer;
-}
+export const int4Array = (values: readonly number[]): Buffer =>
+  fixedWidthArray(OID.int4, 4, values, (buffer, v, offset) => buffer.writeInt32BE(v, offset));
+
+export const int2Array = (values: readonly number[]): Buffer =>
+  fixedWidthArray(OID.int2, 2, values, (buffer, v, offset) => buffer.writeInt16BE(v, offset));
 
 /**
  * Times given as epoch milliseconds; sent as the server's int64 microseconds since 2000-01-01 UTC (written as
  * two 32-bit halves: a millisecond count times 1,000 stays an exact double for ±285,000 years).
  */
-export function timestamptzArray(epochMs: readonly number[]): Buffer {
-  const { buffer, offset: start } = header(OID.timestamptz, epochMs.length, epochMs.length * 12);
-  let offset = start;
-  for (const ms of epochMs) {
+export const timestamptzArray = (epochMs: readonly number[]): Buffer =>
+  fixedWidthArray(OID.timestamptz, 8, epochMs, (buffer, ms, offset) => {
     if (!Number.isFinite(ms)) throw new ArrayValueError(`not a valid time: ${ms}`);
     const us = Math.round(ms - PG_EPOCH_MS) * 1000;
     const high = Math.floor(us / TWO_32);
-    buffer.writeInt32BE(8, offset);
-    buffer.writeInt32BE(high, offset + 4);
-    buffer.writeUInt32BE(us - high * TWO_32, offset + 8);
-    offset += 12;
-  }
-  return buffer;
-}
+    buffer.writeInt32BE(high, offset);
+    buffer.writeUInt32BE(us - high * TWO_32, offset + 4);
+  });
 
 /** Text elements as UTF-8 (the server refuses a NUL character in text itself: SQLSTATE 22021). */
 export function textArray(values: readonly string[]): Buffer {
