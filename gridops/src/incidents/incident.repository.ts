@@ -61,6 +61,12 @@ function nearSql(q: NearQuery, param: (value: unknown) => string): string {
        ) n where n."distanceM" <= ${param(q.radiusM)}::float8 order by n."distanceM", n."createdAt" limit ${param(q.limit)}`;
 }
 
+/** A placeholder for a value appended to `params` (`$1`, `$2`, … in the order they are asked for). */
+const placeholders = (params: unknown[]) => (value: unknown): string => {
+  params.push(value);
+  return `$${params.length}`;
+};
+
 const roundDistance = (r: DuplicateCandidate): DuplicateCandidate => ({ ...r, distanceM: Math.round(r.distanceM * 10) / 10 });
 
 /** Incident fields that a patch may set, and their columns. */
@@ -164,10 +170,10 @@ export class IncidentRepository {
     const columns: string[] = [];
     const values: string[] = [];
     const params: unknown[] = [];
+    const param = placeholders(params);
     const put = (column: string, value: unknown, cast = '') => {
-      params.push(value);
       columns.push(column);
-      values.push(`$${params.length}${cast}`);
+      values.push(`${param(value)}${cast}`);
     };
     put('category', incident.category);
     put('title', incident.title);
@@ -200,10 +206,7 @@ export class IncidentRepository {
       columns.push('code');
       values.push(`'GH' || to_char(${created} at time zone 'UTC' + interval '8 hours', 'YYYYMMDD') || lpad(nextval('incident_code_seq')::text, 6, '0')`);
     }
-    const e = (f: (event: IncidentEvent) => unknown) => {
-      params.push(list.map(f));
-      return `$${params.length}`;
-    };
+    const e = (f: (event: IncidentEvent) => unknown) => param(list.map(f));
     const eventArrays = [
       `${e((x) => x.action)}::text[]`,
       `${e((x) => x.fromStatus)}::text[]`,
@@ -220,10 +223,7 @@ export class IncidentRepository {
     if (duplicates) {
       const near = nearSql(
         { category: incident.category, lon: incident.lon, lat: incident.lat, radiusM: duplicates.radiusM, since: duplicates.since, excludeId: null, limit: duplicates.limit ?? 10 },
-        (value) => {
-          params.push(value);
-          return `$${params.length}`;
-        },
+        param,
       );
       select = select.replace('select i.id,', `select (select coalesce(json_agg(d order by d."distanceM", d."createdAt"), '[]'::json) from (${near}) d) as "nearby", i.id,`);
     }
@@ -339,10 +339,7 @@ export class IncidentRepository {
     limit = 10,
   ): Promise<DuplicateCandidate[]> {
     const params: unknown[] = [];
-    const sql = nearSql({ category, lon, lat, radiusM, since, excludeId, limit }, (value) => {
-      params.push(value);
-      return `$${params.length}`;
-    });
+    const sql = nearSql({ category, lon, lat, radiusM, since, excludeId, limit }, placeholders(params));
     const { rows } = await this.pool.query<DuplicateCandidate>(prepared(sql, params));
     return rows.map(roundDistance);
   }

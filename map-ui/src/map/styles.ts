@@ -15,6 +15,8 @@ import {
   type SymbolShape,
 } from './palette';
 import { AQI_COLORS, NO_DATA_COLOR, WATER_CLASS_COLORS } from './levels';
+import { DEVICE_FAMILIES } from '../api/types';
+import type { SensorGroup } from './sensor-groups';
 
 // Styles are cached by key: a style function runs for every feature on every frame.
 
@@ -435,6 +437,12 @@ export const ME_STYLE = [
 
 const groupCache = new Map<string, Style>();
 const GROUP_FAMILY_FILL = '#334155';
+/** Where a group counts its air and water stations (`SensorGroup.families` is in DEVICE_FAMILIES order). */
+const AIR = DEVICE_FAMILIES.indexOf('air');
+const WATER = DEVICE_FAMILIES.indexOf('water');
+
+/** The fields of a sensor group its style needs. */
+export type SensorGroupLike = Pick<SensorGroup, 'count' | 'families' | 'online' | 'offline' | 'worstAqi' | 'worstWater'>;
 
 /**
  * A group of sensors (a street, community or unit grid zoomed out): a disc with how many sensors it holds, coloured
@@ -448,11 +456,11 @@ export function sensorGroupStyle(group: SensorGroupLike | undefined, mode: 'fami
   let fill = GROUP_FAMILY_FILL;
   let dark = false;
   if (mode === 'aqi') {
-    n = group.families[0] ?? 0;
+    n = group.families[AIR] ?? 0;
     fill = group.worstAqi > 0 ? AQI_COLORS[group.worstAqi - 1]! : NO_DATA_COLOR;
     dark = group.worstAqi === 2 || group.worstAqi === 1;
   } else if (mode === 'water') {
-    n = group.families[1] ?? 0;
+    n = group.families[WATER] ?? 0;
     fill = group.worstWater > 0 ? WATER_CLASS_COLORS[group.worstWater - 1]! : NO_DATA_COLOR;
   } else if (mode === 'status') {
     fill = group.offline > 0 ? STATUS_COLORS.offline : group.online > 0 ? STATUS_COLORS.online : STATUS_COLORS.unknown;
@@ -471,14 +479,4 @@ export function sensorGroupStyle(group: SensorGroupLike | undefined, mode: 'fami
     groupCache.set(key, s);
   }
   return s;
-}
-
-/** The fields of a sensor group its style needs (map/sensor-groups.ts SensorGroup). */
-export interface SensorGroupLike {
-  count: number;
-  families: readonly number[];
-  online: number;
-  offline: number;
-  worstAqi: number;
-  worstWater: number;
 }
