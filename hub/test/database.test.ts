@@ -3,11 +3,13 @@ import { readdirSync } from 'node:fs';
 import { Pool } from 'pg';
 import {
   AlertsRepository,
+  DeadLetterRow,
   emptyBatch,
   IngestWriter,
   LatestRepository,
   LivenessRepository,
-  ReadingRow,
+  MessageWrite,
+  ReadingSet,
   ReadingsRepository,
   RetentionRepository,
   RollupRepository,
@@ -21,6 +23,15 @@ import { demoGrids } from '../src/seed/demo-city';
 import { DATABASE_PATHS, testEnv, TestEnv } from './support/test-env';
 
 const at = (iso: string) => new Date(iso);
+
+/** One message's readings, as the writer takes them (received at its device time unless said). */
+const readings = (deviceId: string, time: Date, values: Record<string, number>, receivedAt = time): MessageWrite => ({
+  kind: 'readings',
+  row: { time, deviceId, values, receivedAt, flags: 0 },
+});
+const deadLetterRow = (receivedAt: Date, deviceId: string, topic: string, reason: string): DeadLetterRow => ({
+  receivedAt, deviceId, topic, reason, payload: '{}', payloadEncoding: 'utf8',
+});
 
 /** The numbered plain-SQL migrations in hub/migrations, in the order they apply. */
 const PLAIN_MIGRATIONS = readdirSync(join(__dirname, '..', 'migrations'))
@@ -89,11 +100,10 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
 
   it('stores a resent reading once (idempotent on device, metric and time)', async () => {
     const repo = new ReadingsRepository(pool);
-    const reading: ReadingRow = {
+    const reading: ReadingSet = {
       time: at('2026-11-20T08:00:00+08:00'),
       deviceId: 'air-t1',
-      metric: 'pm25',
-      value: 42,
+      values: { pm25: 42 },
       receivedAt: at('2026-11-20T00:00:01Z'),
       flags: 0,
     };
@@ -112,17 +122,16 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     const repo = new ReadingsRepository(pool);
     const deviceId = 'air-mix.1';
     await addAirDevice(deviceId, 'odd');
-    const row = (iso: string, metric: string, value: number): ReadingRow => ({
-      time: at(iso), deviceId, metric, value, receivedAt: at('2026-11-25T12:00:00Z'), flags: 0,
+    const message = (iso: string, values: Record<string, number>): ReadingSet => ({
+      time: at(iso), deviceId, values, receivedAt: at('2026-11-25T12:00:00Z'), flags: 0,
     });
-    await repo.write({ ...emptyBatch(), readings: [row('2026-11-25T09:10:00Z', 'pm25', 1)] });
+    await repo.write({ ...emptyBatch(), readings: [message('2026-11-25T09:10:00Z', { pm25: 1 })] });
     await repo.write({
       ...emptyBatch(),
       readings: [
-        row('2026-11-25T11:30:00Z', 'pm25', 3),
-        row('2026-11-25T09:10:00Z', 'pm25', 99), // the resend: the first stored value stays
-        row('2026-11-25T10:05:00Z', 'pm25', 2), // late within the batch: not latest
-        row('2026-11-25T10:05:00Z', 'no2', 7),
+        message('2026-11-25T11:30:00Z', { pm25: 3 }),
+        message('2026-11-25T09:10:00Z', { pm25: 99 }), // the resend: the first stored value stays
+        message('2026-11-25T10:05:00Z', { pm25: 2, no2: 7 }), // late within the batch: pm25 not latest
       ],
     });
     const { rows: stored } = await pool.query(
@@ -153,7 +162,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     ];
     await repo.write({
       ...emptyBatch(),
-      readings: cases.map(([iso, metric, value]) => ({ time: at(iso), deviceId, metric, value, receivedAt: received, flags: 2 })),
+      readings: cases.map(([iso, metric, value]) => ({ time: at(iso), deviceId, values: { [metric]: value }, receivedAt: received, flags: 2 })),
     });
     const { rows } = await pool.query(
       'select time, metric, value, received_at, flags from readings where device_id = $1 order by time', [deviceId]);
@@ -172,16 +181,10 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   it('refuses a reading whose text the database cannot hold as data: only its message becomes a dead letter', async () => {
     const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 20, maxRows: 100, maxPending: 100 });
     const t = at('2026-11-22T06:00:00Z');
-    const good = writer.submit({ ...emptyBatch(), readings: [{ time: t, deviceId: 'air-t2', metric: 'so2', value: 4, receivedAt: t, flags: 0 }] });
-    const poisoned = writer.submit(
-      { ...emptyBatch(), readings: [{ time: t, deviceId: 'air-t2', metric: 'n\u0000o2', value: 1, receivedAt: t, flags: 0 }] },
-      (reason) => ({ ...emptyBatch(), deadLetters: [{ receivedAt: t, deviceId: 'air-t2', topic: 'poison-text', reason, payload: '{}', payloadEncoding: 'utf8' }] }),
-    );
-    const badTime = writer.submit(
-      { ...emptyBatch(), readings: [{ time: new Date(NaN), deviceId: 'air-t2', metric: 'no2', value: 1, receivedAt: t, flags: 0 }] },
-      (reason) => ({ ...emptyBatch(), deadLetters: [{ receivedAt: t, deviceId: 'air-t2', topic: 'poison-time', reason, payload: '{}', payloadEncoding: 'utf8' }] }),
-    );
-    const alsoGood = writer.submit({ ...emptyBatch(), readings: [{ time: t, deviceId: 'air-t2', metric: 'o3', value: 5, receivedAt: t, flags: 0 }] });
+    const good = writer.submit(readings('air-t2', t, { so2: 4 }));
+    const poisoned = writer.submit(readings('air-t2', t, { 'n\u0000o2': 1 }), (reason) => deadLetterRow(t, 'air-t2', 'poison-text', reason));
+    const badTime = writer.submit(readings('air-t2', new Date(NaN), { no2: 1 }, t), (reason) => deadLetterRow(t, 'air-t2', 'poison-time', reason));
+    const alsoGood = writer.submit(readings('air-t2', t, { o3: 5 }));
     await Promise.all([good, poisoned, badTime, alsoGood]);
     const { rows } = await pool.query(`select metric from readings where device_id = 'air-t2' and time = $1 order by metric`, [t]);
     expect(rows.map((r) => r.metric)).toEqual(['o3', 'so2']);
@@ -195,13 +198,10 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 5, maxRows: 50, maxPending: 10_000 });
     const base = Date.parse('2026-11-21T00:00:00Z');
     await Promise.all(
-      Array.from({ length: 300 }, (_, i) =>
-        writer.submit({
-          ...emptyBatch(),
-          readings: [{ time: new Date(base + i * 1000), deviceId: 'air-t1', metric: 'pm10', value: i, receivedAt: new Date(base), flags: 0 }],
-          deadLetters: i % 100 === 0 ? [{ receivedAt: new Date(base), deviceId: 'air-t1', topic: 't', reason: 'test', payload: 'x', payloadEncoding: 'utf8' }] : [],
-        }),
-      ),
+      Array.from({ length: 300 }, (_, i) => [
+        writer.submit(readings('air-t1', new Date(base + i * 1000), { pm10: i }, new Date(base))),
+        ...(i % 100 === 0 ? [writer.submit({ kind: 'dead-letter', row: deadLetterRow(new Date(base), 'air-t1', 't', 'test') })] : []),
+      ]).flat(),
     );
     const { rows } = await pool.query(`select count(*)::int as n, sum(value)::int as s from readings where metric = 'pm10'`);
     expect(rows[0]).toEqual({ n: 300, s: (299 * 300) / 2 });
@@ -212,12 +212,12 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   it('isolates a message the database refuses: its neighbours land, it becomes a dead letter', async () => {
     const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 20, maxRows: 100, maxPending: 100 });
     const t = at('2026-11-21T06:00:00Z');
-    const good = writer.submit({ ...emptyBatch(), readings: [{ time: t, deviceId: 'air-t1', metric: 'so2', value: 4, receivedAt: t, flags: 0 }] });
+    const good = writer.submit(readings('air-t1', t, { so2: 4 }));
     const poisoned = writer.submit(
-      { ...emptyBatch(), events: [{ time: t, deviceId: 'air-t1', type: 'x', receivedAt: t, flags: 0, payload: { note: 'a\u0000b' } }] },
-      (reason) => ({ ...emptyBatch(), deadLetters: [{ receivedAt: t, deviceId: 'air-t1', topic: 'poison', reason, payload: '{}', payloadEncoding: 'utf8' }] }),
+      { kind: 'event', row: { time: t, deviceId: 'air-t1', type: 'x', receivedAt: t, flags: 0, payload: { note: 'a\u0000b' } } },
+      (reason) => deadLetterRow(t, 'air-t1', 'poison', reason),
     );
-    const alsoGood = writer.submit({ ...emptyBatch(), readings: [{ time: t, deviceId: 'air-t1', metric: 'o3', value: 5, receivedAt: t, flags: 0 }] });
+    const alsoGood = writer.submit(readings('air-t1', t, { o3: 5 }));
     await Promise.all([good, poisoned, alsoGood]);
     const { rows } = await pool.query(`select metric from readings where device_id = 'air-t1' and time = $1 order by metric`, [t]);
     expect(rows.map((r) => r.metric)).toEqual(['o3', 'so2']);
@@ -228,7 +228,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   it('refuses new messages beyond its bound instead of buffering without limit', async () => {
     const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 50, maxRows: 1000, maxPending: 2 });
     const one = (s: number) =>
-      writer.submit({ ...emptyBatch(), readings: [{ time: new Date(Date.UTC(2026, 0, 1, 0, 0, s)), deviceId: 'air-t1', metric: 'so2', value: s, receivedAt: new Date(), flags: 0 }] });
+      writer.submit(readings('air-t1', new Date(Date.UTC(2026, 0, 1, 0, 0, s)), { so2: s }, new Date()));
     const accepted = [one(1), one(2)];
     await expect(one(3)).rejects.toThrow(/ingest buffer full/);
     await Promise.all(accepted);
@@ -271,8 +271,8 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     expect(await incidents.events(first.incident.id)).toHaveLength(1);
   });
 
-  const reading = (deviceId: string, metric: string, iso: string, value: number): ReadingRow => ({
-    time: at(iso), deviceId, metric, value, receivedAt: at('2026-11-22T12:00:00Z'), flags: 0,
+  const reading = (deviceId: string, metric: string, iso: string, value: number): ReadingSet => ({
+    time: at(iso), deviceId, values: { [metric]: value }, receivedAt: at('2026-11-22T12:00:00Z'), flags: 0,
   });
 
   it('advances the latest value only with a newer device time', async () => {

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { emptyBatch, WriteBatch } from './reading.types';
+import { DeadLetterRow, emptyBatch, EventRow, MessageWrite, ReadingSet, readingCount, WriteBatch } from './reading.types';
 import { ReadingsRepository } from './readings.repository';
 
 export class IngestOverloadedError extends Error {
@@ -21,16 +21,26 @@ export interface IngestWriterOptions {
 
 export const DEFAULT_WRITER_OPTIONS: IngestWriterOptions = { lingerMs: 5, maxRows: 5000, maxPending: 50_000, concurrency: 1 };
 
+/** One submitted message waiting for its commit: kept small, as thousands wait at once under load. */
 interface Part {
-  batch: WriteBatch;
+  kind: MessageWrite['kind'];
+  row: MessageWrite['row'];
   /** What to store instead when the database refuses this message's data (so its neighbours still land). */
-  asDeadLetter: ((reason: string) => WriteBatch) | undefined;
+  asDeadLetter: ((reason: string) => DeadLetterRow) | undefined;
   rows: number;
   resolve: () => void;
   reject: (error: Error) => void;
 }
 
-const rowsOf = (b: WriteBatch) => b.readings.length + b.events.length + b.deadLetters.length;
+function batchOf(parts: readonly Pick<Part, 'kind' | 'row'>[]): WriteBatch {
+  const batch = emptyBatch();
+  for (const { kind, row } of parts) {
+    if (kind === 'readings') batch.readings.push(row as ReadingSet);
+    else if (kind === 'event') batch.events.push(row as EventRow);
+    else batch.deadLetters.push(row as DeadLetterRow);
+  }
+  return batch;
+}
 
 /**
  * Groups the writes of many MQTT messages into few statements. `submit` resolves only after the statement
@@ -56,15 +66,20 @@ export class IngestWriter implements OnModuleDestroy {
     this.options = { ...DEFAULT_WRITER_OPTIONS, ...options };
   }
 
-  submit(batch: WriteBatch, asDeadLetter?: (reason: string) => WriteBatch): Promise<void> {
+  /**
+   * Queues one message's write; resolves once it is committed. `asDeadLetter` says what to store instead if the
+   * database refuses the message's data.
+   */
+  submit(write: MessageWrite, asDeadLetter?: (reason: string) => DeadLetterRow): Promise<void> {
     if (this.pending >= this.options.maxPending) return Promise.reject(new IngestOverloadedError(this.pending));
     this.pending++;
-    const rows = rowsOf(batch);
-    const done = new Promise<void>((resolve, reject) => this.queue.push({ batch, asDeadLetter, rows, resolve, reject }));
+    const { kind, row } = write;
+    const rows = kind === 'readings' ? readingCount(row as ReadingSet) : 1;
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ kind, row, asDeadLetter, rows, resolve, reject }));
     this.queuedRows += rows;
     if (this.queuedRows >= this.options.maxRows) this.dispatch();
     else this.timer ??= setTimeout(() => this.dispatch(), this.options.lingerMs);
-    return done.finally(() => this.pending--);
+    return done;
   }
 
   /** Resolves when everything submitted so far is written (or has failed). */
@@ -105,18 +120,12 @@ export class IngestWriter implements OnModuleDestroy {
   }
 
   private async write(parts: Part[]): Promise<void> {
-    const batch = emptyBatch();
-    for (const { batch: b } of parts) {
-      batch.readings.push(...b.readings);
-      batch.events.push(...b.events);
-      batch.deadLetters.push(...b.deadLetters);
-    }
     try {
-      await this.repository.write(batch);
-      parts.forEach((p) => p.resolve());
+      await this.repository.write(batchOf(parts));
+      this.settle(parts, null);
     } catch (error) {
       if (!isDataError(error)) {
-        parts.forEach((p) => p.reject(error as Error));
+        this.settle(parts, error as Error);
         return;
       }
       // The database refused some message's data: find it, so one bad message cannot fail its neighbours.
@@ -128,8 +137,19 @@ export class IngestWriter implements OnModuleDestroy {
       }
       const [part] = parts as [Part];
       const replacement = part.asDeadLetter?.((error as Error).message);
-      if (!replacement) return part.reject(error as Error);
-      await this.repository.write(replacement).then(part.resolve, part.reject);
+      if (!replacement) return this.settle(parts, error as Error);
+      await this.repository.write(batchOf([{ kind: 'dead-letter', row: replacement }])).then(
+        () => this.settle(parts, null),
+        (failure: Error) => this.settle(parts, failure),
+      );
+    }
+  }
+
+  private settle(parts: readonly Part[], error: Error | null): void {
+    this.pending -= parts.length;
+    for (const part of parts) {
+      if (error) part.reject(error);
+      else part.resolve();
     }
   }
 }

@@ -7,7 +7,7 @@ import { LastSeenTracker } from '../devices/last-seen.tracker';
 import { LivenessRepository } from '../devices/liveness.repository';
 import { RulesService } from '../rules/rules.service';
 import { ingestMetrics } from '../ingest.metrics';
-import { deadLetter, emptyBatch, READING_FLAGS, WriteBatch } from './reading.types';
+import { deadLetter, MessageWrite, READING_FLAGS } from './reading.types';
 import { IngestWriter } from './ingest-writer';
 
 /** Device time this far ahead of the receive time is flagged `future`; this far behind, `stale`. */
@@ -54,13 +54,12 @@ export class IngestService {
     const receivedAt = this.clock.now();
     // Parsing happens in a plain function, so only what is written stays referenced while the message waits
     // for its commit (thousands wait at once under load; what they hold is what the garbage collector copies).
-    const { batch, status } = this.parse(device, topic, rawTopic, payload, receivedAt);
-    const outcome: IngestOutcome = batch.deadLetters.length > 0 ? 'dead-lettered' : 'stored';
+    const { write, status } = this.parse(device, topic, rawTopic, payload, receivedAt);
+    const outcome: IngestOutcome = write?.kind === 'dead-letter' ? 'dead-lettered' : 'stored';
     try {
-      await this.writer.submit(batch, (reason) => ({
-        ...emptyBatch(),
-        deadLetters: [deadLetter(receivedAt, device.id, rawTopic, `rejected by the database: ${reason}`, payload)],
-      }));
+      if (write) {
+        await this.writer.submit(write, (reason) => deadLetter(receivedAt, device.id, rawTopic, `rejected by the database: ${reason}`, payload));
+      }
     } catch (error) {
       ingestMetrics.messages.inc({ family: device.family, kind: topic.kind, outcome: 'not-durable' });
       throw error;
@@ -69,58 +68,43 @@ export class IngestService {
     if (status === false) await this.liveness.setOnline(device.id, false, receivedAt);
     else this.lastSeen.record(device.id, receivedAt);
     ingestMetrics.messages.inc({ family: device.family, kind: topic.kind, outcome });
-    if (outcome === 'dead-lettered') {
-      this.logger.warn(`dead letter from ${device.id} on ${rawTopic}: ${batch.deadLetters[0]?.reason}`);
-    }
-    if (batch.readings.length > 0) {
-      this.rules.evaluate(device, batch.readings).catch((error: Error) => {
+    if (write?.kind === 'dead-letter') {
+      this.logger.warn(`dead letter from ${device.id} on ${rawTopic}: ${write.row.reason}`);
+    } else if (write?.kind === 'readings') {
+      this.rules.evaluate(device, write.row).catch((error: Error) => {
         this.logger.error(`rule evaluation failed for ${device.id}: ${error.message}`, error.stack);
       });
-    }
-    for (const event of batch.events) {
-      this.rules.evaluateEvent(device, event).catch((error: Error) => {
+    } else if (write?.kind === 'event') {
+      this.rules.evaluateEvent(device, write.row).catch((error: Error) => {
         this.logger.error(`event rule evaluation failed for ${device.id}: ${error.message}`, error.stack);
       });
     }
     return outcome;
   }
 
-  /** What one message writes: its readings, its event, or a dead letter saying why it was refused. */
-  private parse(device: Device, topic: DeviceTopic, rawTopic: string, payload: Buffer, receivedAt: Date): { batch: WriteBatch; status: boolean | null } {
-    const batch = emptyBatch();
-    const reject = (reason: string) => {
-      batch.deadLetters.push(deadLetter(receivedAt, device.id, rawTopic, reason, payload));
-      return { batch, status: null };
-    };
+  /** What one message writes: its readings, its event, or a dead letter saying why it was refused (status: nothing). */
+  private parse(device: Device, topic: DeviceTopic, rawTopic: string, payload: Buffer, receivedAt: Date): { write: MessageWrite | null; status: boolean | null } {
+    const reject = (reason: string) => ({
+      write: { kind: 'dead-letter' as const, row: deadLetter(receivedAt, device.id, rawTopic, reason, payload) },
+      status: null,
+    });
     if (topic.kind === 'status') {
       const result = parseStatus(payload);
-      return typeof result === 'boolean' ? { batch, status: result } : reject(result.reason);
+      return typeof result === 'boolean' ? { write: null, status: result } : reject(result.reason);
     }
     if (topic.kind === 'data') {
       const result = this.validator.validateData(device.family, payload);
       if (!result.ok) return reject(result.reason);
       const time = result.deviceTime;
-      const flags = this.flagsFor(time, receivedAt);
-      const values = result.value.readings;
-      const deviceId = device.id;
-      for (const metric in values) {
-        batch.readings.push({ time, deviceId, metric, value: values[metric]!, receivedAt, flags });
-      }
-      return { batch, status: null };
+      const row = { time, deviceId: device.id, receivedAt, flags: this.flagsFor(time, receivedAt), values: result.value.readings };
+      return { write: { kind: 'readings', row }, status: null };
     }
     const result = this.validator.validateEvent(device.family, payload);
     if (!result.ok) return reject(result.reason);
     if (JSON.stringify(result.value).includes('\\u0000')) return reject('event fields must not contain NUL characters');
     const { ts: _ts, type, ...fields } = result.value;
-    batch.events.push({
-      time: result.deviceTime,
-      deviceId: device.id,
-      type,
-      receivedAt,
-      flags: this.flagsFor(result.deviceTime, receivedAt),
-      payload: fields,
-    });
-    return { batch, status: null };
+    const row = { time: result.deviceTime, deviceId: device.id, type, receivedAt, flags: this.flagsFor(result.deviceTime, receivedAt), payload: fields };
+    return { write: { kind: 'event', row }, status: null };
   }
 
   private flagsFor(deviceTime: Date, receivedAt: Date): number {

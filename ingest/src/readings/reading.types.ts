@@ -1,13 +1,25 @@
 /** Flags stored beside a reading or event: the device time looked wrong; the row is kept, never moved. */
 export const READING_FLAGS = { future: 1, stale: 2 } as const;
 
-export interface ReadingRow {
+/**
+ * The readings of one message: one device time, receive time and flags for all its metrics. Kept as the device
+ * sent them (the validated `readings` object) rather than as a row per metric: thousands of messages wait for
+ * their commit at once under load, and every object they hold is one the garbage collector copies.
+ */
+export interface ReadingSet {
   time: Date;
   deviceId: string;
-  metric: string;
-  value: number;
   receivedAt: Date;
   flags: number;
+  /** Metric name → value. */
+  values: Record<string, number>;
+}
+
+/** How many readings a set holds. */
+export function readingCount(set: ReadingSet): number {
+  let n = 0;
+  for (const _metric in set.values) n++;
+  return n;
 }
 
 export interface EventRow {
@@ -46,11 +58,17 @@ export function deadLetter(receivedAt: Date, deviceId: string | null, topic: str
   };
 }
 
-/** Everything one accepted MQTT message (or a whole flush) writes, committed in one transaction. */
+/** Everything a flush of accepted MQTT messages writes, committed in one statement. */
 export interface WriteBatch {
-  readings: ReadingRow[];
+  readings: ReadingSet[];
   events: EventRow[];
   deadLetters: DeadLetterRow[];
 }
 
 export const emptyBatch = (): WriteBatch => ({ readings: [], events: [], deadLetters: [] });
+
+/** What one MQTT message writes: its readings, its event, or the dead letter saying why it was refused. */
+export type MessageWrite =
+  | { kind: 'readings'; row: ReadingSet }
+  | { kind: 'event'; row: EventRow }
+  | { kind: 'dead-letter'; row: DeadLetterRow };

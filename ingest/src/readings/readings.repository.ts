@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { float8Array, int2Array, int4Array, textArray, timestamptzArray } from '../common/binary-array';
-import { ReadingRow, WriteBatch } from './reading.types';
+import { ReadingSet, WriteBatch } from './reading.types';
 import { BUCKET_ORIGIN } from './rollup.repository';
 
 /**
@@ -108,44 +108,42 @@ export class ReadingsRepository {
   private parameters({ readings, events, deadLetters }: WriteBatch): unknown[] {
     const messages = { time: [] as number[], device: [] as string[], received: [] as number[], flags: [] as number[] };
     const values = { message: [] as number[], metric: [] as string[], value: [] as number[] };
-    // Per device: the newest reading of each metric, and one device time per hour touched.
-    const latest = new Map<string, Map<string, ReadingRow>>();
+    // Per device: the message holding the newest reading of each metric, and one device time per hour touched.
+    const latest = new Map<string, Map<string, ReadingSet>>();
     const hours = new Map<string, Map<number, number>>();
-    let previous: ReadingRow | undefined;
-    let deviceLatest: Map<string, ReadingRow> | undefined;
-    for (const r of readings) {
-      if (!previous || r.time !== previous.time || r.deviceId !== previous.deviceId || r.receivedAt !== previous.receivedAt || r.flags !== previous.flags) {
-        const t = r.time.getTime();
-        messages.time.push(t);
-        messages.device.push(r.deviceId);
-        messages.received.push(r.receivedAt.getTime());
-        messages.flags.push(r.flags);
-        deviceLatest = latest.get(r.deviceId);
-        if (!deviceLatest) latest.set(r.deviceId, (deviceLatest = new Map()));
-        let deviceHours = hours.get(r.deviceId);
-        if (!deviceHours) hours.set(r.deviceId, (deviceHours = new Map()));
-        const hour = Math.floor((t - ORIGIN_MS) / HOUR_MS);
-        if (!deviceHours.has(hour)) deviceHours.set(hour, t);
+    for (const set of readings) {
+      const t = set.time.getTime();
+      messages.time.push(t);
+      messages.device.push(set.deviceId);
+      messages.received.push(set.receivedAt.getTime());
+      messages.flags.push(set.flags);
+      const message = messages.time.length;
+      let deviceLatest = latest.get(set.deviceId);
+      if (!deviceLatest) latest.set(set.deviceId, (deviceLatest = new Map()));
+      let deviceHours = hours.get(set.deviceId);
+      if (!deviceHours) hours.set(set.deviceId, (deviceHours = new Map()));
+      const hour = Math.floor((t - ORIGIN_MS) / HOUR_MS);
+      if (!deviceHours.has(hour)) deviceHours.set(hour, t);
+      for (const metric in set.values) {
+        values.message.push(message);
+        values.metric.push(metric);
+        values.value.push(set.values[metric]!);
+        const known = deviceLatest.get(metric);
+        // The first of equal device times wins, as `on conflict do nothing` keeps the first one in readings.
+        if (!known || t > known.time.getTime()) deviceLatest.set(metric, set);
       }
-      previous = r;
-      values.message.push(messages.time.length);
-      values.metric.push(r.metric);
-      values.value.push(r.value);
-      const known = deviceLatest!.get(r.metric);
-      // The first of equal device times wins, as `on conflict do nothing` keeps the first one in readings.
-      if (!known || r.time.getTime() > known.time.getTime()) deviceLatest!.set(r.metric, r);
     }
     // In key order, so concurrent batches lock latest_readings rows in the same order.
     const last = { device: [] as string[], metric: [] as string[], time: [] as number[], value: [] as number[], received: [] as number[] };
     for (const deviceId of [...latest.keys()].sort(byText)) {
       const byMetric = latest.get(deviceId)!;
       for (const metric of [...byMetric.keys()].sort(byText)) {
-        const r = byMetric.get(metric)!;
+        const set = byMetric.get(metric)!;
         last.device.push(deviceId);
         last.metric.push(metric);
-        last.time.push(r.time.getTime());
-        last.value.push(r.value);
-        last.received.push(r.receivedAt.getTime());
+        last.time.push(set.time.getTime());
+        last.value.push(set.values[metric]!);
+        last.received.push(set.receivedAt.getTime());
       }
     }
     const hourDevices: string[] = [];

@@ -5,10 +5,10 @@ import { AlertsRepository, RuleBreachRow, RuleChanges, RuleClearRow } from '../a
 import { Clock } from '../common/clock';
 import { METRICS, SensorFamily } from '../contracts/families';
 import { Device } from '../devices/device.types';
-import { EventRow, ReadingRow } from '../readings/reading.types';
+import { EventRow, ReadingSet } from '../readings/reading.types';
 import { EventRulesService } from './event-rules.service';
 import { AQI_METRICS, aqiFromLatest, WATER_CLASS_METRICS, waterClassFromLatest } from './indices';
-import { DerivedIndices, RuleEngine, RuleOp } from './rule-engine';
+import { DerivedIndices, EngineReading, RuleEngine, RuleOp } from './rule-engine';
 import { createsIncident, Rule, RuleDefinition } from './rule.types';
 import { RuleFilter, RulesRepository } from './rules.repository';
 import { validateRule } from './rule-validation';
@@ -17,12 +17,19 @@ import { validateRule } from './rule-validation';
 export const SILENCE_SWEEP_MS = 30_000;
 
 type Item =
-  | { kind: 'readings'; device: Device; readings: ReadingRow[]; done: Deferred }
+  | { kind: 'readings'; device: Device; readings: ReadingSet; done: Deferred }
   | { kind: 'silence'; now: Date; done: Deferred };
 
 interface Deferred {
   resolve: () => void;
   reject: (error: Error) => void;
+}
+
+/** The readings of a message, one per metric. */
+function readingsOf(set: ReadingSet): EngineReading[] {
+  const out: EngineReading[] = [];
+  for (const metric in set.values) out.push({ metric, value: set.values[metric]!, time: set.time });
+  return out;
 }
 
 const AQI_SET = new Set<string>(AQI_METRICS);
@@ -95,7 +102,7 @@ export class RulesService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Queues a device's stored readings for evaluation; resolves once their batch is evaluated and written. */
-  evaluate(device: Device, readings: ReadingRow[]): Promise<void> {
+  evaluate(device: Device, readings: ReadingSet): Promise<void> {
     return new Promise((resolve, reject) => this.enqueue({ kind: 'readings', device, readings, done: { resolve, reject } }));
   }
 
@@ -203,15 +210,15 @@ export class RulesService implements OnModuleInit, OnModuleDestroy {
     if (!this.ready) this.invalidate();
     await this.ready;
     const ops: RuleOp[] = [];
-    const byDevice = new Map<string, { device: Device; readings: ReadingRow[] }>();
+    const byDevice = new Map<string, { device: Device; readings: EngineReading[] }>();
     for (const item of items) {
       if (item.kind === 'silence') {
         ops.push(...(await this.silenceOps(item.now)));
         continue;
       }
       const entry = byDevice.get(item.device.id);
-      if (entry) entry.readings.push(...item.readings);
-      else byDevice.set(item.device.id, { device: item.device, readings: [...item.readings] });
+      if (entry) entry.readings.push(...readingsOf(item.readings));
+      else byDevice.set(item.device.id, { device: item.device, readings: readingsOf(item.readings) });
     }
     const derived = await this.derive([...byDevice.values()]);
     for (const { device, readings } of byDevice.values()) {
@@ -225,7 +232,7 @@ export class RulesService implements OnModuleInit, OnModuleDestroy {
    * from the readings evaluated here, read once per device from latest_readings (one query per batch for the
    * devices not seen yet).
    */
-  private async derive(entries: { device: Device; readings: ReadingRow[] }[]): Promise<Map<string, DerivedIndices>> {
+  private async derive(entries: { device: Device; readings: EngineReading[] }[]): Promise<Map<string, DerivedIndices>> {
     const aqi = entries.filter((e) => e.readings.some((r) => AQI_SET.has(r.metric)) && this.engine.needsAqi(e.device));
     const water = entries.filter((e) => e.readings.some((r) => WATER_SET.has(r.metric)) && this.engine.needsWaterClass(e.device));
     const out = new Map<string, DerivedIndices>();
