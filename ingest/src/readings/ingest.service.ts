@@ -71,9 +71,7 @@ export class IngestService {
     if (write?.kind === 'dead-letter') {
       this.logger.warn(`dead letter from ${device.id} on ${rawTopic}: ${write.row.reason}`);
     } else if (write?.kind === 'readings') {
-      this.rules.evaluate(device, write.row).catch((error: Error) => {
-        this.logger.error(`rule evaluation failed for ${device.id}: ${error.message}`, error.stack);
-      });
+      this.rules.evaluate(device, write.row);
     } else if (write?.kind === 'event') {
       this.rules.evaluateEvent(device, write.row).catch((error: Error) => {
         this.logger.error(`event rule evaluation failed for ${device.id}: ${error.message}`, error.stack);

@@ -17,7 +17,7 @@ import { validateRule } from './rule-validation';
 export const SILENCE_SWEEP_MS = 30_000;
 
 type Item =
-  | { kind: 'readings'; device: Device; readings: ReadingSet; done: Deferred }
+  | { kind: 'readings'; device: Device; readings: ReadingSet }
   | { kind: 'silence'; now: Date; done: Deferred };
 
 interface Deferred {
@@ -101,9 +101,12 @@ export class RulesService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** Queues a device's stored readings for evaluation; resolves once their batch is evaluated and written. */
-  evaluate(device: Device, readings: ReadingSet): Promise<void> {
-    return new Promise((resolve, reject) => this.enqueue({ kind: 'readings', device, readings, done: { resolve, reject } }));
+  /**
+   * Queues a message's stored readings for evaluation with the next batch (`drain` waits for it). Nothing is
+   * returned per message: thousands are queued a second under load, and a batch that fails is logged once.
+   */
+  evaluate(device: Device, readings: ReadingSet): void {
+    this.enqueue({ kind: 'readings', device, readings });
   }
 
   /** Hands a stored video or emergency event to the event rules; resolves once it is handled. */
@@ -186,11 +189,15 @@ export class RulesService implements OnModuleInit, OnModuleDestroy {
       const items = this.queue.splice(0);
       try {
         await this.process(items);
-        items.forEach((i) => i.done.resolve());
+        for (const item of items) if (item.kind === 'silence') item.done.resolve();
       } catch (error) {
         // The database did not take the changes: reload state from it before the next batch.
         this.ready = null;
-        items.forEach((i) => i.done.reject(error as Error));
+        const messages = items.filter((item) => item.kind === 'readings').length;
+        if (messages > 0) {
+          this.logger.error(`rule evaluation failed for ${messages} messages: ${(error as Error).message}`, (error as Error).stack);
+        }
+        for (const item of items) if (item.kind === 'silence') item.done.reject(error as Error);
       }
     }
   }
