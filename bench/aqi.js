@@ -9,7 +9,7 @@
 //   BENCH_DB=embedded node bench/aqi.js                  # embedded database
 //   BENCH_STATIONS=200 BENCH_DAYS=31 BENCH_RUNS=20 node bench/aqi.js
 'use strict';
-const { startBenchHub, registerDevices, runId, writeResult, log, round, adminToken, timeGets, latencySummary } = require('./lib/common');
+const { startBenchHub, registerDevices, expectRows, runId, writeResult, log, round, adminToken, timeGets, latencySummary } = require('./lib/common');
 
 const DB = process.env.BENCH_DB ?? 'server';
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -44,11 +44,14 @@ async function main() {
       const readings = [];
       for (let h = 0; h < hours; h++) {
         const time = new Date(start + h * HOUR + 30 * 60_000);
-        for (const metric of METRICS) readings.push({ time, deviceId: device.id, metric, value: value(metric, s, h), receivedAt: time, flags: 0 });
+        const values = {};
+        for (const metric of METRICS) values[metric] = value(metric, s, h);
+        readings.push({ time, deviceId: device.id, values, receivedAt: time, flags: 0 });
       }
       await repo.write({ readings, events: [], deadLetters: [] });
     }
     const loadSeconds = (Date.now() - loadStarted) / 1000;
+    await expectRows(hub.database.pool, STATIONS * hours * METRICS.length);
 
     const maintenance = hub.app.get(MaintenanceService);
     const pool = hub.database.pool;

@@ -8,7 +8,7 @@
 //   BENCH_DB=server node bench/query.js                  # PostgreSQL at BENCH_DATABASE_URL
 //   BENCH_RUNS=50 BENCH_NEIGHBOURS=20 node bench/query.js
 'use strict';
-const { startBenchHub, registerDevices, runId, writeResult, log, round, adminToken, timeGets, latencySummary } = require('./lib/common');
+const { startBenchHub, registerDevices, expectRows, runId, writeResult, log, round, adminToken, timeGets, latencySummary } = require('./lib/common');
 
 const DB = process.env.BENCH_DB ?? 'embedded';
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -34,12 +34,15 @@ async function main() {
         const readings = [];
         for (let h = h0; h < Math.min(HOURS, h0 + 800); h++) {
           const time = new Date(start + h * 3600_000);
-          for (const metric of METRICS) readings.push({ time, deviceId: device.id, metric, value: Math.round(Math.random() * 1000) / 10, receivedAt: time, flags: 0 });
+          const values = {};
+          for (const metric of METRICS) values[metric] = Math.round(Math.random() * 1000) / 10;
+          readings.push({ time, deviceId: device.id, values, receivedAt: time, flags: 0 });
         }
         await repo.write({ readings, events: [], deadLetters: [] });
       }
     }
     const loadSeconds = (Date.now() - loadStarted) / 1000;
+    await expectRows(hub.database.pool, devices.length * HOURS * METRICS.length);
     const rollStarted = Date.now();
     const maintenance = hub.app.get(MaintenanceService);
     // The hub's own roll-up job may be working beside this loop: wait until nothing is left to roll up.

@@ -105,6 +105,12 @@ async function startBenchHub({ db, id, env = {} }) {
   return { hub, config, schema, dataDir, redisPrefix, cleanup };
 }
 
+/** Fails the run unless the hub's `readings` table holds exactly `expected` rows (a load that stored nothing is no benchmark). */
+async function expectRows(pool, expected) {
+  const { rows } = await pool.query('select count(*)::int as n from readings');
+  if (rows[0].n !== expected) throw new Error(`loaded ${rows[0].n} readings, expected ${expected}`);
+}
+
 /**
  * Registers `count` air devices `${prefix}-${i}` through the hub's DeviceService (each secret is hashed with
  * argon2id), `concurrency` at a time; returns [{id, secret}] in index order.
@@ -377,6 +383,7 @@ function openFileLimits() {
 }
 
 module.exports = {
+  expectRows,
   SERVER_URL,
   REDIS_URL,
   BENCH_ADMIN_PASSWORD,
