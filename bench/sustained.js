@@ -381,7 +381,8 @@ async function gridhubRun(id) {
         deadLetters: dead.rows[0].n,
         zeroLoss: lostReadings === 0 && devicesOverSent === 0 && devicesPartial === 0,
       },
-      hubProcess: load.sampled,
+      // CPU time per acknowledged message: comparable across runs at different rates (the machine's speed varies).
+      hubProcess: { ...load.sampled, cpuMicrosPerMessage: m.acked > 0 ? round((load.sampled.cpuSeconds * 1e6) / m.acked, 1) : null },
       hubCounters: counterDelta(countersBefore, countersAfter),
       hubWrites: writeStats,
       ...(sqlStats ? { hubSql: sqlStats } : {}),
@@ -476,7 +477,7 @@ async function main() {
     log(
       `summary: gridhub ${g.messagesPerSecond} msg/s (steady ${g.steadyMessagesPerSecond}), p50 ${g.publishToDurableMs.p50} ms, p99 ${g.publishToDurableMs.p99} ms, ` +
         `stored ${g.loss.messagesStored}/${g.acked} acked/${g.sent} sent, zero loss: ${g.loss.zeroLoss}, hub RSS peak ${g.hubProcess.rssMb.peak} MiB, ` +
-        `hub CPU ${g.hubProcess.cpuPercentOfCore} % of a core` +
+        `hub CPU ${g.hubProcess.cpuPercentOfCore} % of a core (${g.hubProcess.cpuMicrosPerMessage} µs per message)` +
         (result.ratioToMosquitto
           ? `; ratio to Mosquitto lossless pub/sub ${result.ratioToMosquitto.losslessPubSub}, to its flood publish-ack rate ${result.ratioToMosquitto.publishAcked}`
           : ''),

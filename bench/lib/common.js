@@ -301,6 +301,7 @@ function startSampler(intervalMs = 200) {
         heapUsedMb: { start: mb(start.mem.heapUsed), peak: mb(peak.heapUsed), end: mb(end.heapUsed) },
         externalMb: { peak: mb(peak.external) },
         cpuPercentOfCore: round(((cpu.user + cpu.system) / 1e6 / seconds) * 100),
+        cpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
         eventLoopUtilization: round(elu.utilization, 2),
         // monitorEventLoopDelay records the whole timer interval; minus its 10 ms resolution = the lag.
         eventLoopLagMs: {
