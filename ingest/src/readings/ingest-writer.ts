@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { DeadLetterRow, emptyBatch, EventRow, MessageWrite, ReadingSet, readingCount, WriteBatch } from './reading.types';
+import { DeadLetterRow, emptyBatch, MessageWrite, readingCount, WriteBatch } from './reading.types';
 import { ReadingsRepository } from './readings.repository';
 
 export class IngestOverloadedError extends Error {
@@ -23,8 +23,7 @@ export const DEFAULT_WRITER_OPTIONS: IngestWriterOptions = { lingerMs: 5, maxRow
 
 /** One submitted message waiting for its commit: kept small, as thousands wait at once under load. */
 interface Part {
-  kind: MessageWrite['kind'];
-  row: MessageWrite['row'];
+  write: MessageWrite;
   /** What to store instead when the database refuses this message's data (so its neighbours still land). */
   asDeadLetter: ((reason: string) => DeadLetterRow) | undefined;
   rows: number;
@@ -32,12 +31,12 @@ interface Part {
   reject: (error: Error) => void;
 }
 
-function batchOf(parts: readonly Pick<Part, 'kind' | 'row'>[]): WriteBatch {
+function batchOf(writes: readonly MessageWrite[]): WriteBatch {
   const batch = emptyBatch();
-  for (const { kind, row } of parts) {
-    if (kind === 'readings') batch.readings.push(row as ReadingSet);
-    else if (kind === 'event') batch.events.push(row as EventRow);
-    else batch.deadLetters.push(row as DeadLetterRow);
+  for (const write of writes) {
+    if (write.kind === 'readings') batch.readings.push(write.row);
+    else if (write.kind === 'event') batch.events.push(write.row);
+    else batch.deadLetters.push(write.row);
   }
   return batch;
 }
@@ -73,9 +72,8 @@ export class IngestWriter implements OnModuleDestroy {
   submit(write: MessageWrite, asDeadLetter?: (reason: string) => DeadLetterRow): Promise<void> {
     if (this.pending >= this.options.maxPending) return Promise.reject(new IngestOverloadedError(this.pending));
     this.pending++;
-    const { kind, row } = write;
-    const rows = kind === 'readings' ? readingCount(row as ReadingSet) : 1;
-    const done = new Promise<void>((resolve, reject) => this.queue.push({ kind, row, asDeadLetter, rows, resolve, reject }));
+    const rows = write.kind === 'readings' ? readingCount(write.row) : 1;
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ write, asDeadLetter, rows, resolve, reject }));
     this.queuedRows += rows;
     if (this.queuedRows >= this.options.maxRows) this.dispatch();
     else this.timer ??= setTimeout(() => this.dispatch(), this.options.lingerMs);
@@ -121,7 +119,7 @@ export class IngestWriter implements OnModuleDestroy {
 
   private async write(parts: Part[]): Promise<void> {
     try {
-      await this.repository.write(batchOf(parts));
+      await this.repository.write(batchOf(parts.map((p) => p.write)));
       this.settle(parts, null);
     } catch (error) {
       if (!isDataError(error)) {
