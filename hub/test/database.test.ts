@@ -289,6 +289,22 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     expect(inBox.map((d) => d.device.id)).toEqual(['air-t2']);
   });
 
+  it('keeps the latest value per metric when messages carry different metrics, late ones included', async () => {
+    const repo = new ReadingsRepository(pool);
+    const deviceId = 'air-partial';
+    await addAirDevice(deviceId, 'partial sets');
+    const set = (iso: string, values: Record<string, number>): ReadingSet => ({ time: at(iso), deviceId, values, receivedAt: at(iso), flags: 0 });
+    await repo.write({ ...emptyBatch(), readings: [set('2026-11-23T10:00:00Z', { pm25: 1, no2: 2 })] });
+    await repo.write({ ...emptyBatch(), readings: [set('2026-11-23T10:05:00Z', { pm25: 3 })] });
+    await repo.write({ ...emptyBatch(), readings: [set('2026-11-23T09:55:00Z', { no2: 9, o3: 4 })] }); // late; o3 is new
+    const { rows } = await pool.query('select metric, value, time from latest_readings where device_id = $1 order by metric', [deviceId]);
+    expect(rows.map((r) => [r.metric, r.value, r.time.toISOString()])).toEqual([
+      ['no2', 2, '2026-11-23T10:00:00.000Z'],
+      ['o3', 4, '2026-11-23T09:55:00.000Z'],
+      ['pm25', 3, '2026-11-23T10:05:00.000Z'],
+    ]);
+  });
+
   it('keeps hourly and daily roll-ups (China days) exact, late data included', async () => {
     const repo = new ReadingsRepository(pool);
     const rollups = new RollupRepository(pool);
