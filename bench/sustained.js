@@ -41,7 +41,7 @@ const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const { performance } = require('node:perf_hooks');
 const {
-  log, round, runId, sleep, startBenchHub, registerDevices, forkLoadgen, split, mergePublishResults, steadyRate, startSampler, writeResult,
+  log, round, runId, startBenchHub, registerDevices, forkLoadgen, split, mergePublishResults, steadyRate, startSampler, writeResult,
 } = require('./lib/common');
 
 const num = (name, fallback) => {
@@ -145,7 +145,7 @@ async function mosquittoBaseline(id) {
   let lo = null;
   let hi = m.ackedPerSecond;
   for (let k = 0; k < BASELINE_STEPS; k++) {
-    const rate = Math.round(lo === null && k === 0 ? hi * 0.5 : ((lo?.rate ?? 0) + hi) / 2);
+    const rate = Math.round(((lo?.rate ?? 0) + hi) / 2);
     const pass = await mosquittoPass(`bench/${id}/r${k}`, `bench-${id}-r${k}`, `mosquitto-${rate}`, BASELINE_STEP_SECONDS, rate);
     const p = pass.load;
     const lossless = p.failed === 0 && p.behindSchedule === 0 && pass.received.delivered === p.acked;

@@ -137,39 +137,34 @@ async function registerDevices(hub, { prefix, count, concurrency = 50, deadline 
   return creds;
 }
 
+/** A promise with its resolve and reject; a rejection nobody awaits is not reported as unhandled. */
+function deferred() {
+  let resolve, reject;
+  const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
 /**
- * Forks bench/loadgen.js with `config` (see there). Returns promises for its 'connected' and 'result' messages
- * and functions to send it 'go' / 'close' / 'stop'. A child that exits without a result rejects `result`.
+ * Forks bench/loadgen.js with `config` (see there). Returns promises for its 'connected', 'subscribed' and
+ * 'result' messages and functions to send it 'go' / 'drain' / 'close' / 'stop'. A child that exits without
+ * reporting rejects them.
  */
 function forkLoadgen(config, { onProgress } = {}) {
   const child = fork(LOADGEN, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [] });
-  let resolveConnected, rejectConnected, resolveResult, rejectResult, resolveSubscribed, rejectSubscribed;
-  const connected = new Promise((res, rej) => ((resolveConnected = res), (rejectConnected = rej)));
-  const subscribed = new Promise((res, rej) => ((resolveSubscribed = res), (rejectSubscribed = rej)));
-  subscribed.catch(() => undefined);
-  const result = new Promise((res, rej) => ((resolveResult = res), (rejectResult = rej)));
-  connected.catch(() => undefined);
-  result.catch(() => undefined);
+  // One promise per message the child reports once ('result' carries the result itself); all fail together.
+  const reported = { connected: deferred(), subscribed: deferred(), result: deferred() };
+  const failAll = (error) => Object.values(reported).forEach((d) => d.reject(error));
   child.on('message', (message) => {
     if (message.type === 'progress') onProgress?.(message);
-    else if (message.type === 'connected') resolveConnected(message);
-    else if (message.type === 'subscribed') resolveSubscribed(message);
-    else if (message.type === 'result') resolveResult(message.result);
+    else if (message.type === 'result') reported.result.resolve(message.result);
+    else reported[message.type]?.resolve(message);
   });
   child.on('exit', (code, signal) => {
     // Messages still in the IPC pipe may be emitted after 'exit': give them a moment before giving up.
-    setTimeout(() => {
-      const error = new Error(`loadgen ${config.label ?? child.pid} exited (${signal ?? code}) without reporting`);
-      rejectConnected(error);
-      rejectSubscribed(error);
-      rejectResult(error);
-    }, 500);
+    setTimeout(() => failAll(new Error(`loadgen ${config.label ?? child.pid} exited (${signal ?? code}) without reporting`)), 500);
   });
-  child.on('error', (error) => {
-    rejectConnected(error);
-    rejectSubscribed(error);
-    rejectResult(error);
-  });
+  child.on('error', failAll);
   const send = (message) => {
     if (child.connected) child.send(message);
   };
@@ -177,9 +172,9 @@ function forkLoadgen(config, { onProgress } = {}) {
   const exited = new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
   return {
     child,
-    connected,
-    subscribed,
-    result,
+    connected: reported.connected.promise,
+    subscribed: reported.subscribed.promise,
+    result: reported.result.promise,
     exited,
     go: () => send({ type: 'go' }),
     drain: (expected) => send({ type: 'drain', expected }),

@@ -73,12 +73,19 @@ class PacketClient extends EventEmitter {
       process.nextTick(callback, new Error('no free message id'));
       return;
     }
-    let id = this.nextId;
-    while (this.pending[id] !== undefined) id = id === MAX_MESSAGE_ID ? 1 : id + 1;
-    this.nextId = id === MAX_MESSAGE_ID ? 1 : id + 1;
+    const id = this.freeMessageId();
     this.pending[id] = callback;
     this.inflight++;
     this.write(this.publishPacket(topic, payload, 1, id));
+  }
+
+  /** The next message id no unacknowledged publish holds (1…65535, wrapping); the caller made sure one is free. */
+  freeMessageId() {
+    const after = (id) => (id === MAX_MESSAGE_ID ? 1 : id + 1);
+    let id = this.nextId;
+    while (this.pending[id] !== undefined) id = after(id);
+    this.nextId = after(id);
+    return id;
   }
 
   /**
@@ -160,8 +167,11 @@ class PacketClient extends EventEmitter {
       process.nextTick(callback, new Error('client is not connected'));
       return;
     }
-    const messageId = this.nextId;
-    this.nextId = messageId === MAX_MESSAGE_ID ? 1 : messageId + 1;
+    if (this.inflight >= MAX_MESSAGE_ID) {
+      process.nextTick(callback, new Error('no free message id'));
+      return;
+    }
+    const messageId = this.freeMessageId();
     this.subscribing = { messageId, callback };
     this.parsing = true; // SUBACK and the messages that follow go through mqtt-packet
     this.write(mqttPacket.generate({ cmd: 'subscribe', messageId, subscriptions: [{ topic: filter, qos }] }));

@@ -24,10 +24,14 @@ import { DATABASE_PATHS, testEnv, TestEnv } from './support/test-env';
 
 const at = (iso: string) => new Date(iso);
 
-/** One message's readings, as the writer takes them (received at its device time unless said). */
+/** One message's readings (received at its device time unless said). */
+const readingSet = (deviceId: string, time: Date, values: Record<string, number>, receivedAt = time): ReadingSet => ({
+  time, deviceId, values, receivedAt, flags: 0,
+});
+/** The same, as the writer takes it. */
 const readings = (deviceId: string, time: Date, values: Record<string, number>, receivedAt = time): MessageWrite => ({
   kind: 'readings',
-  row: { time, deviceId, values, receivedAt, flags: 0 },
+  row: readingSet(deviceId, time, values, receivedAt),
 });
 const deadLetterRow = (receivedAt: Date, deviceId: string, topic: string, reason: string): DeadLetterRow => ({
   receivedAt, deviceId, topic, reason, payload: '{}', payloadEncoding: 'utf8',
@@ -100,14 +104,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
 
   it('stores a resent reading once (idempotent on device, metric and time)', async () => {
     const repo = new ReadingsRepository(pool);
-    const reading: ReadingSet = {
-      time: at('2026-11-20T08:00:00+08:00'),
-      deviceId: 'air-t1',
-      values: { pm25: 42 },
-      receivedAt: at('2026-11-20T00:00:01Z'),
-      flags: 0,
-    };
-    const batch = { ...emptyBatch(), readings: [reading] };
+    const batch = { ...emptyBatch(), readings: [readingSet('air-t1', at('2026-11-20T08:00:00+08:00'), { pm25: 42 }, at('2026-11-20T00:00:01Z'))] };
     await repo.write(batch);
     await repo.write(batch);
     const stored = await new TimeseriesRepository(pool).raw({
@@ -122,9 +119,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     const repo = new ReadingsRepository(pool);
     const deviceId = 'air-mix.1';
     await addAirDevice(deviceId, 'odd');
-    const message = (iso: string, values: Record<string, number>): ReadingSet => ({
-      time: at(iso), deviceId, values, receivedAt: at('2026-11-25T12:00:00Z'), flags: 0,
-    });
+    const message = (iso: string, values: Record<string, number>) => readingSet(deviceId, at(iso), values, at('2026-11-25T12:00:00Z'));
     await repo.write({ ...emptyBatch(), readings: [message('2026-11-25T09:10:00Z', { pm25: 1 })] });
     await repo.write({
       ...emptyBatch(),
@@ -162,7 +157,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     ];
     await repo.write({
       ...emptyBatch(),
-      readings: cases.map(([iso, metric, value]) => ({ time: at(iso), deviceId, values: { [metric]: value }, receivedAt: received, flags: 2 })),
+      readings: cases.map(([iso, metric, value]) => ({ ...readingSet(deviceId, at(iso), { [metric]: value }, received), flags: 2 })),
     });
     const { rows } = await pool.query(
       'select time, metric, value, received_at, flags from readings where device_id = $1 order by time', [deviceId]);
@@ -271,9 +266,8 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     expect(await incidents.events(first.incident.id)).toHaveLength(1);
   });
 
-  const reading = (deviceId: string, metric: string, iso: string, value: number): ReadingSet => ({
-    time: at(iso), deviceId, values: { [metric]: value }, receivedAt: at('2026-11-22T12:00:00Z'), flags: 0,
-  });
+  const reading = (deviceId: string, metric: string, iso: string, value: number) =>
+    readingSet(deviceId, at(iso), { [metric]: value }, at('2026-11-22T12:00:00Z'));
 
   it('advances the latest value only with a newer device time', async () => {
     const repo = new ReadingsRepository(pool);
@@ -293,7 +287,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     const repo = new ReadingsRepository(pool);
     const deviceId = 'air-partial';
     await addAirDevice(deviceId, 'partial sets');
-    const set = (iso: string, values: Record<string, number>): ReadingSet => ({ time: at(iso), deviceId, values, receivedAt: at(iso), flags: 0 });
+    const set = (iso: string, values: Record<string, number>) => readingSet(deviceId, at(iso), values);
     await repo.write({ ...emptyBatch(), readings: [set('2026-11-23T10:00:00Z', { pm25: 1, no2: 2 })] });
     await repo.write({ ...emptyBatch(), readings: [set('2026-11-23T10:05:00Z', { pm25: 3 })] });
     await repo.write({ ...emptyBatch(), readings: [set('2026-11-23T09:55:00Z', { no2: 9, o3: 4 })] }); // late; o3 is new

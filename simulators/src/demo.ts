@@ -29,12 +29,13 @@ async function waitForHub(child: ChildProcess, dataDir: string, timeoutMs = 180_
   throw new Error(`the hub was not ready within ${timeoutMs / 1000} s`);
 }
 
+/** V8 options the hub runs with: a 64 MB young generation (see bench/README.md, sustained ingest). */
+const HUB_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /**
  * `npm run demo`: the hub with the demo city (spawned from hub/dist/main.js, its output passed through), then
  * every demo device on the lively preset and the tablets of the on-duty workers; Ctrl-C stops all three.
  */
-/** V8 options the hub runs with: a 64 MB young generation (see bench/README.md, sustained ingest). */
-const HUB_NODE_FLAGS = ['--max-semi-space-size=64'];
 
 export async function runDemo(options: { dataDir: string; seed: number; workers?: number; hubEntry?: string }): Promise<void> {
   const main = options.hubEntry ?? resolve(__dirname, '..', '..', 'hub', 'dist', 'main.js');

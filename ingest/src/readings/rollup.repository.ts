@@ -18,19 +18,25 @@ const SERIALIZATION_FAILURE = '40001';
 const REPLACE_BUCKET = `on conflict (device_id, metric, bucket) do update
   set avg = excluded.avg, min = excluded.min, max = excluded.max, count = excluded.count, last = excluded.last`;
 
+/** The hourly buckets of the (device, hour) pairs in $1/$2, each from the lateral subquery `x` that follows. */
+const INSERT_HOURLY = `insert into readings_hourly (bucket, device_id, metric, avg, min, max, count, last)
+  select b.hour, b.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
+    from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)`;
+
+/** One bucket's columns over the readings `r` of a device, metric and hour. */
+const READING_AGGREGATES = `avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*) as count,
+             (array_agg(r.value order by r.time desc))[1] as last`;
+
 /**
  * Hourly roll-ups from a plain readings table: one exact probe of the (device, metric, time) key per metric; a
  * plain join, or metric = any(…), makes the planner scan all of a device's rows for every hour (measured: 4 ms per
  * device-hour).
  */
 const HOURLY_FROM_TABLE = `
-  insert into readings_hourly (bucket, device_id, metric, avg, min, max, count, last)
-  select b.hour, b.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
-    from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)
+  ${INSERT_HOURLY}
     cross join unnest($3::text[]) as m(metric)
     cross join lateral (
-      select m.metric, avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*) as count,
-             (array_agg(r.value order by r.time desc))[1] as last
+      select m.metric, ${READING_AGGREGATES}
         from readings r
        where r.device_id = b.device_id collate "C" and r.metric = m.metric collate "C"
          and r.time >= b.hour and r.time < b.hour + interval '1 hour'
@@ -43,12 +49,9 @@ const HOURLY_FROM_TABLE = `
  * each (measured on the embedded database, a year of one device: 377 s for 8,760 device-hours with 24 probes each).
  */
 const HOURLY_FROM_CHUNKS = `
-  insert into readings_hourly (bucket, device_id, metric, avg, min, max, count, last)
-  select b.hour, b.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
-    from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)
+  ${INSERT_HOURLY}
     cross join lateral (
-      select r.metric, avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*) as count,
-             (array_agg(r.value order by r.time desc))[1] as last
+      select r.metric, ${READING_AGGREGATES}
         from readings r
        where r.device_id = b.device_id collate "C" and r.time >= b.hour and r.time < b.hour + interval '1 hour'
        group by r.metric) x

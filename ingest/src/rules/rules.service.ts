@@ -25,11 +25,9 @@ interface Deferred {
   reject: (error: Error) => void;
 }
 
-/** The readings of a message, one per metric. */
-function readingsOf(set: ReadingSet): EngineReading[] {
-  const out: EngineReading[] = [];
+/** Appends the readings of a message to `out`, one per metric. */
+function pushReadings(out: EngineReading[], set: ReadingSet): void {
   for (const metric in set.values) out.push({ metric, value: set.values[metric]!, time: set.time });
-  return out;
 }
 
 const AQI_SET = new Set<string>(AQI_METRICS);
@@ -223,9 +221,9 @@ export class RulesService implements OnModuleInit, OnModuleDestroy {
         ops.push(...(await this.silenceOps(item.now)));
         continue;
       }
-      const entry = byDevice.get(item.device.id);
-      if (entry) entry.readings.push(...readingsOf(item.readings));
-      else byDevice.set(item.device.id, { device: item.device, readings: readingsOf(item.readings) });
+      let entry = byDevice.get(item.device.id);
+      if (!entry) byDevice.set(item.device.id, (entry = { device: item.device, readings: [] }));
+      pushReadings(entry.readings, item.readings);
     }
     const derived = await this.derive([...byDevice.values()]);
     for (const { device, readings } of byDevice.values()) {
