@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { SQLSTATE, sqlState } from '../common/sql-state';
 import { SensorFamily } from '../contracts/families';
 import { Device } from './device.types';
 
@@ -62,7 +63,7 @@ export class DeviceRepository {
         [device.id, device.family, device.name, device.lon, device.lat, device.gridCode, JSON.stringify(device.attributes), device.enabled, secretHash],
       );
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw new DuplicateDeviceError(`device ${device.id} already exists`);
+      if (sqlState(error) === SQLSTATE.uniqueViolation) throw new DuplicateDeviceError(`device ${device.id} already exists`);
       throw error;
     }
   }

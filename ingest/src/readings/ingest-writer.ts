@@ -1,4 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { sqlState } from '../common/sql-state';
 import { DeadLetterRow, emptyBatch, MessageWrite, readingCount, WriteBatch } from './reading.types';
 import { ReadingsRepository } from './readings.repository';
 
@@ -154,6 +155,5 @@ export class IngestWriter implements OnModuleDestroy {
 
 /** SQLSTATE classes for refused data (22 data exception, 23 constraint violation, 54 limit exceeded). */
 function isDataError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^(22|23|54)/.test(code);
+  return /^(22|23|54)/.test(sqlState(error) ?? '');
 }

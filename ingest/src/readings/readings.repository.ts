@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { float8Array, int2Array, int4Array, textArray, timestamptzArray } from '../common/binary-array';
+import { SQLSTATE, sqlState } from '../common/sql-state';
 import { ReadingSet, WriteBatch } from './reading.types';
 import { BUCKET_ORIGIN } from './rollup.repository';
 
@@ -76,8 +77,6 @@ const HOUR_MS = 3_600_000;
 /** BUCKET_ORIGIN in epoch milliseconds (hours are counted from it, as date_bin does). */
 const ORIGIN_MS = Date.parse(BUCKET_ORIGIN.replace(' ', 'T').replace(/\+(\d\d)$/, '+$1:00'));
 
-/** SQLSTATE 23505: unique_violation (a reading of this batch is stored already). */
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === '23505';
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -99,7 +98,8 @@ export class ReadingsRepository {
     try {
       await this.pool.query(FAST_SQL, params);
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+      // A reading of this batch is stored already.
+      if (sqlState(error) !== SQLSTATE.uniqueViolation) throw error;
       this.idempotentBatches = IDEMPOTENT_AFTER_CONFLICT;
       await this.pool.query(IDEMPOTENT_SQL, params);
     }

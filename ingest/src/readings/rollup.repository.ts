@@ -1,3 +1,4 @@
+import { SQLSTATE, sqlState } from '../common/sql-state';
 import { inTransaction } from '../common/transaction';
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
@@ -11,9 +12,6 @@ export const ALL_METRICS = [...new Set(Object.values(METRICS).flatMap((m) => Obj
 
 /** Buckets are aligned to China Standard Time (UTC+8), so a daily bucket is a calendar day in China. */
 export const BUCKET_ORIGIN = '2000-01-01 00:00:00+08';
-
-/** SQLSTATE 40001: a repeatable-read transaction met a row changed after its snapshot. */
-const SERIALIZATION_FAILURE = '40001';
 
 const REPLACE_BUCKET = `on conflict (device_id, metric, bucket) do update
   set avg = excluded.avg, min = excluded.min, max = excluded.max, count = excluded.count, last = excluded.last`;
@@ -124,7 +122,7 @@ export class RollupRepository {
       'repeatable read',
     ).catch((error: unknown) => {
       // Another run committed between this one's snapshot and its lock: its work is done; the next run goes on.
-      if ((error as { code?: unknown }).code === SERIALIZATION_FAILURE) return 0;
+      if (sqlState(error) === SQLSTATE.serializationFailure) return 0;
       throw error;
     });
   }
