@@ -1,7 +1,8 @@
 # GridHub hub image: API, embedded MQTT broker, the built map UI. Used by docker-compose.yml.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.base.json ./
+COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
+COPY contracts/package.json contracts/
 COPY ingest/package.json ingest/
 COPY gridops/package.json gridops/
 COPY hub/package.json hub/

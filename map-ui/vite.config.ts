@@ -1,6 +1,5 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
-import { fileURLToPath } from 'node:url';
 
 // The hub serves the built UI at `/` and the API beside it; in dev the Vite server forwards to it.
 const HUB = 'http://127.0.0.1:8080';
@@ -9,14 +8,9 @@ export default defineConfig({
   base: '/',
   plugins: [vue()],
   resolve: {
-    // The sensing package's pure classification functions (HJ 633-2012 AQI, GB 3838-2002 water class), shared
-    // with the browser so the map colours a station exactly as the rules judge it, and the incident states of
-    // grid operations. They import nothing.
-    alias: {
-      '@gridhub/ingest/aqi': fileURLToPath(new URL('../ingest/src/air/aqi.ts', import.meta.url)),
-      '@gridhub/ingest/water-class': fileURLToPath(new URL('../ingest/src/water/water-class.ts', import.meta.url)),
-      '@gridhub/gridops/incident-status': fileURLToPath(new URL('../gridops/src/incidents/incident-status.ts', import.meta.url)),
-    },
+    // @gridhub/contracts (the AQI and water-class functions, incident rules, roles, wire types) is compiled from
+    // its TypeScript source, the very code the server runs, so the map colours a station as the rules judge it.
+    conditions: ['gridhub-source', 'module', 'browser', 'development|production'],
   },
   define: {
     __VUE_OPTIONS_API__: 'false',

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { MqttClient } from 'mqtt';
 import { Pool } from 'pg';
-import { PayloadValidator, SENSOR_FAMILIES } from '@gridhub/ingest';
+import { PayloadValidator } from '@gridhub/ingest';
+import { SENSOR_FAMILIES } from '@gridhub/contracts';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER } from '../src/seed/demo-city';
 import { Api, connect, demoCredentials } from './support/clients';

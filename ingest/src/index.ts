@@ -1,5 +1,3 @@
-export * from './contracts/families';
-export * from './contracts/topics';
 export * from './contracts/payload.schema';
 export * from './common/clock';
 export * from './common/secret-hasher';
@@ -34,10 +32,8 @@ export * from './readings/timeseries.repository';
 export * from './readings/timeseries.service';
 export * from './devices/last-seen.tracker';
 export * from './common/live-channel';
-export * from './air/aqi';
 export * from './air/aqi-series';
 export * from './air/air-quality.service';
-export * from './water/water-class';
 export * from './water/water.service';
 export * from './alerts/alerts.service';
 export * from './rules/rule-engine';

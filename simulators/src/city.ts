@@ -1,4 +1,4 @@
-import { DEFAULT_INTERVAL_S, deviceTopic, SensorFamily } from '@gridhub/ingest';
+import { DEFAULT_INTERVAL_S, deviceTopic, SensorFamily } from '@gridhub/contracts';
 import { isoWithOffset } from './clock';
 import { AirStationSignal } from './signals/air';
 import { EmergencySignal, SENSOR_ALARMS } from './signals/emergency';

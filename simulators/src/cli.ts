@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SENSOR_FAMILIES, SensorFamily } from '@gridhub/ingest';
+import { SENSOR_FAMILIES, SensorFamily } from '@gridhub/contracts';
 import { SimDevice } from './city';
 import { SimClock } from './clock';
 import { runDemo } from './demo';

@@ -1,5 +1,5 @@
 import { MqttClient } from 'mqtt';
-import { deviceTopic, SensorFamily } from '@gridhub/ingest';
+import { deviceTopic, SensorFamily } from '@gridhub/contracts';
 import { CityOptions, Outgoing, SimCity, SimDevice } from './city';
 import { isoWithOffset, SimClock } from './clock';
 import { DeviceCredentials, HubApi, mqttSession } from './hub-client';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
-import { SensorFamily } from '@gridhub/ingest';
+import { SensorFamily } from '@gridhub/contracts';
 import { SimDevice } from './city';
 
 /** Written by the hub at start (`hub.json` in its data directory). */

@@ -1,5 +1,5 @@
 import { MqttClient } from 'mqtt';
-import { workerLocationTopic, workerTasksTopic } from '@gridhub/ingest';
+import { workerLocationTopic, workerTasksTopic } from '@gridhub/contracts';
 import { isoWithOffset, SimClock } from './clock';
 import { HttpError, HubApi, mqttSession } from './hub-client';
 import { fieldPhoto } from './photo';

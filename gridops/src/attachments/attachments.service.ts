@@ -4,7 +4,7 @@ import type { ReadStream } from 'node:fs';
 import { Clock } from '@gridhub/ingest';
 import { GRIDOPS_SETTINGS, GridopsSettings } from '../gridops.options';
 import { canSeeAttachments, isParty } from '../incidents/incident-access';
-import { OPEN_STATUSES } from '../incidents/incident-status';
+import { OPEN_STATUSES } from '@gridhub/contracts';
 import { IncidentRepository } from '../incidents/incident.repository';
 import { Actor } from '../incidents/incident.types';
 import { Attachment, AttachmentRepository } from './attachment.repository';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { prepared } from '../database/prepared';
-import { ASSIGNED_STATUSES } from '../incidents/incident-status';
+import { ASSIGNED_STATUSES } from '@gridhub/contracts';
 import { DispatchCandidate } from './dispatch-policy';
 
 /** The duty moment in China Standard Time (UTC+8, no daylight saving): ISO weekday and time of day. */

@@ -1,4 +1,4 @@
-import { IncidentStatus, Priority } from '../incidents/incident-status';
+import { IncidentStatus, Priority } from '@gridhub/contracts';
 
 /** What the worker is asked to do on site. */
 export type TaskStep = 'verify' | 'handle' | 'reinspect';

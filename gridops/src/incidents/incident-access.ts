@@ -1,4 +1,4 @@
-import { OPEN_STATUSES } from './incident-status';
+import { OPEN_STATUSES } from '@gridhub/contracts';
 import { Actor, Incident } from './incident.types';
 
 /** Roles that run the command centre and see every incident. */

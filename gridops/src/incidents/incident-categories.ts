@@ -1,4 +1,4 @@
-import { Priority } from './incident-status';
+import { Priority } from '@gridhub/contracts';
 
 /** The time limits of one category, in minutes (fractions allowed: a test city runs on seconds). */
 export interface StepLimits {

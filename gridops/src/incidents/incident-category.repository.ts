@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { PRIORITIES, Priority } from './incident-status';
+import { PRIORITIES, Priority } from '@gridhub/contracts';
 import { IncidentCategory, StepLimits } from './incident-categories';
 
 interface Row {

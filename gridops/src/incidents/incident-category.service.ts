@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '@gridhub/ingest';
 import { CATEGORY_ALIASES, FALLBACK_CATEGORY, IncidentCategory, StepLimits } from './incident-categories';
 import { IncidentCategoryRepository } from './incident-category.repository';
-import { Priority } from './incident-status';
+import { Priority } from '@gridhub/contracts';
 
 /** How long a hub keeps the taxonomy before reading it again (another hub may have changed a limit). */
 const CACHE_MS = 30_000;

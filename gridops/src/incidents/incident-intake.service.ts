@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AlertSink, RaisedAlert, WarningColour } from '@gridhub/ingest';
-import { Priority } from './incident-status';
+import { Priority } from '@gridhub/contracts';
 import { IncidentService } from './incident.service';
 
 const PRIORITY_OF_SEVERITY: Readonly<Record<WarningColour, Priority>> = {

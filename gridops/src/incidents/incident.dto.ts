@@ -18,7 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { EVALUATION_GRADES, EvaluationGrade, INCIDENT_ACTIONS, INCIDENT_STATUSES, IncidentAction, PRIORITIES, Priority } from './incident-status';
+import { EVALUATION_GRADES, EvaluationGrade, INCIDENT_ACTIONS, INCIDENT_STATUSES, IncidentAction, PRIORITIES, Priority } from '@gridhub/contracts';
 
 /** Sources a person can report through the API; sensor, video and emergency come from the alert intake. */
 export const REPORT_SOURCES = ['patrol', 'public', 'hotline', 'superior'] as const;

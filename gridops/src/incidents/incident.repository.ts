@@ -2,7 +2,7 @@ import { inTransaction } from '@gridhub/ingest';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { prepared } from '../database/prepared';
-import { IncidentStatus, OPEN_STATUSES, Priority } from './incident-status';
+import { IncidentStatus, OPEN_STATUSES, Priority } from '@gridhub/contracts';
 import { Incident, IncidentEvent, IncidentEventRow, IncidentPatch, NewIncident } from './incident.types';
 
 const SELECT = `

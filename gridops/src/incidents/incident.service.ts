@@ -30,7 +30,7 @@ import {
   IncidentStatus,
   Priority,
   refusalOf,
-} from './incident-status';
+} from '@gridhub/contracts';
 import { DuplicateCandidate, IncidentFilter, IncidentRepository } from './incident.repository';
 import { Actor, Incident, IncidentEvent, IncidentEventRow, IncidentPatch, NewIncident } from './incident.types';
 

@@ -1,4 +1,4 @@
-import { EvaluationGrade, IncidentSource, IncidentStatus, Priority } from './incident-status';
+import { EvaluationGrade, IncidentSource, IncidentStatus, Priority } from '@gridhub/contracts';
 
 export interface PendingExtension {
   hours: number;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { IndicatorCounts, IndicatorScope } from './indicator.types';
+import { IndicatorCounts, IndicatorScope } from '@gridhub/contracts';
 
 export interface IndicatorQuery {
   scope: IndicatorScope;

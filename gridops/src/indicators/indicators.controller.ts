@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags }
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { Roles } from '@gridhub/ingest';
-import { INDICATOR_SCOPES, IndicatorScope } from './indicator.types';
+import { INDICATOR_SCOPES, IndicatorScope } from '@gridhub/contracts';
 import { indicatorsCsv, IndicatorsService } from './indicators.service';
 
 export class IndicatorsQuery {

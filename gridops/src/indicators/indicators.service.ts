@@ -1,9 +1,9 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { Clock } from '@gridhub/ingest';
 import { districtInCity, levelOfCode } from '../grids/grid.types';
-import { gradeOf, ratesOf, sumCounts } from './indicator-math';
+import { gradeOf, ratesOf, sumCounts } from '@gridhub/contracts';
 import { CountsRow, IndicatorRepository } from './indicator.repository';
-import { IndicatorReport, IndicatorRow, IndicatorScope, SCOPE_CODE_LENGTH } from './indicator.types';
+import { IndicatorReport, IndicatorRow, IndicatorScope, SCOPE_CODE_LENGTH } from '@gridhub/contracts';
 
 /** A period longer than this is refused (a year and a leap day, with room for a time-zone edge). */
 const MAX_PERIOD_MS = 367 * 86_400_000;

@@ -1,7 +1,7 @@
 import { inTransaction } from '@gridhub/ingest';
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { OPEN_STATUSES } from '../incidents/incident-status';
+import { OPEN_STATUSES } from '@gridhub/contracts';
 import { DutyShift, GridWorker, WorkerFilter, WorkerLoad, WorkerPosition, WorkerStatus } from './worker.types';
 
 export interface NewWorker {

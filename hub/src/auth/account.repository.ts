@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { AccountDetail, Role } from './account.types';
+import type { Role } from '@gridhub/contracts';
+import { AccountDetail } from './account.types';
 
 export interface NewAccount {
   username: string;

@@ -1,5 +1,4 @@
-export const ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst', 'grid_worker'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@gridhub/contracts';
 
 export interface Account {
   id: string;

@@ -5,7 +5,8 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import type { Request } from 'express';
 import { AccountRepository, AccountChange } from './account.repository';
-import { AccountDetail, Principal, Role, ROLES } from './account.types';
+import { Role, ROLES } from '@gridhub/contracts';
+import { AccountDetail, Principal } from './account.types';
 import { AuditRepository } from './audit.repository';
 import { AuthService } from './auth.service';
 

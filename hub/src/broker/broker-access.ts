@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { Clock, Device, DeviceService, parseDeviceTopic, TOPIC_ROOT, workerLocationTopic, workerTasksTopic } from '@gridhub/ingest';
+import { Clock, Device, DeviceService } from '@gridhub/ingest';
+import { parseDeviceTopic, TOPIC_ROOT, workerLocationTopic, workerTasksTopic } from '@gridhub/contracts';
 import { AccountRepository } from '../auth/account.repository';
 import { AuditRepository } from '../auth/audit.repository';
 import { AuthService } from '../auth/auth.service';

@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import Aedes, { createBroker } from 'aedes';
-import { workerTasksTopic } from '@gridhub/ingest';
+import { workerTasksTopic } from '@gridhub/contracts';
 import { TaskMessage, TaskPublisher } from '@gridhub/gridops';
 import { HubRuntime } from '../runtime';
 import { BrokerLink } from './broker-link';

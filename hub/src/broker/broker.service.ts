@@ -3,17 +3,8 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Aedes, { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import {
-  LiveChannel,
-  Clock,
-  Device,
-  DeviceEvents,
-  IngestService,
-  LivenessRepository,
-  ingestMetrics,
-  parseDeviceTopic,
-  MONITOR_ROLES,
-} from '@gridhub/ingest';
+import { LiveChannel, Clock, Device, DeviceEvents, IngestService, LivenessRepository, ingestMetrics } from '@gridhub/ingest';
+import { parseDeviceTopic, MONITOR_ROLES } from '@gridhub/contracts';
 import { WorkerLocationService } from '@gridhub/gridops';
 import { HubRuntime } from '../runtime';
 import { AEDES } from './broker-core.module';

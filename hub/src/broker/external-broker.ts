@@ -2,7 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
-import { Clock, Device, DeviceService, IngestService, ingestMetrics, LiveChannel, parseDeviceTopic, parseStatus, TOPIC_ROOT, MONITOR_ROLES } from '@gridhub/ingest';
+import { Clock, Device, DeviceService, IngestService, ingestMetrics, LiveChannel, parseStatus } from '@gridhub/ingest';
+import { parseDeviceTopic, TOPIC_ROOT, MONITOR_ROLES } from '@gridhub/contracts';
 import { WorkerLocationService } from '@gridhub/gridops';
 import { HubRuntime } from '../runtime';
 import { BrokerLink } from './broker-link';

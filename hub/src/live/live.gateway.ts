@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { LiveAudience, LiveChannel, LiveEventName } from '@gridhub/ingest';
 import type { Namespace, Socket } from 'socket.io';
-import { ROLES } from '../auth/account.types';
+import { ROLES } from '@gridhub/contracts';
 import { AuthService } from '../auth/auth.service';
 import { GridAncestry } from './grid-ancestry';
 

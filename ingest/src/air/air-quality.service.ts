@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { DeviceRepository } from '../devices/device.repository';
 import { RollupRepository } from '../readings/rollup.repository';
 import { MAX_DEVICES, MAX_POINTS } from '../readings/timeseries';
-import { AqiKind, aqiCategory, AqiColour, dailyAqi, hasIndexablePollutant, hourlyAqi, HourlyConcentrations, Pollutant, POLLUTANTS } from './aqi';
+import { AqiKind, aqiCategory, AqiColour, dailyAqi, hasIndexablePollutant, hourlyAqi, HourlyConcentrations, Pollutant, POLLUTANTS } from '@gridhub/contracts';
 import { chinaDayStart, DAY_MS, hourStart, HOUR_MS, planRefresh } from './aqi-series';
 import { AqiRepository, AqiRow, AqiTable } from './aqi.repository';
 

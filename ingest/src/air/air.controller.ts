@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, NotFoundException, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles, MONITOR_ROLES } from '../common/roles';
+import { MONITOR_ROLES } from '@gridhub/contracts';
+import { Roles } from '../common/roles';
 import { AirNotFoundError, AirQualityService, AirQueryError } from './air-quality.service';
 import { AqiQuery, AqiRankingQuery } from './air.dto';
 

@@ -11,7 +11,7 @@ import {
   hourlyAqi,
   HourlyConcentrations,
   reportedConcentration,
-} from './aqi';
+} from '@gridhub/contracts';
 
 export const AIR_METRICS = ['so2', 'no2', 'pm10', 'co', 'o3', 'pm25'] as const;
 export type AirMetric = (typeof AIR_METRICS)[number];

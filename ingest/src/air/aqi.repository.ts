@@ -1,7 +1,7 @@
 import { inTransaction } from '../common/transaction';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
-import { Pollutant } from './aqi';
+import { Pollutant } from '@gridhub/contracts';
 import { AIR_METRICS, AirMetric, DirtyHour, HourlyMeans, RefreshPlan, refreshWindows } from './aqi-series';
 
 export type AqiTable = 'aqi_hourly' | 'aqi_daily';

@@ -1,4 +1,4 @@
-import { SensorFamily } from '../contracts/families';
+import { SensorFamily } from '@gridhub/contracts';
 import { Bureau, WarningColour } from '../rules/rule.types';
 
 export const ALERT_STATUSES = ['raised', 'acknowledged', 'cleared'] as const;

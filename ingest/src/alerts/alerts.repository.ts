@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { SensorFamily } from '../contracts/families';
+import { SensorFamily } from '@gridhub/contracts';
 import { Bureau, WarningColour } from '../rules/rule.types';
 import { AlertEvent, AlertSource, AlertStatus, AlertView } from './alert.types';
 

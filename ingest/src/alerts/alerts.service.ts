@@ -1,8 +1,8 @@
-import { MONITOR_ROLES } from '../common/roles';
+import { MONITOR_ROLES } from '@gridhub/contracts';
 import { BeforeApplicationShutdown, ConflictException, Injectable, Logger, NotFoundException, OnModuleDestroy, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { LiveAudience, LiveChannel, LiveEventName } from '../common/live-channel';
-import { METRICS } from '../contracts/families';
+import { METRICS } from '@gridhub/contracts';
 import { AlertSink } from './alert-sink';
 import { AlertEvent, AlertView, RaisedAlert } from './alert.types';
 import { AlertFilter, AlertsRepository, RuleChanges } from './alerts.repository';

@@ -1,8 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
+import { Role } from '@gridhub/contracts';
 
 export const ROLES_KEY = 'gridhub:roles';
 /** Only accounts with one of these roles may call the route (checked by the hub's auth guard). */
-export const Roles = (...roles: string[]) => SetMetadata(ROLES_KEY, roles);
-
-/** The roles that watch sensors, alerts and the city's state (everyone but grid workers). */
-export const MONITOR_ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst'] as const;
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);

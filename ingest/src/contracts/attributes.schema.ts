@@ -1,5 +1,5 @@
 import Ajv, { ValidateFunction } from 'ajv';
-import { SensorFamily } from './families';
+import { SensorFamily } from '@gridhub/contracts';
 
 /** Device attributes per family (../shared/domain/sensors.md); vendor extras are kept, known keys typed. */
 const common = {

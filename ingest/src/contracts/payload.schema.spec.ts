@@ -1,5 +1,5 @@
 import { MAX_PAYLOAD_BYTES, PayloadValidator } from './payload.schema';
-import { parseDeviceTopic } from './topics';
+import { parseDeviceTopic } from '@gridhub/contracts';
 
 const validator = new PayloadValidator();
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));

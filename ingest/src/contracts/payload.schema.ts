@@ -1,5 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { METRICS, SensorFamily } from './families';
+import { METRICS, SensorFamily } from '@gridhub/contracts';
 
 /** Payloads larger than this are rejected before parsing. */
 export const MAX_PAYLOAD_BYTES = 16 * 1024;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { SQLSTATE, sqlState } from '../common/sql-state';
-import { SensorFamily } from '../contracts/families';
+import { SensorFamily } from '@gridhub/contracts';
 import { Device } from './device.types';
 
 export interface DeviceRow {

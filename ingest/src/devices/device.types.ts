@@ -1,4 +1,4 @@
-import { SensorFamily } from '../contracts/families';
+import { SensorFamily } from '@gridhub/contracts';
 
 export interface Device {
   id: string;

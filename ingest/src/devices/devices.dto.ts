@@ -2,7 +2,7 @@ import { PageQuery } from '../common/paging.dto';
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { SENSOR_FAMILIES, SensorFamily } from '../contracts/families';
+import { SENSOR_FAMILIES, SensorFamily } from '@gridhub/contracts';
 
 export const COORDINATE_SYSTEMS = ['WGS84', 'GCJ02'] as const;
 export type CoordinateSystem = (typeof COORDINATE_SYSTEMS)[number];

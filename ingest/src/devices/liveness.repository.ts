@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { DEFAULT_INTERVAL_S, OFFLINE_AFTER_INTERVALS } from '../contracts/families';
+import { DEFAULT_INTERVAL_S, OFFLINE_AFTER_INTERVALS } from '@gridhub/contracts';
 
 const defaultIntervalSql = `case d.family ${Object.entries(DEFAULT_INTERVAL_S)
   .map(([family, seconds]) => `when '${family}' then ${seconds}`)

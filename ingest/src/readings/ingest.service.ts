@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { DeviceTopic } from '../contracts/topics';
+import { DeviceTopic } from '@gridhub/contracts';
 import { PayloadValidator } from '../contracts/payload.schema';
 import { Device } from '../devices/device.types';
 import { LastSeenTracker } from '../devices/last-seen.tracker';

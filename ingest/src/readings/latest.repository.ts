@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { SensorFamily } from '../contracts/families';
+import { SensorFamily } from '@gridhub/contracts';
 import { deviceColumns, DeviceRow, toDevice } from '../devices/device.repository';
 import { Device } from '../devices/device.types';
 

@@ -2,7 +2,7 @@ import { SQLSTATE, sqlState } from '../common/sql-state';
 import { inTransaction } from '../common/transaction';
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { METRICS } from '../contracts/families';
+import { METRICS } from '@gridhub/contracts';
 
 /**
  * Every metric name of every family. Naming them lets the (device, metric, time) primary key serve a

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { METRICS } from '../contracts/families';
+import { METRICS } from '@gridhub/contracts';
 import { DeviceRepository } from '../devices/device.repository';
 import { Device } from '../devices/device.types';
 import {

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { Roles, MONITOR_ROLES } from '../common/roles';
+import { MONITOR_ROLES } from '@gridhub/contracts';
+import { Roles } from '../common/roles';
 import { EventRulesService } from './event-rules.service';
 import { WARNING_COLOURS, WarningColour } from './rule.types';
 

@@ -1,5 +1,5 @@
-import { hasIndexablePollutant, hourlyAqi, HourlyConcentrations } from '../air/aqi';
-import { waterClass, Waterbody, WATER_ITEMS, WaterItem } from '../water/water-class';
+import { hasIndexablePollutant, hourlyAqi, HourlyConcentrations } from '@gridhub/contracts';
+import { waterClass, Waterbody, WATER_ITEMS, WaterItem } from '@gridhub/contracts';
 
 /** Air metrics that enter the hourly AQI (HJ 633-2012). */
 export const AQI_METRICS = ['so2', 'no2', 'pm10', 'co', 'o3', 'pm25'] as const;

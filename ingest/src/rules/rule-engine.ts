@@ -1,4 +1,4 @@
-import { SensorFamily } from '../contracts/families';
+import { SensorFamily } from '@gridhub/contracts';
 import { isScheduled } from './rule-schedule';
 import { Rule } from './rule.types';
 

@@ -1,4 +1,4 @@
-import { METRICS } from '../contracts/families';
+import { METRICS } from '@gridhub/contracts';
 import { TIME_OF_DAY } from './rule-schedule';
 import { RuleDefinition } from './rule.types';
 

@@ -1,4 +1,4 @@
-import { SensorFamily } from '../contracts/families';
+import { SensorFamily } from '@gridhub/contracts';
 
 /** China's four early-warning colours, lowest to highest (GB/T 35965.1-2018 style levels IV → I). */
 export const WARNING_COLOURS = ['blue', 'yellow', 'orange', 'red'] as const;

@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles, MONITOR_ROLES } from '../common/roles';
+import { MONITOR_ROLES } from '@gridhub/contracts';
+import { Roles } from '../common/roles';
 import { InvalidRuleError } from './rule-validation';
 import { Rule } from './rule.types';
 import { ListRulesQuery, RuleDto, toRuleDefinition } from './rules.dto';

@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { SENSOR_FAMILIES, SensorFamily } from '../contracts/families';
+import { SENSOR_FAMILIES, SensorFamily } from '@gridhub/contracts';
 import { TIME_OF_DAY } from './rule-schedule';
 import {
   Bureau,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { SensorFamily } from '../contracts/families';
+import { SensorFamily } from '@gridhub/contracts';
 import { RuleState } from './rule-engine';
 import { fromThresholdRule, Rule, RuleDefinition, ThresholdRule } from './rule.types';
 

@@ -3,7 +3,7 @@ import { AlertView } from '../alerts/alert.types';
 import { AlertsService, IncidentRequest } from '../alerts/alerts.service';
 import { AlertsRepository, RuleBreachRow, RuleChanges, RuleClearRow } from '../alerts/alerts.repository';
 import { Clock } from '../common/clock';
-import { METRICS, SensorFamily } from '../contracts/families';
+import { METRICS, SensorFamily } from '@gridhub/contracts';
 import { Device } from '../devices/device.types';
 import { EventRow, ReadingSet } from '../readings/reading.types';
 import { EventRulesService } from './event-rules.service';

@@ -15,7 +15,7 @@ import {
   WaterClassResult,
   WaterItem,
   worseThan,
-} from './water-class';
+} from '@gridhub/contracts';
 import { MetricValueRow, WaterRepository } from './water.repository';
 
 /** A request the caller can fix (400). */

@@ -1,18 +1,18 @@
 // Wire types of the hub's HTTP API (/api/v1). They mirror the hub contract; fields the UI does not read are left out.
 // Fields marked optional are ones the grid-operations and sensing services add as they grow: the UI works without them.
 
-export const ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst', 'grid_worker'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role, SensorFamily } from '@gridhub/contracts';
+export type { Role };
 
 export const GRID_LEVELS = ['district', 'street', 'community', 'grid'] as const;
 export type GridLevel = (typeof GRID_LEVELS)[number];
 
-export const DEVICE_FAMILIES = ['air', 'water', 'video', 'emergency'] as const;
-export type DeviceFamily = (typeof DEVICE_FAMILIES)[number];
+export { SENSOR_FAMILIES as DEVICE_FAMILIES } from '@gridhub/contracts';
+export type DeviceFamily = SensorFamily;
 
-// The seven-step loop's states and the priorities come from grid operations itself (an import-free module).
-import type { IncidentStatus, Priority as IncidentPriority } from '@gridhub/gridops/incident-status';
-export { INCIDENT_STATUSES, OPEN_STATUSES, PRIORITIES as INCIDENT_PRIORITIES } from '@gridhub/gridops/incident-status';
+// The seven-step loop's states and the priorities: the server's own (@gridhub/contracts).
+import type { IncidentStatus, Priority as IncidentPriority } from '@gridhub/contracts';
+export { INCIDENT_STATUSES, OPEN_STATUSES, PRIORITIES as INCIDENT_PRIORITIES } from '@gridhub/contracts';
 export type { IncidentStatus, IncidentPriority };
 
 export interface SessionUser {

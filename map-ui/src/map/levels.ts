@@ -1,5 +1,5 @@
-import { hasIndexablePollutant, hourlyAqi, POLLUTANTS, type Pollutant } from '@gridhub/ingest/aqi';
-import { parseWaterClass, WATER_ITEMS, waterClass, type WaterItem } from '@gridhub/ingest/water-class';
+import { hasIndexablePollutant, hourlyAqi, POLLUTANTS, type Pollutant } from '@gridhub/contracts';
+import { parseWaterClass, WATER_ITEMS, waterClass, type WaterItem } from '@gridhub/contracts';
 import type { Device, LatestValue } from '../api/types';
 
 /** HJ 633-2012 table 2 colours of AQI levels 1–6 (一级 … 六级). */

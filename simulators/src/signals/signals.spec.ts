@@ -1,4 +1,5 @@
-import { EMERGENCY_EVENT_TYPES, METRICS, PayloadValidator, VIDEO_EVENT_TYPES } from '@gridhub/ingest';
+import { EMERGENCY_EVENT_TYPES, PayloadValidator, VIDEO_EVENT_TYPES } from '@gridhub/ingest';
+import { METRICS } from '@gridhub/contracts';
 import { CityOptions, Outgoing, SimCity, SimDevice } from '../city';
 import { chinaHour } from '../clock';
 import { Environment } from './environment';

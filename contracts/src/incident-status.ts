@@ -1,5 +1,7 @@
+import type { Role } from './role';
+
 /**
- * The seven-step closed loop (../shared/domain/governance.md): intake → verify/file → dispatch → handle →
+ * The seven-step closed loop (docs/domain/governance.md): intake → verify/file → dispatch → handle →
  * feedback → re-inspect/close → evaluate. One place for the state names, the actions and who may take them.
  */
 export const INCIDENT_STATUSES = [
@@ -41,7 +43,6 @@ export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
 export const EVALUATION_GRADES = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
 export type EvaluationGrade = (typeof EVALUATION_GRADES)[number];
 
-export type ActorRole = 'admin' | 'dispatcher' | 'shift_lead' | 'bureau_analyst' | 'grid_worker';
 
 /** Which worker of the incident a grid worker must be to take the action. */
 export type WorkerBinding = 'assignee' | 'verifier' | 'reinspector';
@@ -49,14 +50,14 @@ export type WorkerBinding = 'assignee' | 'verifier' | 'reinspector';
 export interface ActionRule {
   from: readonly IncidentStatus[];
   /** Roles that may take it; a grid worker additionally must be the bound worker. */
-  roles: readonly ActorRole[];
+  roles: readonly Role[];
   worker?: WorkerBinding;
   /** The status it leads to; null: the status stays (a record on the trail). */
   to: IncidentStatus | null;
 }
 
-const COMMAND: ActorRole[] = ['admin', 'dispatcher', 'shift_lead'];
-const LEADS: ActorRole[] = ['admin', 'shift_lead'];
+const COMMAND: Role[] = ['admin', 'dispatcher', 'shift_lead'];
+const LEADS: Role[] = ['admin', 'shift_lead'];
 const HANDLING: IncidentStatus[] = ['dispatched', 'accepted', 'in_progress'];
 
 /**
@@ -109,7 +110,7 @@ export type ActionRefusal = { code: 403 | 409; message: string };
  */
 export function refusalOf(action: IncidentAction, incident: IncidentParties, actor: ActionActor): ActionRefusal | null {
   const rule: ActionRule = ACTION_RULES[action];
-  if (!rule.roles.includes(actor.role as ActorRole)) {
+  if (!rule.roles.includes(actor.role as Role)) {
     return { code: 403, message: `${action} needs the role ${rule.roles.join(' or ')}; you are ${actor.role}` };
   }
   if (!rule.from.includes(incident.status)) {

@@ -1,4 +1,4 @@
-/** Sensor families and their metrics — ../shared/domain/sensors.md. One place for these names. */
+/** Sensor families and their metrics — docs/domain/sensors.md. One place for these names. */
 export const SENSOR_FAMILIES = ['air', 'water', 'video', 'emergency'] as const;
 export type SensorFamily = (typeof SENSOR_FAMILIES)[number];
 

@@ -1,5 +1,5 @@
 /**
- * Air quality index — HJ 633-2012 (环境空气质量指数 AQI 技术规定), ../shared/domain/air-quality.md.
+ * Air quality index — HJ 633-2012 (环境空气质量指数 AQI 技术规定), docs/domain/air-quality.md.
  * Pure functions: no clock, no I/O. Concentrations in µg/m³, CO in mg/m³.
  */
 

@@ -1,4 +1,4 @@
-import { isSensorFamily, SensorFamily } from './families';
+import { isSensorFamily, type SensorFamily } from './sensor-family';
 
 /** MQTT topic contract (ARCHITECTURE.md, "Public interfaces"). */
 export const TOPIC_ROOT = 'gridhub/v1';

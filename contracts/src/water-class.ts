@@ -1,5 +1,5 @@
 /**
- * Surface water quality class — GB 3838-2002 (地表水环境质量标准), basic items, ../shared/domain/water-quality.md.
+ * Surface water quality class — GB 3838-2002 (地表水环境质量标准), basic items, docs/domain/water-quality.md.
  * Pure functions: single-factor evaluation (单因子评价), the worst item decides the class.
  */
 

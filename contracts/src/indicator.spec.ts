@@ -1,5 +1,4 @@
-import { gradeOf, percent, ratesOf, sumCounts } from './indicator-math';
-import { IndicatorCounts } from './indicator.types';
+import { gradeOf, IndicatorCounts, percent, ratesOf, sumCounts } from './indicator';
 
 const counts = (over: Partial<IndicatorCounts> = {}): IndicatorCounts => ({
   reported: 0, voided: 0, filed: 0, verified: 0, verifiedOnTime: 0, dispatched: 0, dispatchedOnTime: 0, dueToClose: 0, closed: 0,
