@@ -9,4 +9,5 @@ export * from './topic';
 export * from './incident-status';
 export * from './aqi';
 export * from './water-class';
+export * from './latest-index';
 export * from './indicator';

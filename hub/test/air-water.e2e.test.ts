@@ -5,8 +5,8 @@ import { Api, connect, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
 
 /**
- * AQI (HJ 633-2012) and water classes (GB 3838-2002) through the public interfaces: stations publish real
- * readings over MQTT, the roll-up job runs, and the API's answers are checked against values worked by hand.
+ * AQI (HJ 633, both editions) and water classes (GB 3838-2002) through the public interfaces: stations publish
+ * real readings over MQTT, the roll-up job runs, and the API's answers are checked against values worked by hand.
  */
 describe('air quality and water quality (PostgreSQL server path)', () => {
   let env: TestEnv;
@@ -15,12 +15,14 @@ describe('air quality and water quality (PostgreSQL server path)', () => {
   let dispatcher: Api;
   const clients: MqttClient[] = [];
 
-  // China calendar day 2026-11-20 (00:00 UTC+8 = 2026-11-19T16:00Z); hour k of that day starts at DAY + k h.
-  const DAY = Date.parse('2026-11-20T00:00:00+08:00');
+  // China calendar day 2025-11-20 (00:00 UTC+8 = 2025-11-19T16:00Z), under HJ 633-2012; hour k starts at DAY + k h.
+  const DAY = Date.parse('2025-11-20T00:00:00+08:00');
   const H = 3_600_000;
   const at = (k: number, minute: number) => new Date(DAY + k * H + minute * 60_000).toISOString();
   const iso = (ms: number) => new Date(ms).toISOString();
   const q = (s: string) => encodeURIComponent(s);
+  const hourly = (deviceOrGrid: string, from: number, to: number, extra = '') =>
+    dispatcher.get(`/api/v1/air/aqi?${deviceOrGrid}&kind=hourly&from=${q(iso(from))}&to=${q(iso(to))}${extra}`);
 
   const register = async (body: Record<string, unknown>) => {
     const res = await admin.request('POST', '/api/v1/devices', body);
@@ -64,8 +66,6 @@ describe('air quality and water quality (PostgreSQL server path)', () => {
     let a: { id: string; gridCode: string; client: MqttClient };
     let b: typeof a;
     let c: typeof a;
-    const hourly = (deviceOrGrid: string, from: number, to: number, extra = '') =>
-      dispatcher.get(`/api/v1/air/aqi?${deviceOrGrid}&kind=hourly&from=${q(iso(from))}&to=${q(iso(to))}${extra}`);
 
     beforeAll(async () => {
       // A and B in community 140106001001 (district 140106), C in district 140105 — cells of the demo city.
@@ -90,13 +90,16 @@ describe('air quality and water quality (PostgreSQL server path)', () => {
     it('serves a station’s hourly AQI with IAQI per pollutant, level, category, colour and primary pollutant', async () => {
       const res = await hourly('deviceId=aq-a', DAY, DAY + 24 * H);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ kind: 'hourly', station: { id: 'aq-a', gridCode: '140106001001001' } });
+      expect(res.body).toMatchObject({
+        kind: 'hourly', station: { id: 'aq-a', gridCode: '140106001001001' },
+        editions: [{ edition: 'HJ 633-2012', from: iso(DAY), to: iso(DAY + 24 * H) }],
+      });
       expect(res.body.reports).toHaveLength(24);
       const h20 = res.body.reports[20];
       // PM2.5 60 → 50 + 50 × 25/40 = 81.25 → 82; PM10 80 → 65; NO2 40 (1-hour) → 20; CO 0.8 (1-hour) → 8; SO2 10 → 3.3 → 4;
       // O3 100 → 31.25 → 32; O3 8-hour over hours 13…20 = (7 × 100 + 300) / 8 = 125 → 50 + 50 × 25/60 = 70.8 → 71.
       expect(h20).toEqual({
-        kind: 'hourly', time: iso(DAY + 20 * H), end: iso(DAY + 21 * H),
+        kind: 'hourly', edition: 'HJ 633-2012', time: iso(DAY + 20 * H), end: iso(DAY + 21 * H),
         aqi: 82, level: 2, levelZh: '二级', categoryZh: '良', categoryEn: 'good',
         colour: { name: 'yellow', rgb: [255, 255, 0], hex: '#ffff00' },
         primaryPollutants: ['pm25'], exceedingPollutants: [],
@@ -156,7 +159,7 @@ describe('air quality and water quality (PostgreSQL server path)', () => {
     it('ranks stations and districts best first', async () => {
       const stations = await dispatcher.get(`/api/v1/air/ranking?kind=hourly&level=station&at=${q(iso(DAY + 20 * H + 30 * 60_000))}`);
       expect(stations.status).toBe(200);
-      expect(stations.body).toMatchObject({ kind: 'hourly', level: 'station', time: iso(DAY + 20 * H) });
+      expect(stations.body).toMatchObject({ kind: 'hourly', level: 'station', edition: 'HJ 633-2012', time: iso(DAY + 20 * H) });
       // C: PM2.5 20 → 28.6 → 29
       expect(stations.body.items.map((i: any) => [i.rank, i.deviceId, i.aqi])).toEqual([[1, 'aq-c', 29], [2, 'aq-a', 82], [3, 'aq-b', 107]]);
       const districts = await dispatcher.get(`/api/v1/air/ranking?kind=hourly&level=district&at=${q(iso(DAY + 20 * H))}`);
@@ -201,6 +204,72 @@ describe('air quality and water quality (PostgreSQL server path)', () => {
       expect((await worker.get('/api/v1/air/aqi?deviceId=aq-a')).status).toBe(403);
       expect((await worker.get('/api/v1/water/quality?deviceId=water-001')).status).toBe(403);
       expect((await admin.get('/api/v1/air/ranking')).status).toBe(200);
+    });
+  });
+
+  describe('HJ 633 editions across 2026-03-01 00:00 +08:00', () => {
+    const CHANGE = Date.parse('2026-03-01T00:00:00+08:00');
+    const hourAt = (k: number) => iso(CHANGE + k * H);
+    let e: { id: string; gridCode: string; client: MqttClient };
+
+    beforeAll(async () => {
+      e = await station({ id: 'aq-e', family: 'air', name: 'AQ E', lon: 112.54700, lat: 37.85540 });
+      const sends: Promise<unknown>[] = [];
+      // Hours 20:00 … 23:00 on 28 February and 00:00 … 03:00 on 1 March: PM2.5 60 and PM10 120 throughout (the new
+      // IAQI-100 limits), SO2 900 (1-hour, no 24-hour mean possible) at 22:00 and at 01:00.
+      for (let k = -4; k < 4; k++) {
+        sends.push(publish(e, 'air', new Date(CHANGE + k * H + 15 * 60_000).toISOString(), { pm25: 60, pm10: 120, ...(k === -2 || k === 1 ? { so2: 900 } : {}) }));
+      }
+      await Promise.all(sends);
+      await settle();
+    });
+
+    it('indexes each hour by the edition in force for it, and splits the range at the change', async () => {
+      const res = await hourly('deviceId=aq-e', CHANGE - 4 * H, CHANGE + 4 * H);
+      expect(res.status).toBe(200);
+      expect(res.body.editions).toEqual([
+        { edition: 'HJ 633-2012', from: hourAt(-4), to: hourAt(0) },
+        { edition: 'HJ 633-2026', from: hourAt(0), to: hourAt(4) },
+      ]);
+      const byTime = new Map<string, any>(res.body.reports.map((r: any) => [r.time, r]));
+      // 23:00 on 28 February (HJ 633-2012): PM2.5 60 → 81.25 → 82, PM10 120 → 50 + 50 × 70/100 = 85
+      expect(byTime.get(hourAt(-1))).toMatchObject({ edition: 'HJ 633-2012', aqi: 85, level: 2, primaryPollutants: ['pm10'], exceedingPollutants: [], iaqi: { pm25: 82, pm10: 85 } });
+      // 00:00 on 1 March (HJ 633—2026): both at their new IAQI-100 limits, a tie; no 超标污染物 any more
+      const first2026 = byTime.get(hourAt(0));
+      expect(first2026).toMatchObject({ edition: 'HJ 633-2026', aqi: 100, level: 2, primaryPollutants: ['pm10', 'pm25'], iaqi: { pm25: 100, pm10: 100 } });
+      expect(first2026).not.toHaveProperty('exceedingPollutants');
+      // SO2 900 with no 24-hour mean: not indexed under 2012 (PM10 decides), IAQI 200 under 2026
+      expect(byTime.get(hourAt(-2))).toMatchObject({ edition: 'HJ 633-2012', aqi: 85, iaqi: { pm25: 82, pm10: 85 } });
+      expect(byTime.get(hourAt(-2)).iaqi.so2).toBeUndefined();
+      expect(byTime.get(hourAt(1))).toMatchObject({ edition: 'HJ 633-2026', aqi: 200, level: 4, primaryPollutants: ['so2'], iaqi: { so2: 200 } });
+      expect(res.body.reports).toHaveLength(8);
+    });
+
+    it('ranks an hour under its own edition', async () => {
+      const before = await dispatcher.get(`/api/v1/air/ranking?kind=hourly&level=station&at=${q(iso(CHANGE - 1))}`);
+      const after = await dispatcher.get(`/api/v1/air/ranking?kind=hourly&level=station&at=${q(iso(CHANGE))}`);
+      expect(before.body).toMatchObject({ edition: 'HJ 633-2012', time: hourAt(-1) });
+      expect(after.body).toMatchObject({ edition: 'HJ 633-2026', time: hourAt(0) });
+      expect(before.body.items.find((i: any) => i.deviceId === 'aq-e')).toMatchObject({ aqi: 85 });
+      expect(after.body.items.find((i: any) => i.deviceId === 'aq-e')).toMatchObject({ aqi: 100 });
+    });
+
+    it('recomputes reports stored under the old edition and says how many changed (admins only)', async () => {
+      // A report of 1 March as a release before HJ 633—2026 stored it.
+      await hub.database.pool.query(
+        `update aqi_hourly set aqi = 85, level = 2, primary_pollutants = '{pm10}', iaqi = '{"pm25": 82, "pm10": 85}' where device_id = 'aq-e' and hour = $1`,
+        [hourAt(0)],
+      );
+      expect((await hourly('deviceId=aq-e', CHANGE, CHANGE + H)).body.reports[0].aqi).toBe(85);
+      expect((await dispatcher.request('POST', '/api/v1/air/aqi/recompute', {})).status).toBe(403);
+      const res = await admin.request('POST', '/api/v1/air/aqi/recompute', {});
+      expect(res.status).toBe(200);
+      // Every station hour from 1 March with data: aq-e's four; only the one altered above differs.
+      expect(res.body).toMatchObject({ since: hourAt(0), marked: 4, hours: 4, hourlyChanged: 1, dailyChanged: 0 });
+      expect((await hourly('deviceId=aq-e', CHANGE, CHANGE + H)).body.reports[0]).toMatchObject({ aqi: 100, edition: 'HJ 633-2026' });
+      const bad = await admin.request('POST', '/api/v1/air/aqi/recompute', { since: 'last spring' });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body.message)).toMatch(/since must be an ISO 8601 time/);
     });
   });
 

@@ -3,7 +3,19 @@ import { Clock } from '../common/clock';
 import { DeviceRepository } from '../devices/device.repository';
 import { RollupRepository } from '../readings/rollup.repository';
 import { MAX_DEVICES, MAX_POINTS } from '../readings/timeseries';
-import { AqiKind, aqiCategory, AqiColour, dailyAqi, hasIndexablePollutant, hourlyAqi, HourlyConcentrations, Pollutant, POLLUTANTS } from '@gridhub/contracts';
+import {
+  aqiCategory,
+  aqiEditionAt,
+  AqiKind,
+  AqiReport,
+  dailyAqi,
+  editionSpans,
+  HJ_633_2026_FROM,
+  hasIndexablePollutant,
+  hourlyAqi,
+  HourlyConcentrations,
+  POLLUTANTS,
+} from '@gridhub/contracts';
 import { chinaDayStart, DAY_MS, hourStart, HOUR_MS, planRefresh } from './aqi-series';
 import { AqiRepository, AqiRow, AqiTable } from './aqi.repository';
 
@@ -28,25 +40,12 @@ export type AreaLevel = (typeof AREA_LEVELS)[number];
 /** Grid codes carry the hierarchy: 6 (district) + 3 (street) + 3 (community) + 3 (unit grid) digits. */
 const PREFIX: Record<AreaLevel, number> = { district: 6, street: 9, community: 12, grid: 15 };
 
-export interface AqiReport {
-  kind: AqiKind;
-  /** Start of the hour or China calendar day (00:00 UTC+8) the report covers, and its end (exclusive). */
-  time: string;
-  end: string;
-  aqi: number;
-  level: number;
-  levelZh: string;
-  categoryZh: string;
-  categoryEn: string;
-  colour: AqiColour;
-  primaryPollutants: Pollutant[];
-  exceedingPollutants: Pollutant[];
-  iaqi: Partial<Record<Pollutant, number>>;
-  concentrations: Record<string, number>;
-  /** Daily reports: hours of the day with pollutant data. */
-  hours?: number;
-  /** Area reports: stations averaged. */
-  stations?: number;
+export interface AqiRecomputation {
+  /** Dirty station hours taken. */
+  hours: number;
+  /** Stored reports inserted, changed or removed. */
+  hourlyChanged: number;
+  dailyChanged: number;
 }
 
 export interface AqiSeriesRequest {
@@ -70,18 +69,35 @@ export class AirQualityService {
     private readonly clock: Clock,
   ) {}
 
-  /** Recomputes the hourly and daily AQI of every station hour the roll-up refreshed since the last run. */
-  async refresh(): Promise<{ hours: number }> {
+  /**
+   * Recomputes the hourly and daily AQI of every station hour the roll-up refreshed since the last run (or that
+   * `recompute` marked), each under the edition in force for its time.
+   */
+  async refresh(transactions = REFRESH_TRANSACTIONS_PER_RUN): Promise<AqiRecomputation> {
     const settle = (await this.rollups.isHubMaintained()) ? 0 : CONTINUOUS_AGGREGATE_SETTLE_MS;
     const before = settle === 0 ? null : new Date(this.clock.now().getTime() - settle);
-    let hours = 0;
-    for (let i = 0; i < REFRESH_TRANSACTIONS_PER_RUN; i++) {
-      const taken = await this.repository.refresh(REFRESH_PAIRS_PER_TRANSACTION, before, planRefresh);
-      hours += taken;
+    const done: AqiRecomputation = { hours: 0, hourlyChanged: 0, dailyChanged: 0 };
+    for (let i = 0; i < transactions; i++) {
+      const { taken, hourlyChanged, dailyChanged } = await this.repository.refresh(REFRESH_PAIRS_PER_TRANSACTION, before, planRefresh);
+      done.hours += taken;
+      done.hourlyChanged += hourlyChanged;
+      done.dailyChanged += dailyChanged;
       if (taken < REFRESH_PAIRS_PER_TRANSACTION) break;
     }
-    if (hours > 0) this.logger.debug(`AQI recomputed around ${hours} station hours`);
-    return { hours };
+    if (done.hourlyChanged + done.dailyChanged > 0) {
+      this.logger.log(`AQI recomputed around ${done.hours} station hours: ${done.hourlyChanged} hourly and ${done.dailyChanged} daily reports changed`);
+    }
+    return done;
+  }
+
+  /**
+   * The one-off job after a change of rules (HJ 633—2026 for data from 2026-03-01 on, migration 010 does the same on
+   * upgrade): recomputes every stored report from `since` and reports how many changed (new, different or removed).
+   */
+  async recompute(since: Date = new Date(HJ_633_2026_FROM)): Promise<AqiRecomputation & { since: string; marked: number }> {
+    const marked = await this.repository.markForRecompute(since);
+    const done = await this.refresh(Math.ceil(marked / REFRESH_PAIRS_PER_TRANSACTION) + 1);
+    return { since: since.toISOString(), marked, ...done };
   }
 
   async series(request: AqiSeriesRequest) {
@@ -95,7 +111,7 @@ export class AirQualityService {
       if (device.family !== 'air') throw new AirQueryError(`device ${device.id} is a ${device.family} device, not an air station`);
       const rows = await this.repository.series(table, [device.id], from, to);
       return {
-        kind, from: from.toISOString(), to: to.toISOString(),
+        kind, from: from.toISOString(), to: to.toISOString(), editions: editionSpans(from, to),
         station: { id: device.id, name: device.name, gridCode: device.gridCode },
         reports: rows.map((r) => presentRow(kind, r)),
       };
@@ -116,7 +132,7 @@ export class AirQualityService {
       const byStation = new Map<string, AqiReport[]>(stations.map((d) => [d.id, []]));
       for (const r of rows) byStation.get(r.device_id)?.push(presentRow(kind, r));
       return {
-        kind, from: from.toISOString(), to: to.toISOString(), area,
+        kind, from: from.toISOString(), to: to.toISOString(), editions: editionSpans(from, to), area,
         series: [...byStation].map(([deviceId, reports]) => ({ deviceId, reports })),
       };
     }
@@ -130,7 +146,7 @@ export class AirQualityService {
     const reports = [...byTime.keys()]
       .sort((a, b) => a - b)
       .flatMap((t) => areaReport(kind, new Date(t), byTime.get(t)!) ?? []);
-    return { kind, from: from.toISOString(), to: to.toISOString(), area, method: AREA_METHOD, reports };
+    return { kind, from: from.toISOString(), to: to.toISOString(), editions: editionSpans(from, to), area, method: AREA_METHOD, reports };
   }
 
   /** Stations or areas ranked by AQI for one hour or day, best (lowest) first; equal AQI share a rank. */
@@ -163,11 +179,11 @@ export class AirQualityService {
     let rank = 0;
     const ranked = items.map((item, i) => {
       if (i === 0 || item.report.aqi !== items[i - 1]!.report.aqi) rank = i + 1;
-      const { kind: _k, time: _t, end: _e, ...report } = item.report;
+      const { kind: _k, edition: _ed, time: _t, end: _e, ...report } = item.report;
       return { rank, ...(level === 'station' ? { deviceId: item.code } : { gridCode: item.code }), name: item.name, ...report };
     });
     const time = presentTime(kind, at);
-    return { kind, level, ...time, ...(level === 'station' ? {} : { method: AREA_METHOD }), items: ranked };
+    return { kind, level, edition: aqiEditionAt(at), ...time, ...(level === 'station' ? {} : { method: AREA_METHOD }), items: ranked };
   }
 
   private range(kind: AqiKind, from: Date | undefined, to: Date | undefined): { from: Date; to: Date } {
@@ -182,7 +198,7 @@ export class AirQualityService {
 }
 
 const AREA_METHOD =
-  'HJ 633-2012 practice for an area: the mean concentration of each pollutant over the area’s reporting stations, indexed as one station';
+  'HJ 633 practice for an area (either edition): the mean concentration of each pollutant over the area’s reporting stations, indexed as one station';
 
 function presentTime(kind: AqiKind, time: Date): { time: string; end: string } {
   return { time: time.toISOString(), end: new Date(time.getTime() + (kind === 'hourly' ? HOUR_MS : DAY_MS)).toISOString() };
@@ -190,8 +206,10 @@ function presentTime(kind: AqiKind, time: Date): { time: string; end: string } {
 
 function presentRow(kind: AqiKind, r: AqiRow): AqiReport {
   const { level, levelZh, categoryZh, categoryEn, colour } = aqiCategory(r.aqi);
+  const edition = aqiEditionAt(r.time);
   return {
     kind,
+    edition,
     ...presentTime(kind, r.time),
     aqi: r.aqi,
     level,
@@ -200,7 +218,7 @@ function presentRow(kind: AqiKind, r: AqiRow): AqiReport {
     categoryEn,
     colour,
     primaryPollutants: r.primary_pollutants,
-    exceedingPollutants: POLLUTANTS.filter((p) => (r.iaqi[p] ?? 0) > 100),
+    ...(edition === 'HJ 633-2012' ? { exceedingPollutants: POLLUTANTS.filter((p) => (r.iaqi[p] ?? 0) > 100) } : {}),
     iaqi: r.iaqi,
     concentrations: r.concentrations as Record<string, number>,
     ...(r.hours !== null && r.hours !== undefined ? { hours: r.hours } : {}),
@@ -208,8 +226,9 @@ function presentRow(kind: AqiKind, r: AqiRow): AqiReport {
 }
 
 /**
- * The area's report: each pollutant's mean over the stations that report it, indexed as one station. Null when
- * the means cannot be indexed (SO2 1-hour mean above 800 without any station's 24-hour mean).
+ * The area's report: each pollutant's mean over the stations that report it, indexed as one station under the edition
+ * in force for its time. Null when the means cannot be indexed (HJ 633-2012: SO2 1-hour mean above 800 without any
+ * station's 24-hour mean).
  */
 export function areaReport(kind: AqiKind, time: Date, rows: readonly Pick<AqiRow, 'concentrations'>[]): AqiReport | null {
   const sums = new Map<string, { sum: number; n: number }>();
@@ -224,11 +243,13 @@ export function areaReport(kind: AqiKind, time: Date, rows: readonly Pick<AqiRow
   }
   const means: HourlyConcentrations = {};
   for (const [key, { sum, n }] of sums) (means as Record<string, number>)[key] = sum / n;
-  if (!hasIndexablePollutant(means, kind)) return null;
-  const result = kind === 'hourly' ? hourlyAqi(means) : dailyAqi(means);
+  const edition = aqiEditionAt(time);
+  if (!hasIndexablePollutant(means, kind, edition)) return null;
+  const result = kind === 'hourly' ? hourlyAqi(means, edition) : dailyAqi(means, edition);
   const concentrations: Record<string, number> = { ...result.concentrations };
   return {
     kind,
+    edition,
     ...presentTime(kind, time),
     aqi: result.aqi,
     level: result.level,
@@ -237,7 +258,7 @@ export function areaReport(kind: AqiKind, time: Date, rows: readonly Pick<AqiRow
     categoryEn: result.categoryEn,
     colour: result.colour,
     primaryPollutants: result.primaryPollutants,
-    exceedingPollutants: result.exceedingPollutants,
+    ...(result.exceedingPollutants ? { exceedingPollutants: result.exceedingPollutants } : {}),
     iaqi: result.iaqi,
     concentrations,
     stations: rows.length,

@@ -1,10 +1,9 @@
-import { BadRequestException, Controller, Get, NotFoundException, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MONITOR_ROLES } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
 import { AirNotFoundError, AirQualityService, AirQueryError } from './air-quality.service';
-import { AqiQuery, AqiRankingQuery } from './air.dto';
-
+import { AqiQuery, AqiRankingQuery, AqiRecomputeRequest } from './air.dto';
 
 @ApiTags('air')
 @ApiBearerAuth()
@@ -12,7 +11,10 @@ import { AqiQuery, AqiRankingQuery } from './air.dto';
 export class AirController {
   constructor(private readonly air: AirQualityService) {}
 
-  /** Hourly or daily AQI (HJ 633-2012) of a station, or of a grid area from its stations' mean concentrations. */
+  /**
+   * Hourly or daily AQI of a station, or of a grid area from its stations' mean concentrations: each report under the
+   * HJ 633 edition in force for its time (2012 before 2026-03-01 +08:00, 2026 from then), a range across the change split.
+   */
   @Get('aqi')
   @Roles(...MONITOR_ROLES)
   aqi(@Query() query: AqiQuery) {
@@ -35,6 +37,17 @@ export class AirController {
     return this.answer(() =>
       this.air.ranking({ kind: query.kind ?? 'hourly', level: query.level ?? 'station', ...(query.at ? { at: query.at } : {}) }),
     );
+  }
+
+  /**
+   * The one-off recomputation after a change of rules: every stored report from `since` (default 2026-03-01 00:00
+   * +08:00, when HJ 633—2026 took effect) is recomputed; the answer says how many changed.
+   */
+  @Post('aqi/recompute')
+  @HttpCode(200)
+  @Roles('admin')
+  recompute(@Body() body: AqiRecomputeRequest) {
+    return this.answer(() => this.air.recompute(...(body.since ? [body.since] : [])));
   }
 
   private async answer<T>(run: () => Promise<T>): Promise<T> {

@@ -47,3 +47,11 @@ export class AqiRankingQuery {
   @IsDate({ message: 'at must be an ISO 8601 time' })
   at?: Date;
 }
+
+export class AqiRecomputeRequest {
+  @ApiPropertyOptional({ description: 'recompute stored reports from this time on (default 2026-03-01T00:00:00+08:00, when HJ 633—2026 took effect)', example: '2026-03-01T00:00:00+08:00' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'since must be an ISO 8601 time' })
+  since?: Date;
+}

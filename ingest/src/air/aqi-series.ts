@@ -4,6 +4,7 @@
  * GB 3095-2012 table 4 (数据统计的有效性规定). Pure functions over epoch milliseconds.
  */
 import {
+  aqiEditionAt,
   AqiResult,
   dailyAqi,
   DailyConcentrations,
@@ -171,7 +172,9 @@ export function planRefresh(dirty: readonly DirtyHour[], meansByDevice: Readonly
     const means = meansByDevice.get(deviceId) ?? empty;
     for (const h of [...hs].sort((a, b) => a - b)) {
       const c = hourlyConcentrations(means, h);
-      const result = c && hasIndexablePollutant(c) ? tryAqi(() => hourlyAqi(c)) : null;
+      // The edition in force for the hour the report covers (HJ 633—2026 from 2026-03-01 00:00 +08:00).
+      const edition = aqiEditionAt(h);
+      const result = c && hasIndexablePollutant(c, 'hourly', edition) ? tryAqi(() => hourlyAqi(c, edition)) : null;
       if (result && c) {
         const concentrations: Record<string, number> = { ...result.concentrations };
         if (result.columns.so2 === 'so2_24h' && c.so2_24h !== undefined) concentrations.so2_24h = reportedConcentration('so2', c.so2_24h);
@@ -184,7 +187,8 @@ export function planRefresh(dirty: readonly DirtyHour[], meansByDevice: Readonly
     const means = meansByDevice.get(deviceId) ?? empty;
     for (const d of [...ds].sort((a, b) => a - b)) {
       const c = dailyConcentrations(means, d);
-      const result = c && hasIndexablePollutant(c.concentrations, 'daily') ? tryAqi(() => dailyAqi(c.concentrations)) : null;
+      const edition = aqiEditionAt(d);
+      const result = c && hasIndexablePollutant(c.concentrations, 'daily', edition) ? tryAqi(() => dailyAqi(c.concentrations, edition)) : null;
       if (result && c) plan.daily.push({ deviceId, time: new Date(d), result, concentrations: { ...result.concentrations }, hours: c.hours });
       else plan.dailyRemoved.push({ deviceId, time: new Date(d) });
     }
@@ -192,7 +196,7 @@ export function planRefresh(dirty: readonly DirtyHour[], meansByDevice: Readonly
   return plan;
 }
 
-/** A set of concentrations none of which can be indexed (SO2 > 800 alone without its 24-hour mean) gives no report. */
+/** A set of concentrations none of which can be indexed (HJ 633-2012: SO2 > 800 alone without its 24-hour mean) gives no report. */
 function tryAqi(compute: () => AqiResult): AqiResult | null {
   try {
     return compute();

@@ -17,6 +17,13 @@ export interface AqiRow {
   hours: number | null;
 }
 
+/** What one refresh did: dirty station hours taken, and the stored reports it changed (new, different or removed). */
+export interface AqiRefreshCounts {
+  taken: number;
+  hourlyChanged: number;
+  dailyChanged: number;
+}
+
 export interface StationRow extends AqiRow {
   name: string;
   grid_code: string | null;
@@ -33,7 +40,7 @@ export class AqiRepository {
    * One refresh transaction: takes up to `limit` dirty (device, hour) pairs (older than `before`, if given), reads the
    * hourly means around them, lets `plan` compute the reports, writes them. A failure leaves the pairs dirty.
    */
-  async refresh(limit: number, before: Date | null, plan: (dirty: DirtyHour[], means: Map<string, HourlyMeans>) => RefreshPlan): Promise<number> {
+  async refresh(limit: number, before: Date | null, plan: (dirty: DirtyHour[], means: Map<string, HourlyMeans>) => RefreshPlan): Promise<AqiRefreshCounts> {
     return inTransaction(this.pool, async (client) => {
       const { rows: taken } = await client.query<{ device_id: string; hour: Date }>(
         `delete from aqi_dirty where (device_id, hour) in
@@ -41,13 +48,27 @@ export class AqiRepository {
          returning device_id, hour`,
         [limit, before],
       );
-      if (taken.length > 0) {
-        const dirty = taken.map((r) => ({ deviceId: r.device_id, hour: r.hour }));
-        const means = await this.hourlyMeans(client, refreshWindows(dirty));
-        await this.write(client, plan(dirty, means));
-      }
-      return taken.length;
+      if (taken.length === 0) return { taken: 0, hourlyChanged: 0, dailyChanged: 0 };
+      const dirty = taken.map((r) => ({ deviceId: r.device_id, hour: r.hour }));
+      const means = await this.hourlyMeans(client, refreshWindows(dirty));
+      return { taken: taken.length, ...(await this.write(client, plan(dirty, means))) };
     });
+  }
+
+  /**
+   * Marks every air station hour with readings from `since` on for recomputation (the refresh takes them): after a
+   * change of rules, such as HJ 633—2026 for data from 2026-03-01 on. Returns the station hours marked.
+   */
+  async markForRecompute(since: Date): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `insert into aqi_dirty (device_id, hour)
+         select distinct h.device_id, h.bucket
+           from readings_hourly h join devices d on d.id = h.device_id collate "C"
+          where d.family = 'air' and h.bucket >= $1
+       on conflict do nothing`,
+      [since],
+    );
+    return rowCount ?? 0;
   }
 
   private async hourlyMeans(client: PoolClient, windows: { deviceId: string; from: Date; to: Date }[]): Promise<Map<string, HourlyMeans>> {
@@ -72,19 +93,23 @@ export class AqiRepository {
     return out;
   }
 
-  private async write(client: PoolClient, plan: RefreshPlan): Promise<void> {
-    const upsert = async (table: AqiTable, rows: RefreshPlan['hourly']) => {
-      if (rows.length === 0) return;
+  /** Writes the plan; counts the reports it changed: inserted, updated to other values, or removed. */
+  private async write(client: PoolClient, plan: RefreshPlan): Promise<{ hourlyChanged: number; dailyChanged: number }> {
+    const upsert = async (table: AqiTable, rows: RefreshPlan['hourly']): Promise<number> => {
+      if (rows.length === 0) return 0;
       const t = TIME_COLUMN[table];
       const daily = table === 'aqi_daily';
-      await client.query(
-        `insert into ${table} (device_id, ${t}, aqi, level, primary_pollutants, iaqi, concentrations${daily ? ', hours' : ''}, computed_at)
+      // Only a report whose values differ is rewritten, so the row count is the number of reports changed.
+      const { rowCount } = await client.query(
+        `insert into ${table} as a (device_id, ${t}, aqi, level, primary_pollutants, iaqi, concentrations${daily ? ', hours' : ''}, computed_at)
          select x.device_id, x.t, x.aqi, x.level, array(select jsonb_array_elements_text(x.prim)), x.iaqi, x.conc${daily ? ', x.hours' : ''}, now()
            from unnest($1::text[], $2::timestamptz[], $3::int[], $4::int[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $8::int[])
              as x(device_id, t, aqi, level, prim, iaqi, conc, hours)
          on conflict (device_id, ${t}) do update set aqi = excluded.aqi, level = excluded.level,
            primary_pollutants = excluded.primary_pollutants, iaqi = excluded.iaqi, concentrations = excluded.concentrations,
-           ${daily ? 'hours = excluded.hours, ' : ''}computed_at = excluded.computed_at`,
+           ${daily ? 'hours = excluded.hours, ' : ''}computed_at = excluded.computed_at
+         where (a.aqi, a.level, a.primary_pollutants, a.iaqi, a.concentrations${daily ? ', a.hours' : ''})
+               is distinct from (excluded.aqi, excluded.level, excluded.primary_pollutants, excluded.iaqi, excluded.concentrations${daily ? ', excluded.hours' : ''})`,
         [
           rows.map((r) => r.deviceId),
           rows.map((r) => r.time),
@@ -96,22 +121,23 @@ export class AqiRepository {
           rows.map((r) => r.hours ?? null),
         ],
       );
+      return rowCount ?? 0;
     };
-    const remove = async (table: AqiTable, rows: RefreshPlan['hourlyRemoved']) => {
-      if (rows.length === 0) return;
-      await client.query(
+    const remove = async (table: AqiTable, rows: RefreshPlan['hourlyRemoved']): Promise<number> => {
+      if (rows.length === 0) return 0;
+      const { rowCount } = await client.query(
         `delete from ${table} where (device_id, ${TIME_COLUMN[table]}) in
            (select * from unnest($1::text[], $2::timestamptz[]))`,
         [rows.map((r) => r.deviceId), rows.map((r) => r.time)],
       );
+      return rowCount ?? 0;
     };
     // Rows in key order, so concurrent refreshes (two hubs) lock them in the same order.
     const byKey = <T extends { deviceId: string; time: Date }>(rows: T[]) =>
       [...rows].sort((x, y) => (x.deviceId < y.deviceId ? -1 : x.deviceId > y.deviceId ? 1 : x.time.getTime() - y.time.getTime()));
-    await upsert('aqi_hourly', byKey(plan.hourly));
-    await remove('aqi_hourly', byKey(plan.hourlyRemoved));
-    await upsert('aqi_daily', byKey(plan.daily));
-    await remove('aqi_daily', byKey(plan.dailyRemoved));
+    const hourlyChanged = (await upsert('aqi_hourly', byKey(plan.hourly))) + (await remove('aqi_hourly', byKey(plan.hourlyRemoved)));
+    const dailyChanged = (await upsert('aqi_daily', byKey(plan.daily))) + (await remove('aqi_daily', byKey(plan.dailyRemoved)));
+    return { hourlyChanged, dailyChanged };
   }
 
   /**

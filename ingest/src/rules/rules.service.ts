@@ -7,7 +7,7 @@ import { METRICS, SensorFamily } from '@gridhub/contracts';
 import { Device } from '../devices/device.types';
 import { EventRow, ReadingSet } from '../readings/reading.types';
 import { EventRulesService } from './event-rules.service';
-import { AQI_METRICS, aqiFromLatest, WATER_CLASS_METRICS, waterClassFromLatest } from './indices';
+import { AQI_METRICS, aqiFromLatest, WATER_CLASS_METRICS, waterClassFromLatest } from '@gridhub/contracts';
 import { DerivedIndices, EngineReading, RuleEngine, RuleOp } from './rule-engine';
 import { createsIncident, Rule, RuleDefinition } from './rule.types';
 import { RuleFilter, RulesRepository } from './rules.repository';

@@ -152,6 +152,8 @@ const en: MessageSchema = {
     aqi: 'AQI',
   },
   aqi: {
+    edition: 'Standard {e}',
+    editionHint: 'Data from 1 March 2026 on follow HJ 633—2026, earlier data HJ 633-2012',
     level1: 'Excellent',
     level2: 'Good',
     level3: 'Lightly polluted',

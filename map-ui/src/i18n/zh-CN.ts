@@ -151,6 +151,8 @@ const zhCN = {
     aqi: 'AQI',
   },
   aqi: {
+    edition: '标准 {e}',
+    editionHint: '2026年3月1日起的数据按 HJ 633—2026 计算，此前的按 HJ 633-2012',
     level1: '优',
     level2: '良',
     level3: '轻度污染',
