@@ -10,4 +10,5 @@ export * from './incident-status';
 export * from './aqi';
 export * from './water-class';
 export * from './latest-index';
+export * from './air-standard';
 export * from './indicator';

@@ -215,10 +215,11 @@ describe('air quality and water quality (PostgreSQL server path)', () => {
     beforeAll(async () => {
       e = await station({ id: 'aq-e', family: 'air', name: 'AQ E', lon: 112.54700, lat: 37.85540 });
       const sends: Promise<unknown>[] = [];
-      // Hours 20:00 … 23:00 on 28 February and 00:00 … 03:00 on 1 March: PM2.5 60 and PM10 120 throughout (the new
-      // IAQI-100 limits), SO2 900 (1-hour, no 24-hour mean possible) at 22:00 and at 01:00.
-      for (let k = -4; k < 4; k++) {
-        sends.push(publish(e, 'air', new Date(CHANGE + k * H + 15 * 60_000).toISOString(), { pm25: 60, pm10: 120, ...(k === -2 || k === 1 ? { so2: 900 } : {}) }));
+      // Hours 20:00 … 23:00 on 28 February and 00:00 … 03:00 on 1 March: PM2.5 60 and PM10 120 (the new IAQI-100
+      // limits), SO2 900 (1-hour, no 24-hour mean possible) at 22:00 and at 01:00; then PM2.5 70 to the end of 1 March.
+      for (let k = -4; k < 24; k++) {
+        const so2: Record<string, number> = k === -2 || k === 1 ? { so2: 900 } : {};
+        sends.push(publish(e, 'air', new Date(CHANGE + k * H + 15 * 60_000).toISOString(), { pm25: k < 4 ? 60 : 70, pm10: 120, ...so2 }));
       }
       await Promise.all(sends);
       await settle();
@@ -245,6 +246,29 @@ describe('air quality and water quality (PostgreSQL server path)', () => {
       expect(res.body.reports).toHaveLength(8);
     });
 
+    it('judges 1 March against GB 3095—2026’s transition limit (PM2.5 60), where 2012’s (75) would have passed it', async () => {
+      const res = await dispatcher.get(`/api/v1/air/compliance?deviceId=aq-e&from=${q(hourAt(-24))}&to=${q(hourAt(24))}`);
+      expect(res.status).toBe(200);
+      // 28 February has 4 hours (< 20): no daily values. 1 March: PM2.5 (4 × 60 + 20 × 70) / 24 = 68.3 → 68 > 60,
+      // (68 − 60) / 60 = 0.13; PM10 120 ≤ 150; SO2 was measured in one hour of the day only: no 24-hour mean.
+      expect(res.body.stations).toEqual([
+        expect.objectContaining({
+          deviceId: 'aq-e', judgedDays: 1, compliantDays: 0, complianceRate: 0,
+          days: [expect.objectContaining({
+            day: hourAt(0), stage: 'GB 3095-2026 transition', compliant: false, exceeding: ['pm25'],
+            items: { pm10: { value: 120, limit: 150, exceeds: false, multiple: 0 }, pm25: { value: 68, limit: 60, exceeds: true, multiple: 0.13 } },
+          })],
+        }),
+      ]);
+      // The daily AQI of 1 March under HJ 633—2026: PM2.5 68 → 100 + 50 × 8/55 = 107.3 → 108; PM10 120 → 100
+      const daily = await dispatcher.get(`/api/v1/air/aqi?deviceId=aq-e&kind=daily&from=${q(hourAt(0))}&to=${q(hourAt(24))}`);
+      expect(daily.body.reports).toEqual([expect.objectContaining({ edition: 'HJ 633-2026', aqi: 108, level: 3, primaryPollutants: ['pm25'], hours: 24 })]);
+      const area = await dispatcher.get(`/api/v1/air/compliance?gridCode=${e.gridCode.slice(0, 6)}&from=${q(hourAt(0))}&to=${q(hourAt(24))}`);
+      expect(area.status).toBe(200);
+      expect(area.body.stations.find((x: any) => x.deviceId === 'aq-e')).toMatchObject({ judgedDays: 1, compliantDays: 0 });
+      expect((await dispatcher.get('/api/v1/air/compliance')).status).toBe(400);
+    });
+
     it('ranks an hour under its own edition', async () => {
       const before = await dispatcher.get(`/api/v1/air/ranking?kind=hourly&level=station&at=${q(iso(CHANGE - 1))}`);
       const after = await dispatcher.get(`/api/v1/air/ranking?kind=hourly&level=station&at=${q(iso(CHANGE))}`);
@@ -264,8 +288,8 @@ describe('air quality and water quality (PostgreSQL server path)', () => {
       expect((await dispatcher.request('POST', '/api/v1/air/aqi/recompute', {})).status).toBe(403);
       const res = await admin.request('POST', '/api/v1/air/aqi/recompute', {});
       expect(res.status).toBe(200);
-      // Every station hour from 1 March with data: aq-e's four; only the one altered above differs.
-      expect(res.body).toMatchObject({ since: hourAt(0), marked: 4, hours: 4, hourlyChanged: 1, dailyChanged: 0 });
+      // Every station hour from 1 March with data: aq-e's 24; only the one altered above differs.
+      expect(res.body).toMatchObject({ since: hourAt(0), marked: 24, hours: 24, hourlyChanged: 1, dailyChanged: 0 });
       expect((await hourly('deviceId=aq-e', CHANGE, CHANGE + H)).body.reports[0]).toMatchObject({ aqi: 100, edition: 'HJ 633-2026' });
       const bad = await admin.request('POST', '/api/v1/air/aqi/recompute', { since: 'last spring' });
       expect(bad.status).toBe(400);

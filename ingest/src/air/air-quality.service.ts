@@ -9,6 +9,8 @@ import {
   AqiKind,
   AqiReport,
   dailyAqi,
+  dailyCompliance,
+  DailyCompliance,
   editionSpans,
   HJ_633_2026_FROM,
   hasIndexablePollutant,
@@ -106,9 +108,7 @@ export class AirQualityService {
     if (!!request.deviceId === !!request.gridCode) throw new AirQueryError('name either a deviceId or a gridCode');
     const table = TABLE[kind];
     if (request.deviceId) {
-      const device = await this.devices.find(request.deviceId);
-      if (!device) throw new AirNotFoundError(`device ${request.deviceId} not found`);
-      if (device.family !== 'air') throw new AirQueryError(`device ${device.id} is a ${device.family} device, not an air station`);
+      const device = await this.station(request.deviceId);
       const rows = await this.repository.series(table, [device.id], from, to);
       return {
         kind, from: from.toISOString(), to: to.toISOString(), editions: editionSpans(from, to),
@@ -117,11 +117,7 @@ export class AirQualityService {
       };
     }
     const gridCode = request.gridCode!;
-    const grid = (await this.repository.gridNames([gridCode])).get(gridCode);
-    if (!grid) throw new AirNotFoundError(`grid ${gridCode} not found`);
-    const { items, total } = await this.devices.list({ family: 'air', gridCode, limit: MAX_DEVICES, offset: 0 });
-    if (total > MAX_DEVICES) throw new AirQueryError(`${total} stations in ${gridCode}; at most ${MAX_DEVICES} per request`);
-    const stations = items.filter((d) => d.enabled);
+    const { grid, stations } = await this.areaStations(gridCode);
     const points = (stations.length * (to.getTime() - from.getTime())) / (kind === 'hourly' ? HOUR_MS : DAY_MS);
     if (request.per === 'station' && points > MAX_POINTS) {
       throw new AirQueryError(`${stations.length} stations over this range exceed ${MAX_POINTS} reports; narrow the range`);
@@ -184,6 +180,57 @@ export class AirQualityService {
     });
     const time = presentTime(kind, at);
     return { kind, level, edition: aqiEditionAt(at), ...time, ...(level === 'station' ? {} : { method: AREA_METHOD }), items: ranked };
+  }
+
+  /**
+   * Compliance (达标) of each station-day with the GB 3095 level-2 24-hour limits in force on that day (2012, the
+   * 2026 transition stage, or 2026), from the stored daily reports' concentrations; with a rate per station.
+   */
+  async compliance(request: { deviceId?: string; gridCode?: string; from?: Date; to?: Date }) {
+    const { from, to } = this.range('daily', request.from, request.to);
+    if (!!request.deviceId === !!request.gridCode) throw new AirQueryError('name either a deviceId or a gridCode');
+    const stations = request.deviceId ? [await this.station(request.deviceId)] : (await this.areaStations(request.gridCode!)).stations;
+    const rows = await this.repository.series('aqi_daily', stations.map((d) => d.id), from, to);
+    const byStation = new Map<string, { day: string; judged: DailyCompliance }[]>(stations.map((d) => [d.id, []]));
+    for (const r of rows) {
+      const judged = dailyCompliance(r.concentrations, r.time);
+      if (judged) byStation.get(r.device_id)?.push({ day: r.time.toISOString(), judged });
+    }
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      level: 'level-2 (二级) 24-hour limits',
+      stations: stations.map((d) => {
+        const days = (byStation.get(d.id) ?? []).map(({ day, judged }) => ({ day, ...judged }));
+        const compliantDays = days.filter((x) => x.compliant).length;
+        return {
+          deviceId: d.id,
+          name: d.name,
+          gridCode: d.gridCode,
+          days,
+          judgedDays: days.length,
+          compliantDays,
+          /** 达标率, percent with two decimals; null without a judged day. */
+          complianceRate: days.length > 0 ? Math.round((compliantDays / days.length) * 10_000) / 100 : null,
+        };
+      }),
+    };
+  }
+
+  private async station(deviceId: string) {
+    const device = await this.devices.find(deviceId);
+    if (!device) throw new AirNotFoundError(`device ${deviceId} not found`);
+    if (device.family !== 'air') throw new AirQueryError(`device ${device.id} is a ${device.family} device, not an air station`);
+    return device;
+  }
+
+  /** The enabled air stations of a grid-hierarchy node, and the node. */
+  private async areaStations(gridCode: string) {
+    const grid = (await this.repository.gridNames([gridCode])).get(gridCode);
+    if (!grid) throw new AirNotFoundError(`grid ${gridCode} not found`);
+    const { items, total } = await this.devices.list({ family: 'air', gridCode, limit: MAX_DEVICES, offset: 0 });
+    if (total > MAX_DEVICES) throw new AirQueryError(`${total} stations in ${gridCode}; at most ${MAX_DEVICES} per request`);
+    return { grid, stations: items.filter((d) => d.enabled) };
   }
 
   private range(kind: AqiKind, from: Date | undefined, to: Date | undefined): { from: Date; to: Date } {

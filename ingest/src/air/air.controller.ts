@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MONITOR_ROLES } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
 import { AirNotFoundError, AirQualityService, AirQueryError } from './air-quality.service';
-import { AqiQuery, AqiRankingQuery, AqiRecomputeRequest } from './air.dto';
+import { AirStationsQuery, AqiQuery, AqiRankingQuery, AqiRecomputeRequest } from './air.dto';
 
 @ApiTags('air')
 @ApiBearerAuth()
@@ -36,6 +36,20 @@ export class AirController {
   ranking(@Query() query: AqiRankingQuery) {
     return this.answer(() =>
       this.air.ranking({ kind: query.kind ?? 'hourly', level: query.level ?? 'station', ...(query.at ? { at: query.at } : {}) }),
+    );
+  }
+
+  /** Compliance (达标) of each station-day with the GB 3095 level-2 24-hour limits in force on the day. */
+  @Get('compliance')
+  @Roles(...MONITOR_ROLES)
+  compliance(@Query() query: AirStationsQuery) {
+    return this.answer(() =>
+      this.air.compliance({
+        ...(query.deviceId ? { deviceId: query.deviceId } : {}),
+        ...(query.gridCode ? { gridCode: query.gridCode } : {}),
+        ...(query.from ? { from: query.from } : {}),
+        ...(query.to ? { to: query.to } : {}),
+      }),
     );
   }
 

@@ -7,17 +7,20 @@ import { AREA_LEVELS, AreaLevel } from './air-quality.service';
 export const AQI_KINDS = ['hourly', 'daily'] as const;
 export const RANKING_LEVELS = ['station', ...AREA_LEVELS] as const;
 
-export class AqiQuery extends TimeWindowQuery {
+/** One station, or the stations of an area, over a time window. */
+export class AirStationsQuery extends TimeWindowQuery {
   @ApiPropertyOptional({ description: 'one air station (or give gridCode)', example: 'air-001' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'deviceId must be a device id' })
   deviceId?: string;
 
-  @ApiPropertyOptional({ description: 'a grid, community, street or district: its stations’ mean concentrations are indexed', example: '140106' })
+  @ApiPropertyOptional({ description: 'a grid, community, street or district: its stations (for the AQI, their mean concentrations indexed)', example: '140106' })
   @IsOptional()
   @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'gridCode must be a 6, 9, 12 or 15-digit grid code' })
   gridCode?: string;
+}
 
+export class AqiQuery extends AirStationsQuery {
   @ApiPropertyOptional({ enum: AQI_KINDS, default: 'hourly', description: 'hourly (1-hour values) or daily (24-hour means, China calendar days)' })
   @IsOptional()
   @IsIn(AQI_KINDS, { message: 'kind must be hourly or daily' })
