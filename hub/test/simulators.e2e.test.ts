@@ -86,7 +86,7 @@ describe('simulators against a hub', () => {
     const emergencies = fire.incidents.filter((i) => i.priority === 'urgent');
     expect(emergencies.length).toBeGreaterThan(0);
     for (const incident of emergencies) {
-      // Emergencies skip verification (../shared/domain/governance.md): never left in reported/verifying.
+      // Emergencies skip verification (docs/domain/governance.md): never left in reported/verifying.
       expect(['reported', 'verifying']).not.toContain(incident.status);
       const trail = await dispatcher.get(`/api/v1/incidents/${incident.id}`);
       expect(trail.status).toBe(200);

@@ -31,7 +31,7 @@ export interface LocateChainItem {
   levelName: { zh: string; en: string };
 }
 
-/** Import, export and lookup of the grid hierarchy (../shared/domain/governance.md, "Grids and codes"). */
+/** Import, export and lookup of the grid hierarchy (docs/domain/governance.md, "Grids and codes"). */
 @Injectable()
 export class GridHierarchyService {
   private readonly logger = new Logger(GridHierarchyService.name);

@@ -244,7 +244,7 @@ const asFeature = (g: Polygon | MultiPolygon): Shape => (g.type === 'Polygon' ? 
 
 /**
  * Overlaps between siblings (pairs of codes with the shared area) and gaps (the parent's area not covered by
- * its children, or holes the children enclose), per group of siblings (../shared/domain/governance.md: unit grids
+ * its children, or holes the children enclose), per group of siblings (docs/domain/governance.md: unit grids
  * tile their community with clean topology). Areas in m² on the WGS-84 ellipsoid approximation of turf.
  */
 export function topologyReport(groups: ReadonlyMap<string | null, GridArea[]>, parents: ReadonlyMap<string, GridArea>): { overlaps: Overlap[]; gaps: Gap[] } {

@@ -1,6 +1,6 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 
-/** City → district → street → community → unit grid (../shared/domain/governance.md, "Grids and codes"). */
+/** City → district → street → community → unit grid (docs/domain/governance.md, "Grids and codes"). */
 export const GRID_LEVELS = ['city', 'district', 'street', 'community', 'grid'] as const;
 export type GridLevel = (typeof GRID_LEVELS)[number];
 

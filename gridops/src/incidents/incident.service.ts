@@ -96,7 +96,7 @@ const minutes = (n: number) => n * 60_000;
 const plus = (at: Date, ms: number) => new Date(at.getTime() + ms);
 
 /**
- * The seven-step closed loop (../shared/domain/governance.md). Every change takes the incident's row lock,
+ * The seven-step closed loop (docs/domain/governance.md). Every change takes the incident's row lock,
  * checks the action against the state it finds (409) and the actor (403), writes the incident and its trail
  * entry in one transaction, then moves the timers (BullMQ) and tells tablets and consoles.
  */

@@ -37,7 +37,7 @@ const NAME: Readonly<Record<IndicatorScope, string>> = {
 
 /**
  * Indicators of the closed loop computed in one aggregate over the incidents reported in the period
- * (../shared/domain/governance.md, "Indicators"), from the step times and deadlines the incident loop keeps on
+ * (docs/domain/governance.md, "Indicators"), from the step times and deadlines the incident loop keeps on
  * each incident (migration 005). One pass over the period's incidents of the area: a district's year of a
  * million incidents is a single (parallel) scan (bench/indicators.js). Times are averaged as float8 epochs
  * (date_part), not numeric (extract), which is markedly cheaper per row.

@@ -2,7 +2,7 @@ import { ForbiddenException } from '@nestjs/common';
 
 /**
  * Accounts are confined to a node of the grid hierarchy (a district, a street…): `gridScope`, null for the whole
- * city. Grid codes are hierarchical (6 + 3 + 3 + 3 digits, `../shared/domain/governance.md`), so a grid lies in a
+ * city. Grid codes are hierarchical (6 + 3 + 3 + 3 digits, `docs/domain/governance.md`), so a grid lies in a
  * scope when its code starts with the scope's code.
  */
 export interface ScopedActor {

@@ -1,7 +1,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import { SensorFamily } from '@gridhub/contracts';
 
-/** Device attributes per family (../shared/domain/sensors.md); vendor extras are kept, known keys typed. */
+/** Device attributes per family (docs/domain/sensors.md); vendor extras are kept, known keys typed. */
 const common = {
   interval_s: { type: 'number', exclusiveMinimum: 0, maximum: 86400 },
   model: { type: 'string', maxLength: 100 },

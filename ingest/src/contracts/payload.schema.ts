@@ -83,7 +83,7 @@ function describe(errors: ErrorObject[] | null | undefined): string {
   return `${where}: ${first.message ?? 'invalid'}`;
 }
 
-/** Compiled JSON schemas for every family's `data` and `event` payloads (../shared/domain/sensors.md). */
+/** Compiled JSON schemas for every family's `data` and `event` payloads (docs/domain/sensors.md). */
 export class PayloadValidator {
   private readonly data = new Map<SensorFamily, ValidateFunction>();
   private readonly events = new Map<SensorFamily, ValidateFunction>();

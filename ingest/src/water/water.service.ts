@@ -31,7 +31,7 @@ export const MAX_WATER_RANGE_DAYS = { sample: 31, daily: 367, level: 31 } as con
 
 const QUALITY_METRICS = [...WATER_ITEMS.filter((i) => i !== 'bod5_mgl'), 'temp_c'] as const;
 
-/** The station facts the evaluation needs, from the device's attributes (../shared/domain/sensors.md). */
+/** The station facts the evaluation needs, from the device's attributes (docs/domain/sensors.md). */
 export interface WaterStation {
   id: string;
   name: string;
