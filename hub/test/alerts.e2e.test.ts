@@ -332,6 +332,19 @@ describe('rules and alerts (PostgreSQL server path)', () => {
     expect(alert).toMatchObject({ status: 'raised', value: 14, count: 1 });
   });
 
+  it('judges an AQI-level rule under the HJ 633 edition of the readings’ time, and says which', async () => {
+    // PM2.5 61 µg/m³ is AQI 83 (良, level 2) under HJ 633-2012 but 101 (轻度污染, level 3) under HJ 633—2026, in force now.
+    const rule = await createRule({ name: 'AQI 轻度污染 (e2e)', family: 'air', kind: 'aqi_level', threshold: 3, severity: 'yellow', scope: { deviceId: 'air-c0' } });
+    const station = await device('air-c0');
+    await publish(station, 'gridhub/v1/air/air-c0/data', { ts: minutesAgo(3), readings: { pm25: 61 } });
+    const [alert] = await eventually(async () => {
+      const found = await alertsOf('air-c0', rule.id);
+      return found.length > 0 ? found : undefined;
+    }, 10_000, 'the AQI-level alert');
+    expect(alert).toMatchObject({ status: 'raised', value: 3 });
+    expect(alert.summary).toContain('HJ 633-2026');
+  });
+
   it('raises "no data" for a silent device and clears it when data arrives', async () => {
     const rule = await createRule({ name: '无数据 (e2e)', family: 'air', kind: 'no_data', threshold: 5, severity: 'blue', scope: { deviceId: 'air-e2' } });
     const rules = hub.app.get(RulesService);

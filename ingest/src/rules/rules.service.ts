@@ -3,11 +3,10 @@ import { AlertView } from '../alerts/alert.types';
 import { AlertsService, IncidentRequest } from '../alerts/alerts.service';
 import { AlertsRepository, RuleBreachRow, RuleChanges, RuleClearRow } from '../alerts/alerts.repository';
 import { Clock } from '../common/clock';
-import { METRICS, SensorFamily } from '@gridhub/contracts';
 import { Device } from '../devices/device.types';
 import { EventRow, ReadingSet } from '../readings/reading.types';
 import { EventRulesService } from './event-rules.service';
-import { AQI_METRICS, aqiFromLatest, WATER_CLASS_METRICS, waterClassFromLatest } from '@gridhub/contracts';
+import { AQI_METRICS, aqiEditionAt, aqiFromLatest, METRICS, SensorFamily, WATER_CLASS_METRICS, waterClassFromLatest } from '@gridhub/contracts';
 import { DerivedIndices, EngineReading, RuleEngine, RuleOp } from './rule-engine';
 import { createsIncident, Rule, RuleDefinition } from './rule.types';
 import { RuleFilter, RulesRepository } from './rules.repository';
@@ -34,11 +33,13 @@ const AQI_SET = new Set<string>(AQI_METRICS);
 const WATER_SET = new Set<string>(WATER_CLASS_METRICS);
 
 /** One line describing a rule alert (zh-CN first, as incidents and CAP descriptions show it). */
-export function ruleSummary(rule: Rule, value: number): string {
+export function ruleSummary(rule: Rule, value: number, at: Date): string {
   const unit = rule.metric ? (METRICS[rule.family][rule.metric]?.unit ?? '') : '';
   const what = rule.kind === 'aqi_level' ? 'AQI 级别' : rule.kind === 'water_class' ? '水质类别' : rule.kind === 'no_data' ? '无数据分钟数' : rule.metric;
   const level =
-    rule.kind === 'above' ? `> ${rule.threshold}` : rule.kind === 'below' ? `< ${rule.threshold}` : rule.kind === 'aqi_level' ? `≥ ${rule.threshold}` :
+    rule.kind === 'above' ? `> ${rule.threshold}` : rule.kind === 'below' ? `< ${rule.threshold}` :
+    // An AQI level names the HJ 633 edition it was judged under (by the readings' time).
+    rule.kind === 'aqi_level' ? `≥ ${rule.threshold}，${aqiEditionAt(at)}` :
     rule.kind === 'rate_of_change' ? `变化率 > ${rule.threshold}/${rule.ratePer === 'minute' ? '分钟' : '小时'}` :
     rule.kind === 'no_data' ? `≥ ${rule.threshold}` : `劣于 ${rule.threshold ?? '目标'} 类`;
   return `${rule.name}：${what} = ${value}${unit ? ' ' + unit : ''}（${level}）`;
@@ -302,10 +303,10 @@ export class RulesService implements OnModuleInit, OnModuleDestroy {
           if (op.at >= last.at) {
             last.value = op.value;
             last.at = op.at;
-            last.summary = ruleSummary(op.rule, op.value);
+            last.summary = ruleSummary(op.rule, op.value, op.at);
           }
         } else {
-          list.push({ ruleId: op.rule.id, deviceId: op.deviceId, value: op.value, at: op.at, count: 1, severity: op.rule.severity, summary: ruleSummary(op.rule, op.value) });
+          list.push({ ruleId: op.rule.id, deviceId: op.deviceId, value: op.value, at: op.at, count: 1, severity: op.rule.severity, summary: ruleSummary(op.rule, op.value, op.at) });
         }
       } else {
         list.push({ ruleId: op.rule.id, deviceId: op.deviceId, value: op.value, at: op.at, clear: true });
