@@ -5,6 +5,8 @@ const incident = (overrides: Partial<IncidentParties>): IncidentParties => ({
   assigneeWorkerId: 'w1',
   verifierWorkerId: null,
   reinspectorWorkerId: null,
+  extensionPending: null,
+  reinspectionPassed: null,
   ...overrides,
 });
 const worker = (workerId: string) => ({ role: 'grid_worker', workerId });
@@ -38,6 +40,30 @@ describe('refusalOf', () => {
     expect(refusalOf('reinspect_fail', incident({ status: 'reinspecting' }), lead)).toBeNull();
     expect(refusalOf('dispatch', incident({ status: 'filed', assigneeWorkerId: null }), dispatcher)).toBeNull();
     expect(refusalOf('evaluate', incident({ status: 'closed' }), dispatcher)).toBeNull();
+  });
+});
+
+describe('refusalOf, beyond the status', () => {
+  it('closes only after the re-inspection passed, and passes it once', () => {
+    const open = incident({ status: 'reinspecting', reinspectorWorkerId: 'w3' });
+    expect(refusalOf('close', open, lead)).toEqual({ code: 409, message: 'cannot close before the re-inspection has passed (reinspect_pass)' });
+    expect(refusalOf('reinspect_pass', open, worker('w3'))).toBeNull();
+    const passed = { ...open, reinspectionPassed: true };
+    expect(refusalOf('close', passed, lead)).toBeNull();
+    expect(refusalOf('reinspect_pass', passed, worker('w3'))).toEqual({ code: 409, message: 'the re-inspection has already passed; the shift lead closes it' });
+  });
+
+  it('takes one extension request at a time, and approves or refuses only a waiting one', () => {
+    const waiting = incident({ status: 'accepted', extensionPending: { hours: 4, reason: 'parts' } });
+    expect(refusalOf('request_extension', incident({ status: 'accepted' }), worker('w1'))).toBeNull();
+    expect(refusalOf('request_extension', waiting, worker('w1'))).toMatchObject({ code: 409, message: expect.stringContaining('already waiting') });
+    expect(refusalOf('approve_extension', incident({ status: 'accepted' }), lead)).toEqual({ code: 409, message: 'no extension request is waiting' });
+    expect(refusalOf('approve_extension', waiting, lead)).toBeNull();
+    expect(refusalOf('refuse_extension', waiting, lead)).toBeNull();
+  });
+
+  it('says 403 before 409: a role that may never take an action is not told about the state', () => {
+    expect(refusalOf('close', incident({ status: 'reinspecting' }), dispatcher)?.code).toBe(403);
   });
 });
 

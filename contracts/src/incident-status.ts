@@ -47,11 +47,25 @@ export type EvaluationGrade = (typeof EVALUATION_GRADES)[number];
 /** Which worker of the incident a grid worker must be to take the action. */
 export type WorkerBinding = 'assignee' | 'verifier' | 'reinspector';
 
+/**
+ * What else the incident must show for an action, beyond its status: an extension request waiting (or not), the
+ * re-inspection passed (or not yet).
+ */
+export type ActionCondition = 'extension_pending' | 'no_extension_pending' | 'reinspection_passed' | 'reinspection_open';
+
+const CONDITIONS: Record<ActionCondition, { holds: (i: IncidentParties) => boolean; refusal: string }> = {
+  extension_pending: { holds: (i) => !!i.extensionPending, refusal: 'no extension request is waiting' },
+  no_extension_pending: { holds: (i) => !i.extensionPending, refusal: 'an extension request is already waiting for the shift lead' },
+  reinspection_passed: { holds: (i) => i.reinspectionPassed === true, refusal: 'cannot close before the re-inspection has passed (reinspect_pass)' },
+  reinspection_open: { holds: (i) => i.reinspectionPassed !== true, refusal: 'the re-inspection has already passed; the shift lead closes it' },
+};
+
 export interface ActionRule {
   from: readonly IncidentStatus[];
   /** Roles that may take it; a grid worker additionally must be the bound worker. */
   roles: readonly Role[];
   worker?: WorkerBinding;
+  when?: ActionCondition;
   /** The status it leads to; null: the status stays (a record on the trail). */
   to: IncidentStatus | null;
 }
@@ -75,12 +89,12 @@ export const ACTION_RULES = {
   reject: { from: ['dispatched', 'accepted'], roles: ['grid_worker'], worker: 'assignee', to: 'filed' },
   check_in: { from: ['accepted'], roles: ['grid_worker'], worker: 'assignee', to: 'in_progress' },
   handle: { from: ['in_progress'], roles: ['grid_worker'], worker: 'assignee', to: 'handled' },
-  request_extension: { from: HANDLING, roles: ['grid_worker'], worker: 'assignee', to: null },
-  approve_extension: { from: HANDLING, roles: LEADS, to: null },
-  refuse_extension: { from: HANDLING, roles: LEADS, to: null },
-  reinspect_pass: { from: ['reinspecting'], roles: [...LEADS, 'grid_worker'], worker: 'reinspector', to: null },
+  request_extension: { from: HANDLING, roles: ['grid_worker'], worker: 'assignee', when: 'no_extension_pending', to: null },
+  approve_extension: { from: HANDLING, roles: LEADS, when: 'extension_pending', to: null },
+  refuse_extension: { from: HANDLING, roles: LEADS, when: 'extension_pending', to: null },
+  reinspect_pass: { from: ['reinspecting'], roles: [...LEADS, 'grid_worker'], worker: 'reinspector', when: 'reinspection_open', to: null },
   reinspect_fail: { from: ['reinspecting'], roles: [...LEADS, 'grid_worker'], worker: 'reinspector', to: 'dispatched' },
-  close: { from: ['reinspecting'], roles: LEADS, to: 'closed' },
+  close: { from: ['reinspecting'], roles: LEADS, when: 'reinspection_passed', to: 'closed' },
   evaluate: { from: ['closed'], roles: COMMAND, to: 'evaluated' },
 } as const satisfies Record<string, ActionRule>;
 
@@ -95,18 +109,23 @@ export interface ActionActor {
   workerId: string | null;
 }
 
+/** What `refusalOf` reads of an incident: the server's record and its wire form both have these fields. */
 export interface IncidentParties {
   status: IncidentStatus;
   assigneeWorkerId: string | null;
   verifierWorkerId: string | null;
   reinspectorWorkerId: string | null;
+  /** The extension request waiting for the shift lead, if any. */
+  extensionPending: unknown;
+  reinspectionPassed: boolean | null;
 }
 
 export type ActionRefusal = { code: 403 | 409; message: string };
 
 /**
  * Whether `actor` may take `action` on the incident now: null if so, else the 403 (not this actor) or
- * 409 (not from this state) with a message naming the state.
+ * 409 (not from this state) with a message naming the state. The server refuses with it and the browser shows
+ * or enables its buttons by it: one rule for both.
  */
 export function refusalOf(action: IncidentAction, incident: IncidentParties, actor: ActionActor): ActionRefusal | null {
   const rule: ActionRule = ACTION_RULES[action];
@@ -127,6 +146,7 @@ export function refusalOf(action: IncidentAction, incident: IncidentParties, act
       return { code: 403, message: `${action}: this incident's ${rule.worker} is another worker` };
     }
   }
+  if (rule.when && !CONDITIONS[rule.when].holds(incident)) return { code: 409, message: CONDITIONS[rule.when].refusal };
   return null;
 }
 

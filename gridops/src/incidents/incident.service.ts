@@ -482,7 +482,6 @@ export class IncidentService {
         };
       }
       case 'request_extension': {
-        if (i.extensionPending) throw new ConflictException('an extension request is already waiting for the shift lead');
         if (!input.hours || !input.reason?.trim()) throw new BadRequestException('request_extension needs hours and a reason');
         return {
           patch: { extensionPending: { hours: input.hours, reason: input.reason, requestedBy: actor.username, requestedAt: now.toISOString() } },
@@ -492,8 +491,8 @@ export class IncidentService {
         };
       }
       case 'approve_extension': {
-        const pending = i.extensionPending;
-        if (!pending) throw new ConflictException('no extension request is waiting');
+        // refusalOf has checked that a request waits (ACTION_RULES.approve_extension.when).
+        const pending = i.extensionPending!;
         const dueAt = plus(i.dueAt ?? now, pending.hours * 3600_000);
         return {
           patch: {
@@ -509,15 +508,13 @@ export class IncidentService {
         };
       }
       case 'refuse_extension': {
-        if (!i.extensionPending) throw new ConflictException('no extension request is waiting');
         return {
           patch: { extensionPending: null },
-          events: [to(null, { detail: { role: actor.role, hours: i.extensionPending.hours } })],
+          events: [to(null, { detail: { role: actor.role, hours: i.extensionPending!.hours } })],
           tasks: i.assigneeWorkerId ? [{ workerId: i.assigneeWorkerId, type: 'task.updated', step: 'handle', reason: 'refuse_extension' }] : [],
         };
       }
       case 'reinspect_pass':
-        if (i.reinspectionPassed) throw new ConflictException('the re-inspection has already passed; the shift lead closes it');
         return { patch: { reinspectedAt: now, reinspectionPassed: true }, events: [to(null)], tasks: [] };
       case 'reinspect_fail': {
         if (!input.reason?.trim()) throw new BadRequestException('reinspect_fail needs a reason');
@@ -532,7 +529,6 @@ export class IncidentService {
         return plan;
       }
       case 'close':
-        if (!i.reinspectionPassed) throw new ConflictException('cannot close before the re-inspection has passed (reinspect_pass)');
         return {
           patch: { status: 'closed', closedAt: now },
           events: [to('closed')],

@@ -2,6 +2,7 @@ import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPi
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Roles } from '@gridhub/ingest';
+import { INCIDENT_ACTIONS, refusalOf } from '@gridhub/contracts';
 import { RankedCandidate } from '../dispatch/dispatch-policy';
 import { COMMAND_CENTRE_ROLES } from './incident-access';
 import { CreateIncidentDto, IncidentActionDto, ListIncidentsQuery } from './incident.dto';
@@ -31,6 +32,8 @@ export function presentIncident(i: Incident, actor: Actor) {
   for (const [key, value] of Object.entries(i)) out[key] = value instanceof Date ? value.toISOString() : value;
   return {
     ...out,
+    // What the caller may do now, by the same rules the actions endpoint applies (clients need not guess).
+    allowedActions: INCIDENT_ACTIONS.filter((action) => refusalOf(action, i, actor) === null),
     reporterName: full ? i.reporterName : i.reporterName ? `${i.reporterName.slice(0, 1)}**` : null,
     reporterPhone: full ? i.reporterPhone : maskPhone(i.reporterPhone),
     reporterEmail: full ? i.reporterEmail : maskEmail(i.reporterEmail),

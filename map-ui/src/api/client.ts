@@ -7,7 +7,7 @@ import type {
   GridCollection,
   GridLevel,
   Incident,
-  IncidentAction,
+  ActionRequest,
   IncidentCategory,
   IncidentDetail,
   IncidentEvent,
@@ -71,7 +71,7 @@ export interface ApiClient {
   incident(id: string, signal?: AbortSignal): Promise<IncidentDetail>;
   incidentHistory(id: string, signal?: AbortSignal): Promise<IncidentEvent[]>;
   suggestions(id: string, signal?: AbortSignal): Promise<DispatchSuggestion[]>;
-  act(id: string, action: IncidentAction): Promise<Incident | IncidentDetail | unknown>;
+  act(id: string, action: ActionRequest): Promise<Incident | IncidentDetail | unknown>;
   report(body: NewIncidentReport): Promise<Incident>;
   upload(incidentId: string | null, file: Blob, name: string): Promise<{ id: string }>;
   attachmentUrl(id: string): string;

@@ -11,7 +11,7 @@ export { SENSOR_FAMILIES as DEVICE_FAMILIES } from '@gridhub/contracts';
 export type DeviceFamily = SensorFamily;
 
 // The seven-step loop's states and the priorities: the server's own (@gridhub/contracts).
-import type { IncidentStatus, Priority as IncidentPriority } from '@gridhub/contracts';
+import type { EvaluationGrade, IncidentStatus, Priority as IncidentPriority } from '@gridhub/contracts';
 export { INCIDENT_STATUSES, OPEN_STATUSES, PRIORITIES as INCIDENT_PRIORITIES } from '@gridhub/contracts';
 export type { IncidentStatus, IncidentPriority };
 
@@ -119,7 +119,7 @@ export interface Incident {
   title: string;
   description?: string;
   priority: IncidentPriority;
-  status: IncidentStatus | string;
+  status: IncidentStatus;
   source: string;
   emergency?: boolean;
   lon: number;
@@ -127,8 +127,8 @@ export interface Incident {
   gridCode: string | null;
   assigneeWorkerId: string | null;
   assigneeName: string | null;
-  verifierWorkerId?: string | null;
-  reinspectorWorkerId?: string | null;
+  verifierWorkerId: string | null;
+  reinspectorWorkerId: string | null;
   createdAt: string;
   updatedAt?: string;
   dispatchedAt?: string | null;
@@ -141,6 +141,9 @@ export interface Incident {
   escalatedAt?: string | null;
   reworkCount?: number;
   reassignCount?: number;
+  /** What refusalOf reads besides the status and the workers (the server always sends them). */
+  extensionPending: { hours: number; reason: string; requestedBy: string; requestedAt: string } | null;
+  reinspectionPassed: boolean | null;
 }
 
 export interface IncidentEvent {
@@ -244,16 +247,22 @@ export interface ListResponse<T> {
   total: number;
 }
 
-export type IncidentAction =
+/** The body of POST /incidents/{id}/actions, per action (the action names are @gridhub/contracts' IncidentAction). */
+export type ActionRequest =
+  | { action: 'request_verification'; workerId?: string; note?: string }
+  | { action: 'file'; dispatch?: boolean }
+  | { action: 'void'; reason: string }
   | { action: 'dispatch'; workerId: string; note?: string }
   | { action: 'accept' }
   | { action: 'reject'; reason: string }
   | { action: 'check_in'; lon: number; lat: number }
   | { action: 'handle'; note: string; attachmentIds: string[] }
+  | { action: 'approve_extension'; note?: string }
+  | { action: 'refuse_extension'; note?: string }
   | { action: 'reinspect_pass' }
   | { action: 'reinspect_fail'; reason: string }
   | { action: 'close' }
-  | { action: 'file' };
+  | { action: 'evaluate'; grade: EvaluationGrade };
 
 export interface NewIncidentReport {
   category: string;

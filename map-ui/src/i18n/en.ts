@@ -211,11 +211,29 @@ const en: MessageSchema = {
     reassigned: 'Reassigned',
     closed: 'Closed',
     filed: 'Filed',
+    reason: 'Give a reason',
+    cancel: 'Cancel',
+    done: {
+      request_verification: 'Sent for verification',
+      file: 'Filed',
+      void: 'Voided',
+      approve_extension: 'Extension approved',
+      refuse_extension: 'Extension refused',
+      reinspect_pass: 'Re-inspection passed',
+      reinspect_fail: 'Sent back for rework',
+      close: 'Closed',
+      evaluate: 'Evaluated',
+    },
     noSuggestions: 'No on-duty grid worker available',
     load: '{n} open',
     locate: 'Show on map',
     photos: 'Photos',
     timeline: 'Timeline',
+  },
+  grade: {
+    satisfied: 'Satisfied',
+    basically_satisfied: 'Basically satisfied',
+    dissatisfied: 'Dissatisfied',
   },
   kpi: {
     open: 'Open',
@@ -319,7 +337,7 @@ const en: MessageSchema = {
   },
   popup: {
     close: 'Close',
-    details: 'Details and dispatch',
+    details: 'Details and actions',
     noReadings: 'No readings yet',
     last24h: '{metric}, last 24 h',
     kind: {

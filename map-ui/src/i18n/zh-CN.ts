@@ -210,11 +210,29 @@ const zhCN = {
     reassigned: '已改派',
     closed: '已结案',
     filed: '已立案',
+    reason: '请填写原因',
+    cancel: '取消',
+    done: {
+      request_verification: '已派发核实',
+      file: '已立案',
+      void: '已作废',
+      approve_extension: '已批准延期',
+      refuse_extension: '已驳回延期',
+      reinspect_pass: '核查已通过',
+      reinspect_fail: '已退回返工',
+      close: '已结案',
+      evaluate: '已评价',
+    },
     noSuggestions: '当前没有可派遣的在岗网格员',
     load: '在办 {n}',
     locate: '在地图上定位',
     photos: '现场照片',
     timeline: '处置过程',
+  },
+  grade: {
+    satisfied: '满意',
+    basically_satisfied: '基本满意',
+    dissatisfied: '不满意',
   },
   kpi: {
     open: '未结',
@@ -318,7 +336,7 @@ const zhCN = {
   },
   popup: {
     close: '关闭',
-    details: '查看详情并派遣',
+    details: '查看详情与处置',
     noReadings: '暂无监测数据',
     last24h: '近 24 小时 {metric}',
     kind: {

@@ -1,4 +1,4 @@
-import type { IncidentAction, NewIncidentReport } from '../api/types';
+import type { ActionRequest, NewIncidentReport } from '../api/types';
 
 export interface OutboxPhoto {
   name: string;
@@ -12,7 +12,7 @@ export interface OutboxEntry {
   incidentId: string | null;
   /** What the incident was, for the queue's label while offline. */
   label: string;
-  action?: IncidentAction;
+  action?: ActionRequest;
   report?: NewIncidentReport;
   photos: OutboxPhoto[];
   createdAt: string;

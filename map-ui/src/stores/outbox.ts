@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, shallowRef, watch } from 'vue';
 import { api } from '../api';
 import { ApiError } from '../api/client';
-import type { Incident, IncidentAction } from '../api/types';
+import type { Incident, ActionRequest } from '../api/types';
 import { useLiveStore } from './live';
 import { outboxDb, type OutboxEntry, type OutboxPhoto } from './outbox-db';
 
@@ -61,7 +61,7 @@ export const useOutboxStore = defineStore('outbox', () => {
     }
     if (entry.action && entry.incidentId) {
       const uploaded = await uploadPhotos(entry);
-      const action: IncidentAction = entry.action.action === 'handle' ? { ...entry.action, attachmentIds: [...entry.action.attachmentIds, ...uploaded] } : entry.action;
+      const action: ActionRequest = entry.action.action === 'handle' ? { ...entry.action, attachmentIds: [...entry.action.attachmentIds, ...uploaded] } : entry.action;
       return api.act(entry.incidentId, action);
     }
     throw new Error('empty outbox entry');
