@@ -10,3 +10,4 @@ export * from './incident-status';
 export * from './aqi';
 export * from './water-class';
 export * from './indicator';
+export * from './working-time';
