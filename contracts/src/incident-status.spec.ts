@@ -34,10 +34,55 @@ describe('refusalOf', () => {
     expect(refusalOf('close', incident({ status: 'dispatched' }), lead)?.code).toBe(409);
   });
 
-  it('lets shift leads re-inspect and close, dispatchers dispatch and evaluate', () => {
-    expect(refusalOf('reinspect_fail', incident({ status: 'reinspecting' }), lead)).toBeNull();
+  it('lets shift leads close, dispatchers dispatch and evaluate', () => {
+    expect(refusalOf('close', incident({ status: 'reinspecting' }), lead)).toBeNull();
     expect(refusalOf('dispatch', incident({ status: 'filed', assigneeWorkerId: null }), dispatcher)).toBeNull();
     expect(refusalOf('evaluate', incident({ status: 'closed' }), dispatcher)).toBeNull();
+  });
+});
+
+describe('verification and re-inspection (监督员)', () => {
+  const supervisor = (workerId: string) => ({ role: 'supervisor', workerId });
+
+  it('are refused to everyone but a supervisor', () => {
+    const verifying = incident({ status: 'verifying', assigneeWorkerId: null, verifierWorkerId: 's1' });
+    const reinspecting = incident({ status: 'reinspecting', reinspectorWorkerId: 's1' });
+    for (const actor of [lead, dispatcher, { role: 'admin', workerId: null }, worker('w1'), worker('s1')]) {
+      expect(refusalOf('verify', verifying, actor)?.code).toBe(403);
+      expect(refusalOf('reinspect_pass', reinspecting, actor)?.code).toBe(403);
+      expect(refusalOf('reinspect_fail', reinspecting, actor)?.code).toBe(403);
+    }
+    expect(refusalOf('verify', verifying, supervisor('s1'))).toBeNull();
+    expect(refusalOf('reinspect_pass', reinspecting, supervisor('s1'))).toBeNull();
+  });
+
+  it('bind the supervisor the incident names; one naming nobody is open to any supervisor', () => {
+    expect(refusalOf('verify', incident({ status: 'verifying', verifierWorkerId: 's1' }), supervisor('s2'))?.code).toBe(403);
+    expect(refusalOf('reinspect_pass', incident({ status: 'reinspecting', reinspectorWorkerId: null }), supervisor('s2'))).toBeNull();
+  });
+
+  it('keep a supervisor from handling', () => {
+    expect(refusalOf('accept', incident({ assigneeWorkerId: 's1' }), supervisor('s1'))?.code).toBe(403);
+  });
+
+  it('file a public or hotline report only after a valid verification, emergencies excepted', () => {
+    const reported = incident({ status: 'reported', assigneeWorkerId: null, source: 'hotline', verifiedValid: null });
+    expect(refusalOf('file', reported, lead)).toMatchObject({ code: 409, message: expect.stringContaining('supervisor has verified') });
+    expect(refusalOf('file', { ...reported, status: 'verifying', verifiedValid: false }, lead)?.code).toBe(409);
+    expect(refusalOf('file', { ...reported, status: 'verifying', verifiedValid: true }, lead)).toBeNull();
+    expect(refusalOf('file', { ...reported, emergency: true }, lead)).toBeNull();
+    expect(refusalOf('file', { ...reported, source: 'patrol' }, lead)).toBeNull();
+  });
+});
+
+describe('suspension (挂账)', () => {
+  it('is requested by the assignee or the command centre and approved by a shift lead', () => {
+    expect(refusalOf('request_suspension', incident({}), worker('w1'))).toBeNull();
+    expect(refusalOf('request_suspension', incident({}), worker('w2'))?.code).toBe(403);
+    expect(refusalOf('request_suspension', incident({}), dispatcher)).toBeNull();
+    expect(refusalOf('approve_suspension', incident({}), dispatcher)?.code).toBe(403);
+    expect(refusalOf('approve_suspension', incident({}), lead)).toBeNull();
+    expect(refusalOf('resume', incident({ status: 'closed' }), lead)?.code).toBe(409);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Role } from './role';
+import { isFieldRole, type Role } from './role';
 
 /**
  * The seven-step closed loop (docs/domain/governance.md): intake → verify/file → dispatch → handle →
@@ -6,7 +6,7 @@ import type { Role } from './role';
  */
 export const INCIDENT_STATUSES = [
   'reported', // 1 信息收集
-  'verifying', // 2 核实 (a grid worker is asked to verify on site)
+  'verifying', // 2 核实 (a supervisor is asked to verify on site)
   'filed', // 2 立案 — waiting for the dispatcher
   'voided', // 2 作废
   'dispatched', // 3 任务派遣 — the handling clock starts
@@ -61,13 +61,14 @@ const LEADS: Role[] = ['admin', 'shift_lead'];
 const HANDLING: IncidentStatus[] = ['dispatched', 'accepted', 'in_progress'];
 
 /**
- * Supervision and handling kept apart (监管分离): the intake operator (dispatcher) asks for verification and
- * dispatches, the shift lead (值班长) files, voids, approves extensions and closes, grid workers verify,
- * handle and re-inspect only what is theirs.
+ * Supervision and handling kept apart (监管分离, GB/T 30428): the intake operator (dispatcher) asks for verification
+ * and dispatches, the shift lead (值班长) files, voids, approves extensions and suspensions and closes, the
+ * supervisor (监督员) verifies on site and re-inspects, grid workers handle only what is theirs. Only a supervisor
+ * verifies or re-inspects: the one the incident names, or any supervisor while it names none.
  */
 export const ACTION_RULES = {
   request_verification: { from: ['reported'], roles: COMMAND, to: 'verifying' },
-  verify: { from: ['verifying'], roles: [...LEADS, 'grid_worker'], worker: 'verifier', to: null },
+  verify: { from: ['verifying'], roles: ['supervisor'], worker: 'verifier', to: null },
   file: { from: ['reported', 'verifying'], roles: LEADS, to: 'filed' },
   void: { from: ['reported', 'verifying'], roles: LEADS, to: 'voided' },
   dispatch: { from: ['filed', 'dispatched'], roles: COMMAND, to: 'dispatched' },
@@ -78,8 +79,13 @@ export const ACTION_RULES = {
   request_extension: { from: HANDLING, roles: ['grid_worker'], worker: 'assignee', to: null },
   approve_extension: { from: HANDLING, roles: LEADS, to: null },
   refuse_extension: { from: HANDLING, roles: LEADS, to: null },
-  reinspect_pass: { from: ['reinspecting'], roles: [...LEADS, 'grid_worker'], worker: 'reinspector', to: null },
-  reinspect_fail: { from: ['reinspecting'], roles: [...LEADS, 'grid_worker'], worker: 'reinspector', to: 'dispatched' },
+  // 挂账/缓办: the clock stops while the shift lead's approval stands, and restarts on resume.
+  request_suspension: { from: HANDLING, roles: ['grid_worker', ...COMMAND], worker: 'assignee', to: null },
+  approve_suspension: { from: HANDLING, roles: LEADS, to: null },
+  refuse_suspension: { from: HANDLING, roles: LEADS, to: null },
+  resume: { from: HANDLING, roles: COMMAND, to: null },
+  reinspect_pass: { from: ['reinspecting'], roles: ['supervisor'], worker: 'reinspector', to: null },
+  reinspect_fail: { from: ['reinspecting'], roles: ['supervisor'], worker: 'reinspector', to: 'dispatched' },
   close: { from: ['reinspecting'], roles: LEADS, to: 'closed' },
   evaluate: { from: ['closed'], roles: COMMAND, to: 'evaluated' },
 } as const satisfies Record<string, ActionRule>;
@@ -100,6 +106,18 @@ export interface IncidentParties {
   assigneeWorkerId: string | null;
   verifierWorkerId: string | null;
   reinspectorWorkerId: string | null;
+  /** For the filing rule (a public or hotline report is verified first); absent: not checked. */
+  source?: string;
+  emergency?: boolean;
+  verifiedValid?: boolean | null;
+}
+
+/** Sources whose reports a supervisor verifies on site before they are filed (emergencies excepted). */
+export const VERIFIED_SOURCES = ['public', 'hotline'] as const;
+
+/** Whether the report must be verified on site by a supervisor before it is filed. */
+export function needsVerification(incident: { source?: string; emergency?: boolean }): boolean {
+  return !incident.emergency && (VERIFIED_SOURCES as readonly (string | undefined)[]).includes(incident.source);
 }
 
 export type ActionRefusal = { code: 403 | 409; message: string };
@@ -119,13 +137,21 @@ export function refusalOf(action: IncidentAction, incident: IncidentParties, act
       message: `cannot ${action} an incident that is ${incident.status} (allowed from ${rule.from.join(', ')})`,
     };
   }
-  if (actor.role === 'grid_worker' && rule.worker) {
+  if (isFieldRole(actor.role) && rule.worker) {
     const bound = { assignee: incident.assigneeWorkerId, verifier: incident.verifierWorkerId, reinspector: incident.reinspectorWorkerId }[
       rule.worker
     ];
-    if (!actor.workerId || bound !== actor.workerId) {
+    // A supervisor takes a verification or re-inspection nobody is named for; a worker only their own task.
+    const open = actor.role === 'supervisor' && bound === null;
+    if (!actor.workerId || (!open && bound !== actor.workerId)) {
       return { code: 403, message: `${action}: this incident's ${rule.worker} is another worker` };
     }
+  }
+  if (action === 'file' && needsVerification(incident) && incident.verifiedValid !== true) {
+    return {
+      code: 409,
+      message: `cannot file a ${incident.source} report before a supervisor has verified it on site (request_verification, then verify with valid: true)`,
+    };
   }
   return null;
 }
