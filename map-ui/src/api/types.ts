@@ -1,7 +1,7 @@
 // Wire types of the hub's HTTP API (/api/v1). They mirror the hub contract; fields the UI does not read are left out.
 // Fields marked optional are ones the grid-operations and sensing services add as they grow: the UI works without them.
 
-import type { Role, SensorFamily } from '@gridhub/contracts';
+import type { Role, SensorFamily, TimeBasis } from '@gridhub/contracts';
 export type { Role };
 
 export const GRID_LEVELS = ['district', 'street', 'community', 'grid'] as const;
@@ -141,6 +141,16 @@ export interface Incident {
   escalatedAt?: string | null;
   reworkCount?: number;
   reassignCount?: number;
+  /** How the running step's limit counts: working time (工作时) or natural time. */
+  stepBasis?: TimeBasis | null;
+  stepStartedAt?: string | null;
+  /** Set while the handling clock is stopped (挂账/缓办). */
+  suspendedAt?: string | null;
+  suspension?: { reason: string; requestedBy: string; approvedBy: string; basis: TimeBasis; elapsedMinutes: number; remainingMinutes: number } | null;
+  suspensionPending?: { reason: string; requestedBy: string; requestedAt: string } | null;
+  extensionPending?: { hours: number; reason: string; requestedBy: string } | null;
+  verifiedValid?: boolean | null;
+  reinspectionPassed?: boolean | null;
 }
 
 export interface IncidentEvent {
@@ -250,8 +260,16 @@ export type IncidentAction =
   | { action: 'reject'; reason: string }
   | { action: 'check_in'; lon: number; lat: number }
   | { action: 'handle'; note: string; attachmentIds: string[] }
-  | { action: 'reinspect_pass' }
-  | { action: 'reinspect_fail'; reason: string }
+  | { action: 'reinspect_pass'; note?: string; attachmentIds?: string[] }
+  | { action: 'reinspect_fail'; reason: string; attachmentIds?: string[] }
+  | { action: 'verify'; valid: boolean; note?: string; attachmentIds?: string[] }
+  | { action: 'request_verification' }
+  | { action: 'request_suspension'; reason: string }
+  | { action: 'approve_suspension' }
+  | { action: 'refuse_suspension' }
+  | { action: 'resume' }
+  | { action: 'approve_extension' }
+  | { action: 'refuse_extension' }
   | { action: 'close' }
   | { action: 'file' };
 
