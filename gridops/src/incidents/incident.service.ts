@@ -721,6 +721,8 @@ export class IncidentService {
     const key = `${data.step}:${data.incidentId}:${data.seq ?? 'manual'}:${data.percent}`;
     const { changed } = await this.system(incident, (i, now) => {
       if (manual ? !OPEN_STATUSES.includes(i.status) : i.stepSeq !== data.seq || !this.inStep(i, data.step)) return null;
+      // A stopped clock (挂账) neither warns nor runs overdue.
+      if (i.suspendedAt) return null;
       const overdue = data.step === 'handle' && data.percent === 100;
       if (overdue && i.overdue) return null;
       return {
