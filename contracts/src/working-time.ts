@@ -98,9 +98,24 @@ export function isWorkday(date: string, cal: WorkingCalendar): boolean {
   return weekday !== 0 && weekday !== 6;
 }
 
+/** Whether each day (days since 1970-01-01, local) is worked, per calendar: the arithmetic asks about the same days often. */
+const workdayMemo = new WeakMap<WorkingCalendar, Map<number, boolean>>();
+
+function isWorkdayAt(start: number, cal: WorkingCalendar): boolean {
+  let memo = workdayMemo.get(cal);
+  if (!memo) workdayMemo.set(cal, (memo = new Map()));
+  const day = Math.round((start + cal.utcOffsetMinutes * MINUTE_MS) / DAY_MS);
+  let worked = memo.get(day);
+  if (worked === undefined) {
+    worked = isWorkday(dayKey(start, cal), cal);
+    memo.set(day, worked);
+  }
+  return worked;
+}
+
 /** The working periods of the day starting at `start`, as instants (none on a day off). */
 function periodsOf(start: number, cal: WorkingCalendar): [number, number][] {
-  if (!isWorkday(dayKey(start, cal), cal)) return [];
+  if (!isWorkdayAt(start, cal)) return [];
   return cal.periods.map(([s, e]) => [start + s * MINUTE_MS, start + e * MINUTE_MS]);
 }
 
