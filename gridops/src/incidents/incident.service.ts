@@ -79,7 +79,6 @@ export type ActionInput = { action: IncidentAction } & {
   dispatch?: boolean;
 };
 
-
 /** What an action needs read before the row is locked (no second connection is taken while it is). */
 interface Prepared {
   worker?: { id: string; name: string } | null;
