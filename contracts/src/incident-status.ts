@@ -1,4 +1,4 @@
-import type { Role } from './role';
+import { isFieldRole, type Role } from './role';
 
 /**
  * The seven-step closed loop (docs/domain/governance.md): intake → verify/file → dispatch → handle →
@@ -6,7 +6,7 @@ import type { Role } from './role';
  */
 export const INCIDENT_STATUSES = [
   'reported', // 1 信息收集
-  'verifying', // 2 核实 (a grid worker is asked to verify on site)
+  'verifying', // 2 核实 (a supervisor is asked to verify on site)
   'filed', // 2 立案 — waiting for the dispatcher
   'voided', // 2 作废
   'dispatched', // 3 任务派遣 — the handling clock starts
@@ -48,16 +48,42 @@ export type EvaluationGrade = (typeof EVALUATION_GRADES)[number];
 export type WorkerBinding = 'assignee' | 'verifier' | 'reinspector';
 
 /**
- * What else the incident must show for an action, beyond its status: an extension request waiting (or not), the
- * re-inspection passed (or not yet).
+ * What else the incident must show for an action, beyond its status: an extension or suspension request waiting (or
+ * not), the handling clock running or stopped (挂账), the re-inspection passed (or not yet), a public or hotline
+ * report verified before it is filed.
  */
-export type ActionCondition = 'extension_pending' | 'no_extension_pending' | 'reinspection_passed' | 'reinspection_open';
+export type ActionCondition =
+  | 'extension_pending'
+  | 'no_extension_pending'
+  | 'suspension_pending'
+  | 'no_suspension_pending'
+  | 'clock_running'
+  | 'clock_stopped'
+  | 'reinspection_passed'
+  | 'reinspection_open'
+  | 'verified_if_required';
 
-const CONDITIONS: Record<ActionCondition, { holds: (i: IncidentParties) => boolean; refusal: string }> = {
-  extension_pending: { holds: (i) => !!i.extensionPending, refusal: 'no extension request is waiting' },
-  no_extension_pending: { holds: (i) => !i.extensionPending, refusal: 'an extension request is already waiting for the shift lead' },
-  reinspection_passed: { holds: (i) => i.reinspectionPassed === true, refusal: 'cannot close before the re-inspection has passed (reinspect_pass)' },
-  reinspection_open: { holds: (i) => i.reinspectionPassed !== true, refusal: 'the re-inspection has already passed; the shift lead closes it' },
+const CONDITIONS: Record<ActionCondition, { holds: (i: IncidentParties) => boolean; refusal: (action: string, i: IncidentParties) => string }> = {
+  extension_pending: { holds: (i) => !!i.extensionPending, refusal: () => 'no extension request is waiting' },
+  no_extension_pending: { holds: (i) => !i.extensionPending, refusal: () => 'an extension request is already waiting for the shift lead' },
+  suspension_pending: { holds: (i) => !!i.suspensionPending, refusal: () => 'no suspension request is waiting' },
+  no_suspension_pending: { holds: (i) => !i.suspensionPending, refusal: () => 'a suspension request is already waiting for the shift lead' },
+  clock_running: {
+    holds: (i) => !i.suspendedAt,
+    refusal: (action) =>
+      action === 'request_extension'
+        ? 'the clock is stopped (挂账): resume it before asking for more time'
+        : action === 'approve_extension'
+          ? 'the clock is stopped (挂账): resume it before extending the deadline'
+          : 'the clock is already stopped (挂账)',
+  },
+  clock_stopped: { holds: (i) => !!i.suspendedAt, refusal: () => 'the clock is not stopped: nothing to resume' },
+  reinspection_passed: { holds: (i) => i.reinspectionPassed === true, refusal: () => 'cannot close before the re-inspection has passed (reinspect_pass)' },
+  reinspection_open: { holds: (i) => i.reinspectionPassed !== true, refusal: () => 'the re-inspection has already passed; the shift lead closes it' },
+  verified_if_required: {
+    holds: (i) => !needsVerification(i) || i.verifiedValid === true,
+    refusal: (_action, i) => `cannot file a ${i.source} report before a supervisor has verified it on site (request_verification, then verify with valid: true)`,
+  },
 };
 
 export interface ActionRule {
@@ -65,7 +91,8 @@ export interface ActionRule {
   /** Roles that may take it; a grid worker additionally must be the bound worker. */
   roles: readonly Role[];
   worker?: WorkerBinding;
-  when?: ActionCondition;
+  /** Conditions beyond the status, checked in order. */
+  when?: readonly ActionCondition[];
   /** The status it leads to; null: the status stays (a record on the trail). */
   to: IncidentStatus | null;
 }
@@ -75,26 +102,32 @@ const LEADS: Role[] = ['admin', 'shift_lead'];
 const HANDLING: IncidentStatus[] = ['dispatched', 'accepted', 'in_progress'];
 
 /**
- * Supervision and handling kept apart (监管分离): the intake operator (dispatcher) asks for verification and
- * dispatches, the shift lead (值班长) files, voids, approves extensions and closes, grid workers verify,
- * handle and re-inspect only what is theirs.
+ * Supervision and handling kept apart (监管分离, GB/T 30428): the intake operator (dispatcher) asks for verification
+ * and dispatches, the shift lead (值班长) files, voids, approves extensions and suspensions and closes, the
+ * supervisor (监督员) verifies on site and re-inspects, grid workers handle only what is theirs. Only a supervisor
+ * verifies or re-inspects: the one the incident names, or any supervisor while it names none.
  */
 export const ACTION_RULES = {
   request_verification: { from: ['reported'], roles: COMMAND, to: 'verifying' },
-  verify: { from: ['verifying'], roles: [...LEADS, 'grid_worker'], worker: 'verifier', to: null },
-  file: { from: ['reported', 'verifying'], roles: LEADS, to: 'filed' },
+  verify: { from: ['verifying'], roles: ['supervisor'], worker: 'verifier', to: null },
+  file: { from: ['reported', 'verifying'], roles: LEADS, when: ['verified_if_required'], to: 'filed' },
   void: { from: ['reported', 'verifying'], roles: LEADS, to: 'voided' },
   dispatch: { from: ['filed', 'dispatched'], roles: COMMAND, to: 'dispatched' },
   accept: { from: ['dispatched'], roles: ['grid_worker'], worker: 'assignee', to: 'accepted' },
   reject: { from: ['dispatched', 'accepted'], roles: ['grid_worker'], worker: 'assignee', to: 'filed' },
   check_in: { from: ['accepted'], roles: ['grid_worker'], worker: 'assignee', to: 'in_progress' },
   handle: { from: ['in_progress'], roles: ['grid_worker'], worker: 'assignee', to: 'handled' },
-  request_extension: { from: HANDLING, roles: ['grid_worker'], worker: 'assignee', when: 'no_extension_pending', to: null },
-  approve_extension: { from: HANDLING, roles: LEADS, when: 'extension_pending', to: null },
-  refuse_extension: { from: HANDLING, roles: LEADS, when: 'extension_pending', to: null },
-  reinspect_pass: { from: ['reinspecting'], roles: [...LEADS, 'grid_worker'], worker: 'reinspector', when: 'reinspection_open', to: null },
-  reinspect_fail: { from: ['reinspecting'], roles: [...LEADS, 'grid_worker'], worker: 'reinspector', to: 'dispatched' },
-  close: { from: ['reinspecting'], roles: LEADS, when: 'reinspection_passed', to: 'closed' },
+  request_extension: { from: HANDLING, roles: ['grid_worker'], worker: 'assignee', when: ['no_extension_pending', 'clock_running'], to: null },
+  approve_extension: { from: HANDLING, roles: LEADS, when: ['extension_pending', 'clock_running'], to: null },
+  refuse_extension: { from: HANDLING, roles: LEADS, when: ['extension_pending'], to: null },
+  // 挂账/缓办: the clock stops while the shift lead's approval stands, and restarts on resume.
+  request_suspension: { from: HANDLING, roles: ['grid_worker', ...COMMAND], worker: 'assignee', when: ['clock_running', 'no_suspension_pending'], to: null },
+  approve_suspension: { from: HANDLING, roles: LEADS, when: ['suspension_pending', 'clock_running'], to: null },
+  refuse_suspension: { from: HANDLING, roles: LEADS, when: ['suspension_pending'], to: null },
+  resume: { from: HANDLING, roles: COMMAND, when: ['clock_stopped'], to: null },
+  reinspect_pass: { from: ['reinspecting'], roles: ['supervisor'], worker: 'reinspector', when: ['reinspection_open'], to: null },
+  reinspect_fail: { from: ['reinspecting'], roles: ['supervisor'], worker: 'reinspector', to: 'dispatched' },
+  close: { from: ['reinspecting'], roles: LEADS, when: ['reinspection_passed'], to: 'closed' },
   evaluate: { from: ['closed'], roles: COMMAND, to: 'evaluated' },
 } as const satisfies Record<string, ActionRule>;
 
@@ -109,15 +142,29 @@ export interface ActionActor {
   workerId: string | null;
 }
 
-/** What `refusalOf` reads of an incident: the server's record and its wire form both have these fields. */
+/** What `refusalOf` reads of an incident: the server's record and its wire form both carry these fields. */
 export interface IncidentParties {
   status: IncidentStatus;
   assigneeWorkerId: string | null;
   verifierWorkerId: string | null;
   reinspectorWorkerId: string | null;
-  /** The extension request waiting for the shift lead, if any. */
+  /** For the filing rule: a public or hotline report is verified first (emergencies excepted). */
+  source: string;
+  emergency: boolean;
+  verifiedValid: boolean | null;
+  /** The extension and suspension requests waiting for the shift lead, if any; when the clock was stopped (挂账). */
   extensionPending: unknown;
+  suspensionPending: unknown;
+  suspendedAt: unknown;
   reinspectionPassed: boolean | null;
+}
+
+/** Sources whose reports a supervisor verifies on site before they are filed (emergencies excepted). */
+export const VERIFIED_SOURCES = ['public', 'hotline'] as const;
+
+/** Whether the report must be verified on site by a supervisor before it is filed. */
+export function needsVerification(incident: { source: string; emergency: boolean }): boolean {
+  return !incident.emergency && (VERIFIED_SOURCES as readonly string[]).includes(incident.source);
 }
 
 export type ActionRefusal = { code: 403 | 409; message: string };
@@ -138,15 +185,19 @@ export function refusalOf(action: IncidentAction, incident: IncidentParties, act
       message: `cannot ${action} an incident that is ${incident.status} (allowed from ${rule.from.join(', ')})`,
     };
   }
-  if (actor.role === 'grid_worker' && rule.worker) {
+  if (isFieldRole(actor.role) && rule.worker) {
     const bound = { assignee: incident.assigneeWorkerId, verifier: incident.verifierWorkerId, reinspector: incident.reinspectorWorkerId }[
       rule.worker
     ];
-    if (!actor.workerId || bound !== actor.workerId) {
+    // A supervisor takes a verification or re-inspection nobody is named for; a worker only their own task.
+    const open = actor.role === 'supervisor' && bound === null;
+    if (!actor.workerId || (!open && bound !== actor.workerId)) {
       return { code: 403, message: `${action}: this incident's ${rule.worker} is another worker` };
     }
   }
-  if (rule.when && !CONDITIONS[rule.when].holds(incident)) return { code: 409, message: CONDITIONS[rule.when].refusal };
+  for (const condition of rule.when ?? []) {
+    if (!CONDITIONS[condition].holds(incident)) return { code: 409, message: CONDITIONS[condition].refusal(action, incident) };
+  }
   return null;
 }
 

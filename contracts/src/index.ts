@@ -12,3 +12,4 @@ export * from './water-class';
 export * from './latest-index';
 export * from './air-standard';
 export * from './indicator';
+export * from './working-time';

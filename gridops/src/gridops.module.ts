@@ -23,6 +23,9 @@ import { IncidentCategoryService } from './incidents/incident-category.service';
 import { IncidentIntakeService } from './incidents/incident-intake.service';
 import { IncidentRepository } from './incidents/incident.repository';
 import { IncidentService } from './incidents/incident.service';
+import { StepClock } from './incidents/step-clock';
+import { WorkingCalendarService } from './incidents/working-calendar.service';
+import { WorkingCalendarController } from './incidents/working-calendar.controller';
 import { IncidentsController } from './incidents/incidents.controller';
 import { WorkerRepository } from './workers/worker.repository';
 import { WorkersController } from './workers/workers.controller';
@@ -58,7 +61,7 @@ export class GridopsModule {
     return {
       module: GridopsModule,
       imports: [...(options.imports ?? []), queues],
-      controllers: [GridsController, WorkersController, IncidentsController, IncidentCategoriesController, AttachmentsController, DepartmentsController, IndicatorsController, Open311Controller],
+      controllers: [GridsController, WorkersController, IncidentsController, IncidentCategoriesController, AttachmentsController, DepartmentsController, IndicatorsController, Open311Controller, WorkingCalendarController],
       providers: [
         Clock,
         GridRepository,
@@ -74,6 +77,8 @@ export class GridopsModule {
         Open311Service,
         IncidentRepository,
         IncidentService,
+        WorkingCalendarService,
+        StepClock,
         IncidentIntakeService,
         DispatchService,
         DispatchTimers,
@@ -95,7 +100,7 @@ export class GridopsModule {
         },
         { provide: TaskPublisher, useExisting: options.taskPublisher },
       ],
-      exports: [queues, GridLocatorService, GridRepository, GridHierarchyService, WorkerRepository, WorkerLocationService, DepartmentRepository, IndicatorsService, IncidentIntakeService, IncidentService, IncidentCategoryService, DispatchTimers],
+      exports: [queues, GridLocatorService, GridRepository, GridHierarchyService, WorkerRepository, WorkerLocationService, DepartmentRepository, IndicatorsService, IncidentIntakeService, IncidentService, IncidentCategoryService, DispatchTimers, WorkingCalendarService],
     };
   }
 }

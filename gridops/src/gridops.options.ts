@@ -1,3 +1,5 @@
+import { DEFAULT_WORKING_HOURS } from '@gridhub/contracts';
+
 /** Settings of grid operations given by the hub (`GridopsModule.register`). */
 export interface GridopsSettings {
   /** Where uploaded photos are stored (`<GRIDHUB_DATA_DIR>/attachments`). */
@@ -9,6 +11,8 @@ export interface GridopsSettings {
   /** Open incidents of the same category within this distance and time are offered as duplicates. */
   duplicateRadiusM: number;
   duplicateWindowHours: number;
+  /** The city's working hours on a workday (工作时): `HH:MM-HH:MM[,…]`. */
+  workingHours: string;
 }
 
 export const GRIDOPS_SETTINGS = Symbol('GRIDOPS_SETTINGS');
@@ -18,4 +22,5 @@ export const DEFAULT_GRIDOPS_SETTINGS: Omit<GridopsSettings, 'attachmentsDir'> =
   checkInRadiusM: 200,
   duplicateRadiusM: 100,
   duplicateWindowHours: 24,
+  workingHours: DEFAULT_WORKING_HOURS,
 };

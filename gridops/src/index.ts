@@ -33,3 +33,5 @@ export * from './indicators/indicators.service';
 export * from './open311/open311.types';
 export * from './open311/open311.format';
 export * from './open311/open311.service';
+export * from './incidents/working-calendar.service';
+export * from './incidents/step-clock';

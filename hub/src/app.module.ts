@@ -47,7 +47,7 @@ export function mapUiDist(): string | null {
 export class AppModule {
   static forRoot(runtime: HubRuntime, logger: PinoLogger): DynamicModule {
     const { config } = runtime;
-    const gridops = GridopsModule.register({ imports: [], taskPublisher: MqttTaskPublisher, attachmentsDir: join(config.dataDir, 'attachments') });
+    const gridops = GridopsModule.register({ imports: [], taskPublisher: MqttTaskPublisher, attachmentsDir: join(config.dataDir, 'attachments'), incidents: { workingHours: config.workingHours } });
     const ingest = IngestModule.register({
       imports: [gridops],
       alertSink: IncidentIntakeService,

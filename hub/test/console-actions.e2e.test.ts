@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startHub, RunningHub } from '../src/bootstrap';
-import { cellPoint, DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
+import { cellPoint, DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_SUPERVISOR_PASSWORD, DEMO_SUPERVISORS, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
 import { Api, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
 import { ARTIFACTS, launchBrowser, login, mapReady, newPage } from './map-ui-helpers';
@@ -86,12 +86,13 @@ describe('map UI: the console’s action buttons follow the server’s rules', (
     expect({ action, message: (await message.getAttribute('class'))?.includes('error') ? await message.innerText() : null }).toEqual({ action, message: null });
   }
 
-  const workerOf = async (workerId: string): Promise<Api> => {
+  /** Signs in as the account of a worker record (a grid worker or a supervisor). */
+  const workerOf = async (workerId: string, password = DEMO_WORKER_PASSWORD): Promise<Api> => {
     const accounts = (await admin.get('/api/v1/accounts?limit=200')).body;
     const list: any[] = Array.isArray(accounts) ? accounts : accounts.items;
     const account = list.find((a) => a.workerId === workerId);
     expect(account).toBeDefined();
-    return Api.of(hub).login(account.username, DEMO_WORKER_PASSWORD);
+    return Api.of(hub).login(account.username, password);
   };
   const act = async (api: Api, body: Record<string, unknown>) => {
     const res = await api.request('POST', `/api/v1/incidents/${incidentId}/actions`, body);
@@ -107,17 +108,28 @@ describe('map UI: the console’s action buttons follow the server’s rules', (
     expect(created.status).toBe(201);
     incidentId = created.body.id;
     expect(created.body.status).toBe('reported');
+    const supervisorOf = async (field: 'verifierWorkerId' | 'reinspectorWorkerId') => {
+      const named = (await leadApi.get(`/api/v1/incidents/${incidentId}`)).body[field] as string | null;
+      return named ? workerOf(named, DEMO_SUPERVISOR_PASSWORD) : Api.of(hub).login(DEMO_SUPERVISORS[0]!.username, DEMO_SUPERVISOR_PASSWORD);
+    };
     await lead.page.waitForSelector(`[data-incident-id="${incidentId}"]`, { timeout: 15_000 });
     await lead.page.click(`[data-incident-id="${incidentId}"]`);
 
-    // reported: verify on site, file or void — and no dispatch panel before it is filed.
+    // reported: ask a supervisor to verify on site, or void; a hotline report is filed only once verified, and
+    // there is no dispatch panel before it is filed.
     const reported = await expectButtonsAllowed(lead.page, leadApi, 'reported');
-    expect(reported.enabled).toEqual(expect.arrayContaining(['request_verification', 'file', 'void']));
+    expect(reported.enabled).toEqual(expect.arrayContaining(['request_verification', 'void']));
+    expect(reported.disabled['file']).toMatch(/before a supervisor has verified it on site/);
     expect(await lead.page.locator('[data-testid="dispatch-panel"]').count()).toBe(0);
     await lead.page.screenshot({ path: join(ARTIFACTS, 'console-actions-reported-zh.png') });
     await click(lead.page, 'request_verification');
 
-    // verifying → filed (and dispatched automatically to the grid's worker).
+    // verifying: the supervisor verifies on site (tablet, here over the API); then the shift lead files, and it is
+    // dispatched automatically to the grid's worker.
+    const verifying = await expectButtonsAllowed(lead.page, leadApi, 'verifying');
+    expect(verifying.disabled['file']).toMatch(/before a supervisor has verified/);
+    await act(await supervisorOf('verifierWorkerId'), { action: 'verify', valid: true, note: '现场属实' });
+    await eventually(async () => ((await shownButtons(lead.page)).enabled.includes('file') ? true : undefined), 15_000, 'filing enabled after the verification');
     await expectButtonsAllowed(lead.page, leadApi, 'verifying');
     await click(lead.page, 'file');
     const dispatched = await expectButtonsAllowed(lead.page, leadApi, 'dispatched');
@@ -138,14 +150,14 @@ describe('map UI: the console’s action buttons follow the server’s rules', (
     await expectButtonsAllowed(lead.page, leadApi, 'in_progress');
     await act(worker, { action: 'handle', note: '已设置围挡并修复' });
 
-    // reinspecting: close waits for the re-inspection to pass.
+    // reinspecting: the supervisor re-inspects (核查); close waits for it to pass.
     const reinspecting = await expectButtonsAllowed(lead.page, leadApi, 'reinspecting');
     expect(reinspecting.disabled['close']).toBe('cannot close before the re-inspection has passed (reinspect_pass)');
+    expect(reinspecting.enabled).not.toContain('reinspect_pass'); // the supervisor's, not the shift lead's
     await lead.page.screenshot({ path: join(ARTIFACTS, 'console-actions-reinspecting-zh.png') });
-    await click(lead.page, 'reinspect_pass');
+    await act(await supervisorOf('reinspectorWorkerId'), { action: 'reinspect_pass', note: '复查合格' });
     await eventually(async () => ((await shownButtons(lead.page)).enabled.includes('close') ? true : undefined), 15_000, 'close enabled after the re-inspection');
-    const passed = await expectButtonsAllowed(lead.page, leadApi, 'reinspecting');
-    expect(passed.enabled).not.toContain('reinspect_pass');
+    await expectButtonsAllowed(lead.page, leadApi, 'reinspecting');
     await click(lead.page, 'close');
 
     await expectButtonsAllowed(lead.page, leadApi, 'closed');
@@ -166,7 +178,7 @@ describe('map UI: the console’s action buttons follow the server’s rules', (
       await dispatcher.page.waitForSelector(`[data-incident-id="${incidentId}"]`, { timeout: 15_000 });
       await dispatcher.page.click(`[data-incident-id="${incidentId}"]`);
       const reported = await expectButtonsAllowed(dispatcher.page, dispatcherApi, 'reported');
-      // Filing and voiding are the shift lead's (监管分离): the dispatcher only asks for verification.
+      // Filing and voiding are the shift lead's (监管分离): the dispatcher only asks a supervisor to verify.
       expect(reported.enabled).toEqual(['request_verification']);
       expect(Object.keys(reported.disabled)).toEqual([]);
       expect(await dispatcher.page.locator('[data-testid="dispatch-panel"]').count()).toBe(0);

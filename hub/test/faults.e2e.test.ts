@@ -276,7 +276,7 @@ describe('faults', () => {
     it('fires the 50 %, 80 % and overdue timers once each across the restart', async () => {
       const admin = await Api.of(hub!).login('admin', 'test-admin-password');
       const lead = await Api.of(hub!).login(DEMO_SHIFT_LEAD.username, DEMO_SHIFT_LEAD.password);
-      expect((await admin.request('PATCH', '/api/v1/incident-categories/road_damage', { handleMinutes: { normal: 0.15 }, acceptMinutes: 60 })).status).toBe(200);
+      expect((await admin.request('PATCH', '/api/v1/incident-categories/road_damage', { handleMinutes: { normal: 0.15 }, acceptMinutes: 60, aroundTheClock: true })).status).toBe(200);
       const { lon, lat } = (await lead.get('/api/v1/workers')).body.items[0];
       const created = await lead.request('POST', '/api/v1/incidents', { category: 'road_damage', lon, lat, source: 'superior' });
       expect(created.status).toBe(201);

@@ -4,7 +4,7 @@ import { MqttClient } from 'mqtt';
 import { RaisedAlert } from '@gridhub/ingest';
 import { DispatchTimers, IncidentIntakeService, stepTimerId } from '@gridhub/gridops';
 import { startHub, RunningHub } from '../src/bootstrap';
-import { DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
+import { DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_SUPERVISOR_PASSWORD, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
 import { Api, connect, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
 
@@ -20,6 +20,8 @@ describe('incident loop (PostgreSQL server path)', () => {
   let admin: Api;
   let dispatcher: Api;
   let lead: Api;
+  /** The supervisor (监督员) whose communities include worker01's. */
+  let supervisor: Api;
   const workers: Record<string, { api: Api; id: string; lon: number; lat: number; gridCode: string }> = {};
   const clients: MqttClient[] = [];
 
@@ -44,6 +46,7 @@ describe('incident loop (PostgreSQL server path)', () => {
     admin = await Api.of(hub).login('admin', 'test-admin-password');
     dispatcher = await Api.of(hub).login(DEMO_DISPATCHER.username, DEMO_DISPATCHER.password);
     lead = await Api.of(hub).login(DEMO_SHIFT_LEAD.username, DEMO_SHIFT_LEAD.password);
+    supervisor = await Api.of(hub).login('supervisor01', DEMO_SUPERVISOR_PASSWORD);
     await loginWorkers();
   }
 
@@ -73,8 +76,9 @@ describe('incident loop (PostgreSQL server path)', () => {
     if (res.status !== 201) throw new Error(`report: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
+  /** Short limits for the test, counted around the clock (natural time: the test may run on a weekend night). */
   const setLimits = async (code: string, limits: Record<string, unknown>) => {
-    const res = await admin.request('PATCH', `/api/v1/incident-categories/${code}`, limits);
+    const res = await admin.request('PATCH', `/api/v1/incident-categories/${code}`, { ...limits, aroundTheClock: true });
     expect(res.status).toBe(200);
   };
   const tokenOf = async (username: string, password: string) => {
@@ -169,6 +173,7 @@ describe('incident loop (PostgreSQL server path)', () => {
   it('runs the whole loop: verification, rejection, extension, photos, rework, closing and evaluation', async () => {
     const me = w('worker01');
     const tasks = await tablet('worker01');
+    await setLimits('street_vending', {});
     const created = await report(dispatcher, { category: 'street_vending', description: '早市占道', lon: me.lon, lat: me.lat, source: 'hotline' });
     const id = created.id;
 
@@ -179,12 +184,12 @@ describe('incident loop (PostgreSQL server path)', () => {
     expect(early.body.message).toMatch(/reported/);
     expect((await act(dispatcher, id, { action: 'fly' })).status).toBe(400);
 
-    // 核实: the grid's worker verifies on site.
+    // 核实: the grid's supervisor verifies on site (a hotline report is not filed before).
+    expect((await act(lead, id, { action: 'file' })).status).toBe(409);
     const verifying = await ok(dispatcher, id, { action: 'request_verification' });
-    expect(verifying).toMatchObject({ status: 'verifying', verifierWorkerId: me.id });
-    await eventually(async () => tasks.find((t) => t.incidentId === id && t.step === 'verify'), 5000, 'the verification task');
-    expect((await act(w('worker02').api, id, { action: 'verify', valid: true })).status).toBe(403);
-    await ok(me.api, id, { action: 'verify', valid: true, note: '属实', lon: me.lon, lat: me.lat });
+    expect(verifying).toMatchObject({ status: 'verifying', verifierWorkerId: supervisor.user!.workerId });
+    expect((await act(me.api, id, { action: 'verify', valid: true })).status).toBe(403);
+    await ok(supervisor, id, { action: 'verify', valid: true, note: '属实', lon: me.lon, lat: me.lat });
 
     // 立案 by the shift lead, then automatic dispatch to the grid's worker.
     const filed = await ok(lead, id, { action: 'file' });
@@ -233,16 +238,17 @@ describe('incident loop (PostgreSQL server path)', () => {
     expect((await act(me.api, id, { action: 'handle' })).status).toBe(400);
     const handled = await ok(me.api, id, { action: 'handle', note: '已劝离摊贩', attachmentIds: [photo.body.id], lon: me.lon, lat: me.lat });
     expect(handled.status).toBe('reinspecting');
-    expect(handled.reinspectorWorkerId).not.toBe(me.id);
+    expect(handled.reinspectorWorkerId).toBe(supervisor.user!.workerId);
 
-    // Failed re-inspection: rework by the same worker.
-    const reworked = await ok(lead, id, { action: 'reinspect_fail', reason: '摊位仍在' });
+    // Failed re-inspection (by the supervisor): rework by the same worker.
+    expect((await act(lead, id, { action: 'reinspect_fail', reason: '摊位仍在' })).status).toBe(403);
+    const reworked = await ok(supervisor, id, { action: 'reinspect_fail', reason: '摊位仍在' });
     expect(reworked).toMatchObject({ status: 'dispatched', assigneeWorkerId: me.id, reworkCount: 1 });
     await ok(me.api, id, { action: 'accept' });
     await ok(me.api, id, { action: 'check_in', lon: me.lon, lat: me.lat });
     await ok(me.api, id, { action: 'handle', note: '已清理' });
     expect((await act(lead, id, { action: 'close' })).status).toBe(409); // not re-inspected yet
-    await ok(lead, id, { action: 'reinspect_pass', note: '核查通过' });
+    await ok(supervisor, id, { action: 'reinspect_pass', note: '核查通过' });
     const closed = await ok(lead, id, { action: 'close' });
     expect(closed.status).toBe('closed');
     expect(closed.closedAt).toEqual(expect.any(String));
@@ -307,7 +313,11 @@ describe('incident loop (PostgreSQL server path)', () => {
     expect(await actions(sensorId)).toEqual(['file', 'dispatch']);
 
     const video = await intake.onAlertRaised(alert({ source: 'video', family: 'video', incidentCategory: 'illegal_parking', needsVerification: true, threshold: null, severity: 'yellow' }));
-    expect((await dispatcher.get(`/api/v1/incidents/${video}`)).body).toMatchObject({ status: 'verifying', source: 'video', verifierWorkerId: me.id });
+    // A video detection is verified by the grid's supervisor, not by the grid worker.
+    const videoIncident = (await dispatcher.get(`/api/v1/incidents/${video}`)).body;
+    expect(videoIncident).toMatchObject({ status: 'verifying', source: 'video' });
+    const { rows: duty } = await hub.database.pool.query('select duty from workers where id = $1', [videoIncident.verifierWorkerId]);
+    expect(duty[0].duty).toBe('supervisor');
 
     const fire = await intake.onAlertRaised(alert({ source: 'emergency', family: 'emergency', incidentCategory: 'gas_leak', emergency: true, severity: 'yellow', threshold: null }));
     expect((await dispatcher.get(`/api/v1/incidents/${fire}`)).body).toMatchObject({ status: 'dispatched', priority: 'urgent', emergency: true, assigneeWorkerId: me.id });
@@ -316,9 +326,8 @@ describe('incident loop (PostgreSQL server path)', () => {
   it('reassigns a task nobody accepts to a backup, then alerts the shift lead — once', async () => {
     await setLimits('illegal_parking', { acceptMinutes: 0.02 }); // 1.2 s
     const me = w('worker03');
-    const created = await report(dispatcher, { category: 'illegal_parking', lon: me.lon, lat: me.lat, source: 'public' });
-    const dispatched = await ok(lead, created.id, { action: 'file' });
-    expect(dispatched.assigneeWorkerId).toBe(me.id);
+    const created = await report(dispatcher, { category: 'illegal_parking', lon: me.lon, lat: me.lat, source: 'superior' });
+    expect(created).toMatchObject({ status: 'dispatched', assigneeWorkerId: me.id });
     const reassigned = await eventually(async () => {
       const i = (await dispatcher.get(`/api/v1/incidents/${created.id}`)).body;
       return i.assigneeWorkerId !== me.id ? i : undefined;
@@ -382,8 +391,9 @@ describe('incident loop (PostgreSQL server path)', () => {
     expect((await get('worker03', DEMO_WORKER_PASSWORD)).status).toBe(403);
     // A photo of one incident cannot be cited as evidence on another.
     const other = await report(dispatcher, { category: 'street_lamp', lon: me.lon + 0.002, lat: me.lat, source: 'public' });
-    expect((await ok(dispatcher, other.id, { action: 'request_verification', workerId: me.id })).verifierWorkerId).toBe(me.id);
-    const wrongIncident = await act(me.api, other.id, { action: 'verify', valid: true, attachmentIds: [sneaky.body.id] });
+    const sup = supervisor.user!.workerId;
+    expect((await ok(dispatcher, other.id, { action: 'request_verification', workerId: sup })).verifierWorkerId).toBe(sup);
+    const wrongIncident = await act(supervisor, other.id, { action: 'verify', valid: true, attachmentIds: [sneaky.body.id] });
     expect(wrongIncident.status).toBe(422);
     expect(wrongIncident.body.message).toMatch(/not photos of this incident/);
   });

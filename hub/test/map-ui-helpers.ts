@@ -27,9 +27,13 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh context (own storage: own session and outbox) at a 1280×800 tablet/console size. */
-export async function newPage(browser: Browser, options: { locale?: 'zh-CN' | 'en'; geolocation?: { longitude: number; latitude: number } } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+export async function newPage(
+  browser: Browser,
+  options: { locale?: 'zh-CN' | 'en'; geolocation?: { longitude: number; latitude: number }; timezoneId?: string } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     ...(options.geolocation ? { geolocation: options.geolocation, permissions: ['geolocation'] } : {}),
   });
   if (options.locale) await context.addInitScript((l) => localStorage.setItem('gridhub.locale', l), options.locale);

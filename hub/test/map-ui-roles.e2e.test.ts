@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startHub, RunningHub } from '../src/bootstrap';
-import { cellPoint, DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_ANALYST, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
+import { cellPoint, DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_ANALYST, DEMO_SUPERVISOR_PASSWORD, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
 import { Api, connect, demoCredentials, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
 import { ARTIFACTS, launchBrowser, login, mapReady, newPage, TINY_JPEG } from './map-ui-helpers';
@@ -83,7 +83,15 @@ describe('map UI: dispatcher console and worker tablet together', () => {
     const created = await lead.request('POST', '/api/v1/incidents', { category: category.code, title: '暴露垃圾 测试', description: '路边垃圾堆放', lon: site.lon, lat: site.lat });
     expect(created.status).toBe(201);
     incidentId = created.body.id;
-    // Filed by the shift lead without automatic dispatch: the dispatcher chooses the worker.
+    // A public report is verified on site by the supervisor (监督员) first, then filed by the shift lead without
+    // automatic dispatch: the dispatcher chooses the worker.
+    if (created.body.status === 'reported') {
+      const verifying = await lead.request('POST', `/api/v1/incidents/${incidentId}/actions`, { action: 'request_verification' });
+      expect(verifying.status).toBe(200);
+      const { rows } = await hub.database.pool.query('select username from accounts where worker_id = $1', [verifying.body.verifierWorkerId]);
+      const supervisor = await Api.of(hub).login(rows[0].username, DEMO_SUPERVISOR_PASSWORD);
+      expect((await supervisor.request('POST', `/api/v1/incidents/${incidentId}/actions`, { action: 'verify', valid: true })).status).toBe(200);
+    }
     if (created.body.status !== 'filed') expect((await lead.request('POST', `/api/v1/incidents/${incidentId}/actions`, { action: 'file', dispatch: false })).status).toBe(200);
 
     await waitRow(incidentId, 'filed', 'the filed incident');

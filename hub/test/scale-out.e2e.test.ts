@@ -115,7 +115,7 @@ describe('scaled out: two hubs on an external broker', () => {
   it('fires each incident timer once although both instances run the timer workers', async () => {
     const admin = await Api.of(hubs[0]!).login('admin', 'test-admin-password');
     const lead = await Api.of(hubs[1]!).login(DEMO_SHIFT_LEAD.username, DEMO_SHIFT_LEAD.password);
-    expect((await admin.request('PATCH', '/api/v1/incident-categories/road_damage', { handleMinutes: { normal: 0.06 }, acceptMinutes: 60 })).status).toBe(200);
+    expect((await admin.request('PATCH', '/api/v1/incident-categories/road_damage', { handleMinutes: { normal: 0.06 }, acceptMinutes: 60, aroundTheClock: true })).status).toBe(200);
     const { lon, lat } = (await lead.get('/api/v1/workers')).body.items[0];
     const created = await lead.request('POST', '/api/v1/incidents', { category: 'road_damage', lon, lat, source: 'superior' });
     expect(created.body.status).toBe('dispatched');

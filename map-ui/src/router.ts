@@ -21,7 +21,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/MonitorView.vue'),
     meta: { roles: [...COMMAND, 'bureau_analyst'] },
   },
-  { path: '/tablet', name: 'tablet', component: () => import('./views/TabletView.vue'), meta: { roles: ['grid_worker'] } },
+  { path: '/tablet', name: 'tablet', component: () => import('./views/TabletView.vue'), meta: { roles: ['grid_worker', 'supervisor'] } },
   { path: '/:rest(.*)*', name: 'home', redirect: () => ({ name: sessionState.value ? homeOf(sessionState.value.user.role) : 'login' }) },
 ];
 

@@ -91,6 +91,12 @@ export async function runDemo(options: { dataDir: string; seed: number; workers?
       await tablet.start();
       tablets.push(tablet);
     }
+    // The supervisors (监督员): they verify reports on site and re-inspect handled work.
+    for (const username of ['supervisor01', 'supervisor02']) {
+      const tablet = new WorkerTablet({ httpUrl, mqttUrl, username, password: 'Supervise-2026', clock: new SimClock(new Date(), 10), seed: options.seed, handlingMinutes: 8, patrolEveryMin: 0 });
+      await tablet.start();
+      tablets.push(tablet);
+    }
     centre = new CommandCentre({ httpUrl, everyMs: 3000 });
     await centre.start();
     process.stdout.write(
@@ -102,6 +108,7 @@ export async function runDemo(options: { dataDir: string; seed: number; workers?
         `  MQTT       mqtt://localhost:${info.mqttPort}`,
         '  Accounts   dispatcher / Dispatch-2026 (dispatcher), shiftlead / Shift-2026 (shift lead), analyst / Analyst-2026 (bureau)',
         '             worker01 … worker08 / Worker-2026 (grid workers; worker08 off duty)',
+        '             supervisor01, supervisor02 / Supervise-2026 (supervisors: verify and re-inspect)',
         '             admin / GRIDHUB_ADMIN_PASSWORD, or the password the hub printed on its first start',
         `  Running    ${devices.length} devices (lively: smog builds now, a storm swells the river from minute 5), ${tablets.length} worker tablets, a simulated shift lead and dispatcher`,
         '  Ctrl-C stops the simulators and the hub.',

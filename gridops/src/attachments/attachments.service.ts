@@ -4,7 +4,7 @@ import type { ReadStream } from 'node:fs';
 import { Clock } from '@gridhub/ingest';
 import { GRIDOPS_SETTINGS, GridopsSettings } from '../gridops.options';
 import { canSeeAttachments, isParty } from '../incidents/incident-access';
-import { OPEN_STATUSES } from '@gridhub/contracts';
+import { isFieldRole, OPEN_STATUSES } from '@gridhub/contracts';
 import { IncidentRepository } from '../incidents/incident.repository';
 import { Actor } from '../incidents/incident.types';
 import { Attachment, AttachmentRepository } from './attachment.repository';
@@ -32,7 +32,7 @@ export class AttachmentsService {
     const incident = await this.incidents.find(incidentId);
     if (!incident) throw new NotFoundException(`incident ${incidentId} not found`);
     if (!canSeeAttachments(incident, actor)) throw new ForbiddenException('only the command centre and the workers on this incident may add photos');
-    if (actor.role === 'grid_worker' && !isParty(incident, actor.workerId) && incident.status !== 'reported') {
+    if (isFieldRole(actor.role) && !isParty(incident, actor.workerId) && incident.status !== 'reported') {
       throw new ForbiddenException('this incident is no longer yours to add photos to');
     }
     if (!OPEN_STATUSES.includes(incident.status)) throw new ConflictException(`cannot add photos to an incident that is ${incident.status}`);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { prepared } from '../database/prepared';
 import { ASSIGNED_STATUSES } from '@gridhub/contracts';
+import { WorkerDuty } from '../workers/worker.types';
 import { DispatchCandidate } from './dispatch-policy';
 
 /** The duty moment in China Standard Time (UTC+8, no daylight saving): ISO weekday and time of day. */
@@ -33,7 +34,7 @@ export class DispatchRepository {
    * On-duty workers responsible for grids under `within` (a prefix of the incident's grid code: the grid
    * itself, its community, street or district), with how close their grids are to the incident's.
    */
-  async localCandidates(gridCode: string, at: Date, within: string = gridCode.slice(0, 6)): Promise<DispatchCandidate[]> {
+  async localCandidates(gridCode: string, at: Date, within: string = gridCode.slice(0, 6), duty: WorkerDuty = 'grid_worker'): Promise<DispatchCandidate[]> {
     const m = dutyMoment(at);
     const { rows } = await this.pool.query<DispatchCandidate>(
       prepared(
@@ -44,9 +45,9 @@ export class DispatchRepository {
                          when left(wg.grid_code, 12) = left($1, 12) then 3
                          when left(wg.grid_code, 9) = left($1, 9) then 2 else 1 end)::int as proximity
            from workers w join worker_grids wg on wg.worker_id = w.id
-          where wg.grid_code like $6 || '%' and ${ON_DUTY}
+          where wg.grid_code like $6 || '%' and w.duty = $7 and ${ON_DUTY}
           group by w.id`,
-        [gridCode, ASSIGNED_STATUSES, m.weekday, m.previousWeekday, m.time, within],
+        [gridCode, ASSIGNED_STATUSES, m.weekday, m.previousWeekday, m.time, within, duty],
       ),
     );
     return rows;
@@ -59,16 +60,16 @@ export class DispatchRepository {
       prepared(
         `select ${COLUMNS}, false as "primaryHere", false as "backupHere", 0 as proximity
            from workers w join departments d on d.code = w.department_code
-          where (d.code = $1 or $6 = any(d.categories)) and ${ON_DUTY}`,
+          where (d.code = $1 or $6 = any(d.categories)) and w.duty = 'grid_worker' and ${ON_DUTY}`,
         [departmentCode, ASSIGNED_STATUSES, m.weekday, m.previousWeekday, m.time, category],
       ),
     );
     return rows;
   }
 
-  async worker(id: string): Promise<{ id: string; name: string; onDuty: boolean } | null> {
-    const { rows } = await this.pool.query<{ id: string; name: string; onDuty: boolean }>(
-      `select id, name, on_duty and status <> 'off' as "onDuty" from workers where id = $1`,
+  async worker(id: string): Promise<{ id: string; name: string; onDuty: boolean; duty: WorkerDuty } | null> {
+    const { rows } = await this.pool.query<{ id: string; name: string; onDuty: boolean; duty: WorkerDuty }>(
+      `select id, name, duty, on_duty and status <> 'off' as "onDuty" from workers where id = $1`,
       [id],
     );
     return rows[0] ?? null;

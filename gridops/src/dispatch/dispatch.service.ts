@@ -61,6 +61,23 @@ export class DispatchService {
     return category.kind === 'component' ? null : department();
   }
 
+  /**
+   * The supervisor (监督员) to verify or re-inspect on site: an on-duty supervisor of the grid, widening to its
+   * community, street and district; null when none is on duty (any supervisor may then take it).
+   */
+  async chooseSupervisor(incident: Pick<Incident, 'gridCode' | 'lon' | 'lat'>, exclude: readonly string[] = []): Promise<RankedCandidate | null> {
+    if (!incident.gridCode) return null;
+    const now = this.clock.now();
+    const target = { lon: incident.lon, lat: incident.lat, skill: null };
+    for (const length of [15, 12, 9, 6]) {
+      if (length > incident.gridCode.length) continue;
+      const list = await this.repository.localCandidates(incident.gridCode, now, incident.gridCode.slice(0, length), 'supervisor');
+      const found = rankCandidates(list.filter((c) => !exclude.includes(c.id)), target)[0];
+      if (found) return found;
+    }
+    return null;
+  }
+
   worker(id: string) {
     return this.repository.worker(id);
   }

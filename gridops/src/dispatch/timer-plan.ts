@@ -1,3 +1,4 @@
+import { addTime, timeBetween, WorkingCalendar } from '@gridhub/contracts';
 import { Incident } from '../incidents/incident.types';
 import { TimedStep, WARNING_PERCENTS, WarningPercent } from './queues';
 
@@ -23,10 +24,12 @@ type Timing = Pick<
   | 'assigneeWorkerId'
   | 'reinspectDueAt'
   | 'reinspectionPassed'
->;
+> &
+  Partial<Pick<Incident, 'stepBasis' | 'suspendedAt'>>;
 
-/** The timed step an incident is in (null: none running), with its deadline. */
+/** The timed step an incident is in (null: none running, or its clock stopped), with its deadline. */
 export function currentStep(i: Timing): { step: TimedStep; dueAt: Date } | null {
+  if (i.suspendedAt) return null;
   switch (i.status) {
     case 'verifying':
       return i.verifiedAt || !i.verifyDueAt ? null : { step: 'verify', dueAt: i.verifyDueAt };
@@ -46,21 +49,23 @@ export function currentStep(i: Timing): { step: TimedStep; dueAt: Date } | null 
 /**
  * Every timer the incident's state calls for: the supervision points of its current step (a point already
  * in the past is left out, except the deadline itself) and, while it waits for acceptance, the acceptance
- * timeout. Comparing the plans before and after a change gives the timers to cancel and to add.
+ * timeout. The points divide the step's time on its basis: 50 % of eight working hours is four working hours
+ * in (docs/working-time.md). Comparing the plans before and after a change gives the timers to cancel and add.
  */
-export function timerPlan(i: Timing, now: Date): TimerSpec[] {
+export function timerPlan(i: Timing, now: Date, calendar: WorkingCalendar): TimerSpec[] {
   const plan: TimerSpec[] = [];
   const step = currentStep(i);
   if (step) {
-    const start = (i.stepStartedAt ?? now).getTime();
-    const span = Math.max(0, step.dueAt.getTime() - start);
+    const basis = i.stepBasis ?? 'natural';
+    const start = i.stepStartedAt ?? now;
+    const span = Math.max(0, timeBetween(start, step.dueAt, basis, calendar));
     for (const percent of WARNING_PERCENTS) {
-      const at = new Date(start + (span * percent) / 100);
+      const at = percent === 100 ? step.dueAt : addTime(start, (span * percent) / 100, basis, calendar);
       if (percent < 100 && at.getTime() <= now.getTime()) continue;
       plan.push({ id: stepTimerId(i.id, step.step, i.stepSeq, percent), kind: 'step', incidentId: i.id, step: step.step, seq: i.stepSeq, percent, at, dueAt: step.dueAt });
     }
   }
-  if (i.status === 'dispatched' && i.acceptDueAt && i.assigneeWorkerId) {
+  if (i.status === 'dispatched' && i.acceptDueAt && i.assigneeWorkerId && !i.suspendedAt) {
     plan.push({ id: acceptTimerId(i.id, i.stepSeq), kind: 'accept', incidentId: i.id, seq: i.stepSeq, workerId: i.assigneeWorkerId, at: i.acceptDueAt });
   }
   return plan;

@@ -1,4 +1,4 @@
-import { OPEN_STATUSES } from '@gridhub/contracts';
+import { isFieldRole, OPEN_STATUSES } from '@gridhub/contracts';
 import { Actor, Incident } from './incident.types';
 
 /** Roles that run the command centre and see every incident. */
@@ -9,10 +9,10 @@ export function isParty(incident: Pick<Incident, 'assigneeWorkerId' | 'verifierW
   return workerId !== null && [incident.assigneeWorkerId, incident.verifierWorkerId, incident.reinspectorWorkerId].includes(workerId);
 }
 
-/** Reads of an incident and its trail: the command centre and bureau analysts; a worker only what is theirs. */
+/** Reads of an incident and its trail: the command centre and bureau analysts; a field account only what is theirs. */
 export function canSeeIncident(incident: Incident, actor: Actor): boolean {
   if (COMMAND_CENTRE_ROLES.includes(actor.role) || actor.role === 'bureau_analyst') return true;
-  return actor.role === 'grid_worker' && (isParty(incident, actor.workerId) || incident.reportedBy === actor.username);
+  return isFieldRole(actor.role) && (isParty(incident, actor.workerId) || incident.reportedBy === actor.username);
 }
 
 /**
@@ -21,7 +21,7 @@ export function canSeeIncident(incident: Incident, actor: Actor): boolean {
  */
 export function canSeeAttachments(incident: Incident, actor: Actor): boolean {
   if (COMMAND_CENTRE_ROLES.includes(actor.role)) return true;
-  return actor.role === 'grid_worker' && (isParty(incident, actor.workerId) || incident.reportedBy === actor.username);
+  return isFieldRole(actor.role) && (isParty(incident, actor.workerId) || incident.reportedBy === actor.username);
 }
 
 /** Uploads: to an open incident, by those who may see its photos. */

@@ -24,8 +24,8 @@ export class IncidentCategoriesController {
   @Patch(':code')
   @Roles('admin')
   async update(@Param('code') code: string, @Body() body: UpdateCategoryDto) {
-    const { enabled, ...limits } = body;
-    const updated = await this.categories.updateLimits(code, limits, enabled);
+    const { enabled, basis, aroundTheClock, ...limits } = body;
+    const updated = await this.categories.updateLimits(code, limits, enabled, { basis, aroundTheClock });
     if (!updated) throw new NotFoundException(`incident category ${code} not found`);
     return present(updated);
   }

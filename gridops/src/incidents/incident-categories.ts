@@ -1,4 +1,4 @@
-import { Priority } from '@gridhub/contracts';
+import { Priority, TimeBasis } from '@gridhub/contracts';
 
 /** The time limits of one category, in minutes (fractions allowed: a test city runs on seconds). */
 export interface StepLimits {
@@ -8,6 +8,10 @@ export interface StepLimits {
   handleMinutes: Record<Priority, number>;
   reinspectMinutes: number;
 }
+
+/** The limits that count time, each on working or natural time (migration 030). */
+export const LIMIT_STEPS = ['verify', 'dispatch', 'accept', 'handle', 'reinspect'] as const;
+export type LimitStep = (typeof LIMIT_STEPS)[number];
 
 /** A minor class (小类) of the taxonomy with its major class (大类), seeded by migration 005. */
 export interface IncidentCategory {
@@ -27,6 +31,10 @@ export interface IncidentCategory {
   /** Skips verification and goes straight to dispatch. */
   emergency: boolean;
   limits: StepLimits;
+  /** Whether each limit counts working time (工作时) or natural time (自然时). */
+  basis: Record<LimitStep, TimeBasis>;
+  /** 24 小时制: every limit counts natural time, whatever `basis` says (emergencies). */
+  aroundTheClock: boolean;
   enabled: boolean;
 }
 

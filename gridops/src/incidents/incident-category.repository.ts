@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { PRIORITIES, Priority } from '@gridhub/contracts';
-import { IncidentCategory, StepLimits } from './incident-categories';
+import { PRIORITIES, Priority, TimeBasis } from '@gridhub/contracts';
+import { IncidentCategory, LIMIT_STEPS, LimitStep, StepLimits } from './incident-categories';
 
 interface Row {
   code: string;
@@ -23,6 +23,12 @@ interface Row {
   handle_normal_minutes: string;
   handle_low_minutes: string;
   reinspect_minutes: string;
+  verify_basis: TimeBasis;
+  dispatch_basis: TimeBasis;
+  accept_basis: TimeBasis;
+  handle_basis: TimeBasis;
+  reinspect_basis: TimeBasis;
+  around_the_clock: boolean;
   enabled: boolean;
 }
 
@@ -50,6 +56,8 @@ const toCategory = (r: Row): IncidentCategory => ({
     },
     reinspectMinutes: Number(r.reinspect_minutes),
   },
+  basis: { verify: r.verify_basis, dispatch: r.dispatch_basis, accept: r.accept_basis, handle: r.handle_basis, reinspect: r.reinspect_basis },
+  aroundTheClock: r.around_the_clock,
   enabled: r.enabled,
 });
 
@@ -62,9 +70,18 @@ export class IncidentCategoryRepository {
     return rows.map(toCategory);
   }
 
-  /** Changes a category's time limits (and whether it is offered); returns it, or null if unknown. */
-  async updateLimits(code: string, limits: Partial<Omit<StepLimits, 'handleMinutes'>> & { handleMinutes?: Partial<Record<Priority, number>> }, enabled?: boolean): Promise<IncidentCategory | null> {
+  /**
+   * Changes a category's time limits, their bases, its 24 h mode (and whether it is offered); returns it, or null
+   * if unknown.
+   */
+  async updateLimits(
+    code: string,
+    limits: Partial<Omit<StepLimits, 'handleMinutes'>> & { handleMinutes?: Partial<Record<Priority, number>> },
+    enabled?: boolean,
+    clock: { basis?: Partial<Record<LimitStep, TimeBasis>>; aroundTheClock?: boolean } = {},
+  ): Promise<IncidentCategory | null> {
     const h = limits.handleMinutes ?? {};
+    const b = clock.basis ?? {};
     const { rows } = await this.pool.query<Row>(
       `update incident_categories set
          verify_minutes = coalesce($2, verify_minutes),
@@ -75,7 +92,13 @@ export class IncidentCategoryRepository {
          handle_high_minutes = coalesce($7, handle_high_minutes),
          handle_normal_minutes = coalesce($8, handle_normal_minutes),
          handle_low_minutes = coalesce($9, handle_low_minutes),
-         enabled = coalesce($10, enabled)
+         enabled = coalesce($10, enabled),
+         verify_basis = coalesce($11, verify_basis),
+         dispatch_basis = coalesce($12, dispatch_basis),
+         accept_basis = coalesce($13, accept_basis),
+         handle_basis = coalesce($14, handle_basis),
+         reinspect_basis = coalesce($15, reinspect_basis),
+         around_the_clock = coalesce($16, around_the_clock)
        where code = $1 returning *`,
       [
         code,
@@ -85,6 +108,8 @@ export class IncidentCategoryRepository {
         limits.reinspectMinutes ?? null,
         ...PRIORITIES.slice().reverse().map((p) => h[p] ?? null),
         enabled ?? null,
+        ...LIMIT_STEPS.map((step) => b[step] ?? null),
+        clock.aroundTheClock ?? null,
       ],
     );
     return rows[0] ? toCategory(rows[0]) : null;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@gridhub/ingest';
-import { CATEGORY_ALIASES, FALLBACK_CATEGORY, IncidentCategory, StepLimits } from './incident-categories';
+import { CATEGORY_ALIASES, FALLBACK_CATEGORY, IncidentCategory, LimitStep, StepLimits } from './incident-categories';
 import { IncidentCategoryRepository } from './incident-category.repository';
-import { Priority } from '@gridhub/contracts';
+import { Priority, TimeBasis } from '@gridhub/contracts';
 
 /** How long a hub keeps the taxonomy before reading it again (another hub may have changed a limit). */
 const CACHE_MS = 30_000;
@@ -40,8 +40,9 @@ export class IncidentCategoryService {
     code: string,
     limits: Partial<Omit<StepLimits, 'handleMinutes'>> & { handleMinutes?: Partial<Record<Priority, number>> },
     enabled?: boolean,
+    clock: { basis?: Partial<Record<LimitStep, TimeBasis>>; aroundTheClock?: boolean } = {},
   ): Promise<IncidentCategory | null> {
-    const updated = await this.categories.updateLimits(code, limits, enabled);
+    const updated = await this.categories.updateLimits(code, limits, enabled, clock);
     this.cache = null;
     return updated;
   }

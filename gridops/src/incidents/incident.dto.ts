@@ -18,7 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { EVALUATION_GRADES, EvaluationGrade, INCIDENT_ACTIONS, INCIDENT_STATUSES, IncidentAction, PRIORITIES, Priority } from '@gridhub/contracts';
+import { EVALUATION_GRADES, EvaluationGrade, INCIDENT_ACTIONS, INCIDENT_STATUSES, IncidentAction, PRIORITIES, Priority, TIME_BASES, TimeBasis } from '@gridhub/contracts';
 
 /** Sources a person can report through the API; sensor, video and emergency come from the alert intake. */
 export const REPORT_SOURCES = ['patrol', 'public', 'hotline', 'superior'] as const;
@@ -145,7 +145,7 @@ export class IncidentActionDto {
   @IsUUID('all', { message: 'workerId must be a worker id' })
   workerId?: string;
 
-  @ApiPropertyOptional({ description: 'reject, void, request_extension, reinspect_fail, refuse_extension', maxLength: 1000 })
+  @ApiPropertyOptional({ description: 'reject, void, request_extension, reinspect_fail, refuse_extension, request_suspension (needed), refuse_suspension', maxLength: 1000 })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -178,7 +178,7 @@ export class IncidentActionDto {
   @IsUUID('all', { each: true, message: 'attachmentIds must be attachment ids' })
   attachmentIds?: string[];
 
-  @ApiPropertyOptional({ description: 'request_extension: hours to add to the deadline', minimum: 0.01, maximum: 720 })
+  @ApiPropertyOptional({ description: 'request_extension: hours to add to the deadline (working hours when the handling limit counts working time)', minimum: 0.01, maximum: 720 })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0.01)
@@ -208,6 +208,14 @@ class HandleMinutesDto {
   @IsOptional() @IsNumber() @Min(0.001) @Max(525600) low?: number;
 }
 
+class LimitBasisDto {
+  @IsOptional() @IsIn(TIME_BASES) verify?: TimeBasis;
+  @IsOptional() @IsIn(TIME_BASES) dispatch?: TimeBasis;
+  @IsOptional() @IsIn(TIME_BASES) accept?: TimeBasis;
+  @IsOptional() @IsIn(TIME_BASES) handle?: TimeBasis;
+  @IsOptional() @IsIn(TIME_BASES) reinspect?: TimeBasis;
+}
+
 /** A city sets its own time limits (CJ/T 315 gives the framework); minutes, fractions allowed. */
 export class UpdateCategoryDto {
   @ApiPropertyOptional() @IsOptional() @IsNumber() @Min(0.001) @Max(525600) verifyMinutes?: number;
@@ -220,6 +228,17 @@ export class UpdateCategoryDto {
   @ValidateNested()
   @Type(() => HandleMinutesDto)
   handleMinutes?: HandleMinutesDto;
+
+  @ApiPropertyOptional({ description: 'per limit: working (工作时, working hours of workdays) or natural (自然时) time' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LimitBasisDto)
+  basis?: LimitBasisDto;
+
+  @ApiPropertyOptional({ description: '24 小时制: every limit counts natural time (emergencies)' })
+  @IsOptional()
+  @IsBoolean()
+  aroundTheClock?: boolean;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }

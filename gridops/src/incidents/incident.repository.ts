@@ -23,7 +23,9 @@ const SELECT = `
          i.reinspection_passed as "reinspectionPassed", i.closed_at as "closedAt", i.evaluated_at as "evaluatedAt",
          i.evaluation_grade as "evaluationGrade", i.escalated_at as "escalatedAt", i.overdue,
          i.rework_count as "reworkCount", i.reassign_count as "reassignCount", i.extension_count as "extensionCount",
-         i.extended, i.extension_pending as "extensionPending"
+         i.extended, i.extension_pending as "extensionPending", i.step_basis as "stepBasis",
+         i.suspended_at as "suspendedAt", i.suspension, i.suspension_pending as "suspensionPending",
+         i.suspension_count as "suspensionCount", i.suspended_minutes::float8 as "suspendedMinutes"
     from incidents i left join workers w on w.id = i.assignee_worker_id`;
 
 /** The same columns over another row source (a CTE's inserted rows). */
@@ -105,7 +107,16 @@ const PATCH_COLUMNS: Readonly<Record<keyof IncidentPatch, string>> = {
   extensionCount: 'extension_count',
   extended: 'extended',
   extensionPending: 'extension_pending',
+  stepBasis: 'step_basis',
+  suspendedAt: 'suspended_at',
+  suspension: 'suspension',
+  suspensionPending: 'suspension_pending',
+  suspensionCount: 'suspension_count',
+  suspendedMinutes: 'suspended_minutes',
 };
+
+/** Patch fields stored as jsonb. */
+const JSON_FIELDS: ReadonlySet<string> = new Set(['extensionPending', 'suspension', 'suspensionPending']);
 
 /** A possible duplicate: enough to recognise it and open it. */
 export interface DuplicateCandidate {
@@ -199,7 +210,7 @@ export class IncidentRepository {
     const merged: IncidentPatch = { status: incident.status, ...patch };
     for (const [key, value] of Object.entries(merged) as [keyof IncidentPatch, unknown][]) {
       if (value === undefined) continue;
-      put(PATCH_COLUMNS[key], key === 'extensionPending' && value !== null ? JSON.stringify(value) : value);
+      put(PATCH_COLUMNS[key], JSON_FIELDS.has(key) && value !== null ? JSON.stringify(value) : value);
     }
     if (incident.code) put('code', incident.code);
     else {
@@ -359,7 +370,7 @@ export class IncidentRepository {
     const params: unknown[] = [id, at];
     for (const [key, value] of Object.entries(patch) as [keyof IncidentPatch, unknown][]) {
       if (value === undefined) continue;
-      params.push(key === 'extensionPending' && value !== null ? JSON.stringify(value) : value);
+      params.push(JSON_FIELDS.has(key) && value !== null ? JSON.stringify(value) : value);
       sets.push(`${PATCH_COLUMNS[key]} = $${params.length}`);
     }
     await client.query(`update incidents set ${[...sets, 'updated_at = $2'].join(', ')} where id = $1`, params);

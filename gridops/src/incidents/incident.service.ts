@@ -21,6 +21,9 @@ import { GridLocatorService } from '../grids/grid-locator.service';
 import { canSeeIncident } from './incident-access';
 import { IncidentCategory } from './incident-categories';
 import { IncidentCategoryService } from './incident-category.service';
+import { Plan } from './incident-plan';
+import { StepClock } from './step-clock';
+import { suspensionPlan } from './incident-suspension';
 import {
   ASSIGNED_STATUSES,
   OPEN_STATUSES,
@@ -29,6 +32,7 @@ import {
   IncidentSource,
   IncidentStatus,
   Priority,
+  isFieldRole,
   refusalOf,
 } from '@gridhub/contracts';
 import { DuplicateCandidate, IncidentFilter, IncidentRepository } from './incident.repository';
@@ -50,7 +54,7 @@ export interface ReportInput {
   reporterEmail?: string | null;
   /** Emergency alarm: highest priority, no verification, dispatched at once. */
   emergency?: boolean;
-  /** The report needs on-site verification by the grid worker first (video detections). */
+  /** The report needs on-site verification by a supervisor first (video detections). */
   needsVerification?: boolean;
   /** Extra facts for the first trail entry (alert id, rule, value…). */
   detail?: Record<string, unknown>;
@@ -75,15 +79,6 @@ export type ActionInput = { action: IncidentAction } & {
   dispatch?: boolean;
 };
 
-/** What an action does once its row is locked: the columns it sets, its trail entries, whom it tells. */
-interface Plan {
-  patch: IncidentPatch;
-  events: IncidentEvent[];
-  tasks: TaskNotice[];
-  /** Publish `incident.updated` with these extras (always published; extras for escalations and the like). */
-  live?: Record<string, unknown>;
-}
-
 /** What an action needs read before the row is locked (no second connection is taken while it is). */
 interface Prepared {
   worker?: { id: string; name: string } | null;
@@ -92,7 +87,8 @@ interface Prepared {
 }
 
 const SYSTEM: Actor = { sub: 'system', username: 'system', role: 'system', workerId: null };
-const minutes = (n: number) => n * 60_000;
+/** A new step's clock runs: no suspension carried over from the step before. */
+const CLOCK_RUNNING: IncidentPatch = { suspendedAt: null, suspension: null, suspensionPending: null };
 const plus = (at: Date, ms: number) => new Date(at.getTime() + ms);
 
 /**
@@ -113,6 +109,7 @@ export class IncidentService {
     private readonly locator: GridLocatorService,
     private readonly attachments: AttachmentsService,
     private readonly clock: Clock,
+    private readonly steps: StepClock,
     @Inject(GRIDOPS_SETTINGS) private readonly settings: GridopsSettings,
   ) {}
 
@@ -135,7 +132,7 @@ export class IncidentService {
     const priority: Priority = emergency ? 'urgent' : (input.priority ?? category.defaultPriority);
     const fileAtOnce = emergency || input.source === 'sensor' || input.source === 'superior';
     const status: IncidentStatus = fileAtOnce ? 'filed' : 'reported';
-    const selfVerified = input.source === 'sensor' || emergency || (input.source === 'patrol' && actor.role === 'grid_worker');
+    const selfVerified = input.source === 'sensor' || emergency || (input.source === 'patrol' && isFieldRole(actor.role));
     const incident: NewIncident = {
       category: category.code,
       title: input.title?.trim() || category.nameZh,
@@ -245,6 +242,12 @@ export class IncidentService {
       extensionCount: 0,
       extended: false,
       extensionPending: null,
+      stepBasis: null,
+      suspendedAt: null,
+      suspension: null,
+      suspensionPending: null,
+      suspensionCount: 0,
+      suspendedMinutes: 0,
     };
   }
 
@@ -263,8 +266,8 @@ export class IncidentService {
 
   list(filter: IncidentFilter, actor: Actor): Promise<{ items: Incident[]; total: number }> {
     // A grid worker's reach is their tasks (possibly as a backup beyond their own community), not their scope.
-    if (actor.gridScope && actor.role !== 'grid_worker') filter = { ...filter, scopePrefix: actor.gridScope };
-    if (actor.role === 'grid_worker') {
+    if (actor.gridScope && !isFieldRole(actor.role)) filter = { ...filter, scopePrefix: actor.gridScope };
+    if (isFieldRole(actor.role)) {
       return this.incidents.list({ ...filter, partyWorkerId: actor.workerId ?? '00000000-0000-0000-0000-000000000000', partyUsername: actor.username });
     }
     return this.incidents.list(filter);
@@ -273,7 +276,7 @@ export class IncidentService {
   async get(id: string, actor: Actor): Promise<Incident> {
     const incident = await this.incidents.find(id);
     if (!incident) throw new NotFoundException(`incident ${id} not found`);
-    if (actor.role !== 'grid_worker') assertWithinScope(incident.gridCode, actor, `incident ${incident.code}`);
+    if (!isFieldRole(actor.role)) assertWithinScope(incident.gridCode, actor, `incident ${incident.code}`);
     if (!canSeeIncident(incident, actor)) throw new ForbiddenException('this incident is not one of your tasks');
     return incident;
   }
@@ -294,7 +297,7 @@ export class IncidentService {
   async act(id: string, input: ActionInput, actor: Actor): Promise<Incident> {
     const seen = await this.incidents.find(id);
     if (!seen) throw new NotFoundException(`incident ${id} not found`);
-    if (actor.role !== 'grid_worker') assertWithinScope(seen.gridCode, actor, `incident ${seen.code}`);
+    if (!isFieldRole(actor.role)) assertWithinScope(seen.gridCode, actor, `incident ${seen.code}`);
     this.refuse(input.action, seen, actor);
     const category = await this.categories.resolve(seen.category);
     const prepared = await this.prepare(input, seen, category, actor);
@@ -326,18 +329,33 @@ export class IncidentService {
   private async prepare(input: ActionInput, incident: Incident, category: IncidentCategory, actor: Actor): Promise<Prepared> {
     if (input.attachmentIds?.length) await this.attachments.checkBelong(incident.id, input.attachmentIds);
     switch (input.action) {
-      case 'request_verification':
+      case 'request_verification': {
+        // 核实 is the supervision centre's: a supervisor (监督员) goes to look.
+        if (input.workerId) {
+          const worker = await this.dispatcher.worker(input.workerId);
+          if (!worker) throw new UnprocessableEntityException(`worker ${input.workerId} not found`);
+          if (worker.duty !== 'supervisor') throw new UnprocessableEntityException(`${worker.name} is not a supervisor (监督员): only supervisors verify on site`);
+          if (!worker.onDuty) throw new UnprocessableEntityException(`supervisor ${worker.name} is off duty`);
+          return { worker };
+        }
+        const worker = await this.dispatcher.chooseSupervisor(incident);
+        if (!worker) {
+          throw new UnprocessableEntityException(`no on-duty supervisor in or around grid ${incident.gridCode ?? '(outside every grid)'}; choose one with workerId`);
+        }
+        return { worker };
+      }
       case 'dispatch': {
         if (input.workerId) {
           const worker = await this.dispatcher.worker(input.workerId);
           if (!worker) throw new UnprocessableEntityException(`worker ${input.workerId} not found`);
           if (!worker.onDuty) throw new UnprocessableEntityException(`worker ${worker.name} is off duty`);
-          if (input.action === 'dispatch' && worker.id === incident.assigneeWorkerId) {
+          if (worker.duty !== 'grid_worker') throw new UnprocessableEntityException(`${worker.name} is a supervisor: supervision and handling are kept apart (监管分离)`);
+          if (worker.id === incident.assigneeWorkerId) {
             throw new ConflictException(`the incident is already dispatched to ${worker.name}`);
           }
           return { worker };
         }
-        const exclude = input.action === 'dispatch' ? await this.dispatcher.triedWorkers(incident.id) : [];
+        const exclude = await this.dispatcher.triedWorkers(incident.id);
         const worker = await this.dispatcher.choose(incident, category, exclude);
         if (!worker) {
           throw new UnprocessableEntityException(
@@ -357,8 +375,8 @@ export class IncidentService {
         return {};
       }
       case 'handle': {
-        // 监管分离: someone other than the handler re-inspects where possible.
-        const reinspector = await this.dispatcher.choose(incident, category, [actor.workerId ?? '', incident.assigneeWorkerId ?? '']);
+        // 监管分离: a supervisor re-inspects (核查); with none on duty, any supervisor may take it.
+        const reinspector = await this.dispatcher.chooseSupervisor(incident, [actor.workerId ?? '', incident.assigneeWorkerId ?? '']);
         return { reinspector };
       }
       default:
@@ -385,11 +403,13 @@ export class IncidentService {
     switch (input.action) {
       case 'request_verification': {
         const w = prepared.worker!;
+        const due = this.steps.due(category, 'verify', now, limits.verifyMinutes);
         const patch: IncidentPatch = {
           status: 'verifying',
           verifierWorkerId: w.id,
           verificationRequestedAt: now,
-          verifyDueAt: plus(now, minutes(limits.verifyMinutes)),
+          verifyDueAt: due.at,
+          stepBasis: due.basis,
           verifiedAt: null,
           verifiedValid: null,
           stepSeq: seq,
@@ -397,7 +417,7 @@ export class IncidentService {
         };
         return {
           patch,
-          events: [to('verifying', { detail: { role: actor.role, workerId: w.id, workerName: w.name, dueAt: patch.verifyDueAt!.toISOString() } })],
+          events: [to('verifying', { detail: { role: actor.role, workerId: w.id, workerName: w.name, dueAt: due.at.toISOString(), basis: due.basis } })],
           tasks: [{ workerId: w.id, type: 'task.assigned', step: 'verify', reason: 'request_verification' }],
         };
       }
@@ -409,12 +429,14 @@ export class IncidentService {
           tasks: [],
         };
       }
-      case 'file':
+      case 'file': {
+        const due = this.steps.due(category, 'dispatch', now, limits.dispatchMinutes);
         return {
-          patch: { status: 'filed', filedAt: now, dispatchDueAt: plus(now, minutes(limits.dispatchMinutes)), stepSeq: seq, stepStartedAt: now },
-          events: [to('filed', { detail: { role: actor.role, autoDispatch: input.dispatch !== false } })],
+          patch: { status: 'filed', filedAt: now, dispatchDueAt: due.at, stepBasis: due.basis, stepSeq: seq, stepStartedAt: now },
+          events: [to('filed', { detail: { role: actor.role, autoDispatch: input.dispatch !== false, dueAt: due.at.toISOString(), basis: due.basis } })],
           tasks: this.withdraw(i.verifierWorkerId, 'file'),
         };
+      }
       case 'void':
         if (!input.reason?.trim()) throw new BadRequestException('void needs a reason');
         return { patch: { status: 'voided', voidedAt: now }, events: [to('voided')], tasks: this.withdraw(i.verifierWorkerId, 'void') };
@@ -428,13 +450,16 @@ export class IncidentService {
         };
       case 'reject': {
         if (!input.reason?.trim()) throw new BadRequestException('reject needs a reason');
+        const due = this.steps.due(category, 'dispatch', now, limits.dispatchMinutes);
         return {
           patch: {
             status: 'filed',
             assigneeWorkerId: null,
             acceptDueAt: null,
             extensionPending: null,
-            dispatchDueAt: plus(now, minutes(limits.dispatchMinutes)),
+            ...CLOCK_RUNNING,
+            dispatchDueAt: due.at,
+            stepBasis: due.basis,
             stepSeq: seq,
             stepStartedAt: now,
           },
@@ -452,9 +477,12 @@ export class IncidentService {
       case 'handle': {
         if (!input.note?.trim()) throw new BadRequestException('handle needs a note saying what was done');
         const r = prepared.reinspector ?? null;
-        const reinspectDueAt = plus(now, minutes(limits.reinspectMinutes));
+        const due = this.steps.due(category, 'reinspect', now, limits.reinspectMinutes);
+        const reinspectDueAt = due.at;
         return {
           patch: {
+            ...CLOCK_RUNNING,
+            stepBasis: due.basis,
             status: 'reinspecting',
             handledAt: now,
             reinspectorWorkerId: r?.id ?? null,
@@ -474,7 +502,7 @@ export class IncidentService {
               toStatus: 'reinspecting',
               actor: 'system:dispatch',
               at: now,
-              detail: r ? { workerId: r.id, workerName: r.name, dueAt: reinspectDueAt.toISOString() } : { workerId: null, by: 'shift_lead', dueAt: reinspectDueAt.toISOString() },
+              detail: { workerId: r?.id ?? null, ...(r ? { workerName: r.name } : { by: 'any_supervisor' }), dueAt: reinspectDueAt.toISOString(), basis: due.basis },
             },
           ],
           tasks: r ? [{ workerId: r.id, type: 'task.assigned', step: 'reinspect', reason: 'handle' }] : [],
@@ -491,9 +519,11 @@ export class IncidentService {
         };
       }
       case 'approve_extension': {
-        // refusalOf has checked that a request waits (ACTION_RULES.approve_extension.when).
+        // refusalOf has checked that a request waits and the clock runs (ACTION_RULES.approve_extension.when).
         const pending = i.extensionPending!;
-        const dueAt = plus(i.dueAt ?? now, pending.hours * 3600_000);
+        // 延期: the hours count on the handling limit's basis (working hours for a working-time limit).
+        const basis = i.stepBasis ?? 'natural';
+        const dueAt = this.steps.add(i.dueAt ?? now, pending.hours * 60, basis);
         return {
           patch: {
             dueAt,
@@ -503,7 +533,7 @@ export class IncidentService {
             overdue: i.overdue && dueAt.getTime() <= now.getTime(),
             stepSeq: seq,
           },
-          events: [to(null, { note: input.note ?? pending.reason, detail: { role: actor.role, hours: pending.hours, previousDueAt: i.dueAt?.toISOString() ?? null, dueAt: dueAt.toISOString() } })],
+          events: [to(null, { note: input.note ?? pending.reason, detail: { role: actor.role, hours: pending.hours, basis, previousDueAt: i.dueAt?.toISOString() ?? null, dueAt: dueAt.toISOString() } })],
           tasks: i.assigneeWorkerId ? [{ workerId: i.assigneeWorkerId, type: 'task.updated', step: 'handle', reason: 'approve_extension' }] : [],
         };
       }
@@ -514,6 +544,11 @@ export class IncidentService {
           tasks: i.assigneeWorkerId ? [{ workerId: i.assigneeWorkerId, type: 'task.updated', step: 'handle', reason: 'refuse_extension' }] : [],
         };
       }
+      case 'request_suspension':
+      case 'approve_suspension':
+      case 'refuse_suspension':
+      case 'resume':
+        return suspensionPlan(input.action, input, i, category, actor, now, this.steps, to);
       case 'reinspect_pass':
         return { patch: { reinspectedAt: now, reinspectionPassed: true }, events: [to(null)], tasks: [] };
       case 'reinspect_fail': {
@@ -551,16 +586,19 @@ export class IncidentService {
     const limits = category.limits;
     // A reassignment keeps the handling clock; a first dispatch, a dispatch after rejection or rework starts it.
     const keepClock = how.reassign || (i.status === 'dispatched' && !how.rework);
-    const dueAt = keepClock && i.dueAt ? i.dueAt : plus(now, minutes(limits.handleMinutes[i.priority]));
+    const handling = this.steps.due(category, 'handle', now, limits.handleMinutes[i.priority]);
+    const kept = keepClock && i.dueAt !== null;
+    const dueAt = kept ? i.dueAt! : handling.at;
     const patch: IncidentPatch = {
       status: 'dispatched',
       assigneeWorkerId: worker.id,
       dispatchedAt: i.dispatchedAt ?? now,
       dueAt,
-      acceptDueAt: plus(now, minutes(limits.acceptMinutes)),
+      stepBasis: kept ? (i.stepBasis ?? handling.basis) : handling.basis,
+      acceptDueAt: this.steps.due(category, 'accept', now, limits.acceptMinutes).at,
       stepSeq: i.stepSeq + 1,
       stepStartedAt: keepClock && i.stepStartedAt ? i.stepStartedAt : now,
-      ...(keepClock ? {} : { overdue: false }),
+      ...(keepClock ? {} : { overdue: false, ...CLOCK_RUNNING }),
       ...(how.reassign || (i.status === 'dispatched' && !how.rework) ? { reassignCount: i.reassignCount + 1 } : {}),
     };
     const previous = i.assigneeWorkerId && i.assigneeWorkerId !== worker.id ? i.assigneeWorkerId : null;
@@ -579,6 +617,7 @@ export class IncidentService {
             workerId: worker.id,
             workerName: worker.name,
             dueAt: dueAt.toISOString(),
+            basis: patch.stepBasis,
             acceptDueAt: patch.acceptDueAt!.toISOString(),
             ...(previous ? { previousWorkerId: previous } : {}),
             ...(how.rework ? { rework: i.reworkCount + 1 } : {}),
@@ -599,7 +638,8 @@ export class IncidentService {
   /** After the commit: timers moved to the new state, tablets and consoles told. */
   private async after(before: Incident, after: Incident, plan: Plan): Promise<void> {
     const now = this.clock.now();
-    const { cancel, schedule } = timerChanges(timerPlan(before, now), timerPlan(after, now));
+    const calendar = this.steps.calendar;
+    const { cancel, schedule } = timerChanges(timerPlan(before, now, calendar), timerPlan(after, now, calendar));
     // The tablets first: their message does not wait for the timer round trips to Redis.
     await Promise.all([
       ...plan.tasks.map((t) => this.notifier.task(after, t)),
@@ -615,8 +655,9 @@ export class IncidentService {
       if (i.status !== 'filed') return null;
       if (!worker) {
         this.logger.warn(`incident ${i.code}: no on-duty worker in or around grid ${i.gridCode ?? '-'}; waiting for the dispatcher`);
+        const due = this.steps.due(category, 'dispatch', i.filedAt ?? now, category.limits.dispatchMinutes);
         return {
-          patch: { dispatchDueAt: plus(i.filedAt ?? now, minutes(category.limits.dispatchMinutes)), stepSeq: i.stepSeq + 1, stepStartedAt: i.filedAt ?? now },
+          patch: { dispatchDueAt: due.at, stepBasis: due.basis, stepSeq: i.stepSeq + 1, stepStartedAt: i.filedAt ?? now },
           events: [],
           tasks: [],
         };
@@ -626,9 +667,9 @@ export class IncidentService {
     return after;
   }
 
-  /** Intake of a detection that needs on-site verification: the grid's worker is asked to verify. */
+  /** Intake of a detection that needs on-site verification: the grid's supervisor is asked to verify. */
   private async autoVerification(incident: Incident, category: IncidentCategory): Promise<Incident> {
-    const worker = await this.dispatcher.choose(incident, category);
+    const worker = await this.dispatcher.chooseSupervisor(incident);
     if (!worker) return incident;
     const { incident: after } = await this.system(incident, (i, now) =>
       i.status !== 'reported'
@@ -673,6 +714,8 @@ export class IncidentService {
     const key = `${data.step}:${data.incidentId}:${data.seq ?? 'manual'}:${data.percent}`;
     const { changed } = await this.system(incident, (i, now) => {
       if (manual ? !OPEN_STATUSES.includes(i.status) : i.stepSeq !== data.seq || !this.inStep(i, data.step)) return null;
+      // A stopped clock (挂账) neither warns nor runs overdue.
+      if (i.suspendedAt) return null;
       const overdue = data.step === 'handle' && data.percent === 100;
       if (overdue && i.overdue) return null;
       return {

@@ -1,10 +1,27 @@
-import { EvaluationGrade, IncidentSource, IncidentStatus, Priority } from '@gridhub/contracts';
+import { EvaluationGrade, IncidentSource, IncidentStatus, Priority, TimeBasis } from '@gridhub/contracts';
 
 export interface PendingExtension {
   hours: number;
   reason: string;
   requestedBy: string;
   requestedAt: string;
+}
+
+/** A request to stop the clock (挂账/缓办), waiting for the shift lead. */
+export interface PendingSuspension {
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+}
+
+/** A stopped clock: what was used and what is left of the step, on its basis, when it stopped. */
+export interface Suspension extends PendingSuspension {
+  approvedBy: string;
+  at: string;
+  step: 'handle';
+  basis: TimeBasis;
+  elapsedMinutes: number;
+  remainingMinutes: number;
 }
 
 export interface Incident {
@@ -63,6 +80,15 @@ export interface Incident {
   extensionCount: number;
   extended: boolean;
   extensionPending: PendingExtension | null;
+  /** How the running step's limit counts: working time (工作时) or natural time. */
+  stepBasis: TimeBasis | null;
+  /** Set while the clock is stopped (挂账/缓办). */
+  suspendedAt: Date | null;
+  suspension: Suspension | null;
+  suspensionPending: PendingSuspension | null;
+  suspensionCount: number;
+  /** Time spent suspended so far, in the basis of the step it stopped. */
+  suspendedMinutes: number;
 }
 
 export interface NewIncident {
@@ -158,5 +184,11 @@ export type IncidentPatch = Partial<
     | 'extensionCount'
     | 'extended'
     | 'extensionPending'
+    | 'stepBasis'
+    | 'suspendedAt'
+    | 'suspension'
+    | 'suspensionPending'
+    | 'suspensionCount'
+    | 'suspendedMinutes'
   >
 >;

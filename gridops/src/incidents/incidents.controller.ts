@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { Roles } from '@gridhub/ingest';
 import { INCIDENT_ACTIONS, refusalOf } from '@gridhub/contracts';
 import { RankedCandidate } from '../dispatch/dispatch-policy';
+import { isFieldRole } from '@gridhub/contracts';
 import { COMMAND_CENTRE_ROLES } from './incident-access';
 import { CreateIncidentDto, IncidentActionDto, ListIncidentsQuery } from './incident.dto';
 import { DuplicateCandidate } from './incident.repository';
@@ -67,11 +68,11 @@ export class IncidentsController {
 
   /** 信息收集: a worker's patrol report, or a public / 12345 report or task from above entered by the command centre. */
   @Post()
-  @Roles('admin', 'dispatcher', 'shift_lead', 'grid_worker', 'bureau_analyst')
+  @Roles('admin', 'dispatcher', 'shift_lead', 'grid_worker', 'supervisor', 'bureau_analyst')
   async create(@Body() body: CreateIncidentDto, @Req() req: AuthedRequest) {
     const actor = req.user;
-    const source = body.source ?? (actor.role === 'grid_worker' ? 'patrol' : actor.role === 'bureau_analyst' ? 'superior' : 'public');
-    if (actor.role === 'grid_worker' && source !== 'patrol') throw new ForbiddenException('a grid worker reports from patrol (source patrol)');
+    const source = body.source ?? (isFieldRole(actor.role) ? 'patrol' : actor.role === 'bureau_analyst' ? 'superior' : 'public');
+    if (isFieldRole(actor.role) && source !== 'patrol') throw new ForbiddenException('a grid worker or supervisor reports from patrol (source patrol)');
     if (actor.role === 'bureau_analyst' && source !== 'superior') throw new ForbiddenException('a bureau assigns tasks from above (source superior)');
     if (COMMAND_CENTRE_ROLES.includes(actor.role) && source === 'patrol') throw new ForbiddenException('patrol reports come from grid workers');
     const { incident, duplicates } = await this.incidents.report(

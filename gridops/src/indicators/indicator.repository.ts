@@ -58,7 +58,7 @@ export class IndicatorRepository {
                 count(*) filter (where i.verified_at <= i.verify_due_at)::int as "verifiedOnTime",
                 count(i.dispatched_at)::int as dispatched,
                 count(*) filter (where i.dispatched_at <= coalesce(i.dispatch_due_at, i.dispatched_at))::int as "dispatchedOnTime",
-                count(*) filter (where i.dispatched_at is not null and (i.closed_at < $2 or i.due_at <= $3))::int as "dueToClose",
+                count(*) filter (where i.dispatched_at is not null and (i.closed_at < $2 or (i.due_at <= $3 and i.suspended_at is null)))::int as "dueToClose",
                 count(*) filter (where i.dispatched_at is not null and i.closed_at < $2)::int as closed,
                 count(*) filter (where i.dispatched_at is not null and i.closed_at < $2 and i.handled_at <= i.due_at)::int as "closedOnTime",
                 count(*) filter (where i.dispatched_at is not null and i.rework_count > 0)::int as reworked,

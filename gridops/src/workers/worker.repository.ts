@@ -2,7 +2,7 @@ import { inTransaction } from '@gridhub/ingest';
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { OPEN_STATUSES } from '@gridhub/contracts';
-import { DutyShift, GridWorker, WorkerFilter, WorkerLoad, WorkerPosition, WorkerStatus } from './worker.types';
+import { DutyShift, GridWorker, WorkerDuty, WorkerFilter, WorkerLoad, WorkerPosition, WorkerStatus } from './worker.types';
 
 export interface NewWorker {
   id: string;
@@ -17,6 +17,8 @@ export interface NewWorker {
   status?: WorkerStatus;
   skills?: string[];
   departmentCode?: string | null;
+  /** grid_worker (网格员, handles) or supervisor (监督员, verifies and re-inspects); default grid_worker. */
+  duty?: WorkerDuty;
 }
 
 /**
@@ -34,7 +36,7 @@ export const ON_DUTY_NOW = (w: string, now: string) => `(${w}.on_duty and ${w}.s
          or (s.starts > s.ends and s.weekday = extract(isodow from cst.t - interval '1 day') and cst.t::time < s.ends)))))`;
 
 const SELECT = (now: string) => `
-  select w.id, w.name, w.on_duty as "onDuty", ${ON_DUTY_NOW('w', now)} as "onDutyNow", w.status, w.skills,
+  select w.id, w.name, w.duty, w.on_duty as "onDuty", ${ON_DUTY_NOW('w', now)} as "onDutyNow", w.status, w.skills,
          w.department_code as "departmentCode", w.lon, w.lat, w.location_at as "locationAt",
          (select a.username from accounts a where a.worker_id = w.id limit 1) as username,
          coalesce((select array_agg(wg.grid_code order by wg.grid_code) from worker_grids wg where wg.worker_id = w.id), '{}') as "gridCodes",
@@ -53,9 +55,9 @@ export class WorkerRepository {
   async insert(worker: NewWorker): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       await client.query(
-        `insert into workers (id, name, phone, on_duty, lon, lat, status, skills, department_code)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [worker.id, worker.name, worker.phone, worker.onDuty, worker.lon, worker.lat, worker.status ?? 'available', worker.skills ?? [], worker.departmentCode ?? null],
+        `insert into workers (id, name, phone, on_duty, lon, lat, status, skills, department_code, duty)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [worker.id, worker.name, worker.phone, worker.onDuty, worker.lon, worker.lat, worker.status ?? 'available', worker.skills ?? [], worker.departmentCode ?? null, worker.duty ?? 'grid_worker'],
       );
       await client.query(
         `insert into worker_grids (worker_id, grid_code, role)

@@ -10,9 +10,13 @@ export interface DutyShift {
   ends: string;
 }
 
+/** What a worker does in the loop: handles (网格员) or verifies and re-inspects (监督员). */
+export type WorkerDuty = 'grid_worker' | 'supervisor';
+
 export interface GridWorker {
   id: string;
   name: string;
+  duty: WorkerDuty;
   /** All grids this worker covers, primary and backup. */
   gridCodes: string[];
   primaryGridCodes: string[];

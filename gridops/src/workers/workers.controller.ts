@@ -164,16 +164,16 @@ export class WorkersController {
     return { items, total: items.length };
   }
 
-  /** The calling grid worker's own record. */
+  /** The calling field account's own worker record (grid worker or supervisor). */
   @Get('me')
-  @Roles('grid_worker')
+  @Roles('grid_worker', 'supervisor')
   me(@Req() req: AuthedRequest) {
     return this.workers.get(ownWorker(req));
   }
 
   /** A position from the worker's tablet over HTTP (the same as MQTT gridhub/v1/workers/{id}/location). */
   @Post('me/location')
-  @Roles('grid_worker')
+  @Roles('grid_worker', 'supervisor')
   @HttpCode(202)
   async location(@Req() req: AuthedRequest, @Body() body: LocationBody) {
     const at = body.ts ? new Date(body.ts) : this.clock.now();
@@ -182,7 +182,7 @@ export class WorkersController {
   }
 
   @Put('me/status')
-  @Roles('grid_worker')
+  @Roles('grid_worker', 'supervisor')
   myStatus(@Req() req: AuthedRequest, @Body() body: StatusBody) {
     return this.workers.setStatus(ownWorker(req), body.status, body.onDuty);
   }

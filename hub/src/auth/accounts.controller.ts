@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import type { Request } from 'express';
 import { AccountRepository, AccountChange } from './account.repository';
-import { Role, ROLES } from '@gridhub/contracts';
+import { isFieldRole, Role, ROLES } from '@gridhub/contracts';
 import { AccountDetail, Principal } from './account.types';
 import { AuditRepository } from './audit.repository';
 import { AuthService } from './auth.service';
@@ -117,7 +117,7 @@ export class AccountsController {
 
   @Post('accounts')
   async create(@Body() body: CreateAccountDto, @Req() request: Request & { user: Principal }) {
-    if (body.role === 'grid_worker') throw new BadRequestException('grid worker accounts are created with their worker (POST /api/v1/workers)');
+    if (isFieldRole(body.role)) throw new BadRequestException('grid worker and supervisor accounts are created with their worker (POST /api/v1/workers)');
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
     if (await this.accounts.findWithHash(body.username)) throw new ConflictException(`username ${body.username} is taken`);
     const id = await this.accounts.insert({
@@ -136,8 +136,8 @@ export class AccountsController {
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAccountDto, @Req() request: Request & { user: Principal }) {
     const current = await this.accounts.findById(id);
     if (!current) throw new NotFoundException(`no account ${id}`);
-    if (body.role !== undefined && (body.role === 'grid_worker') !== (current.role === 'grid_worker')) {
-      throw new BadRequestException('the grid worker role goes with a worker record and cannot be switched on or off here');
+    if (body.role !== undefined && (isFieldRole(body.role) !== isFieldRole(current.role) || (isFieldRole(body.role) && body.role !== current.role))) {
+      throw new BadRequestException('the grid worker and supervisor roles go with a worker record of that duty and cannot be switched here');
     }
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
     if (id === request.user.sub && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {

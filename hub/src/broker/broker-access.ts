@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Clock, Device, DeviceService } from '@gridhub/ingest';
-import { parseDeviceTopic, TOPIC_ROOT, workerLocationTopic, workerTasksTopic } from '@gridhub/contracts';
+import { isFieldRole, parseDeviceTopic, TOPIC_ROOT, workerLocationTopic, workerTasksTopic } from '@gridhub/contracts';
 import { AccountRepository } from '../auth/account.repository';
 import { AuditRepository } from '../auth/audit.repository';
 import { AuthService } from '../auth/auth.service';
@@ -49,7 +49,7 @@ export class BrokerAccess {
       return { kind: 'device', device };
     }
     const outcome = await this.auth.authenticate(username, password, address, 'mqtt');
-    if (outcome.kind === 'ok' && outcome.account.role === 'grid_worker' && outcome.account.workerId) {
+    if (outcome.kind === 'ok' && isFieldRole(outcome.account.role) && outcome.account.workerId) {
       this.throttle.succeeded(username, address);
       return { kind: 'worker', workerId: outcome.account.workerId, username };
     }
@@ -68,7 +68,7 @@ export class BrokerAccess {
     if (device) return device.enabled ? { kind: 'device', device } : null;
     const found = await this.accounts.findWithHash(username);
     const account = found?.account;
-    return account && !account.disabled && account.role === 'grid_worker' && account.workerId
+    return account && !account.disabled && isFieldRole(account.role) && account.workerId
       ? { kind: 'worker', workerId: account.workerId, username }
       : null;
   }

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       adminPassword: null,
       logLevel: 'info',
       seedDemo: true,
+      workingHours: '08:30-12:00,14:00-18:00',
     });
   });
 
@@ -26,6 +27,7 @@ describe('loadConfig', () => {
       GRIDHUB_DATA_DIR: '/var/lib/gridhub',
       GRIDHUB_ADMIN_PASSWORD: 'correct horse battery',
       LOG_LEVEL: 'warn',
+      GRIDHUB_WORKING_HOURS: '09:00-12:00,13:30-17:30',
     });
     expect(config).toMatchObject({
       env: 'production',
@@ -37,6 +39,7 @@ describe('loadConfig', () => {
       adminPassword: 'correct horse battery',
       logLevel: 'warn',
       seedDemo: false,
+      workingHours: '09:00-12:00,13:30-17:30',
     });
   });
 
@@ -54,6 +57,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['NODE_ENV', 'staging', /NODE_ENV must be/],
     ['GRIDHUB_SEED_DEMO', 'maybe', /GRIDHUB_SEED_DEMO must be true or false/],
+    ['GRIDHUB_WORKING_HOURS', '14:00-12:00', /GRIDHUB_WORKING_HOURS must be periods like 08:30-12:00/],
+    ['GRIDHUB_WORKING_HOURS', '08:30-12:00,11:00-18:00', /GRIDHUB_WORKING_HOURS/],
   ])('fails fast naming %s when it is %p', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_WORKING_HOURS, parseWorkingHours } from '@gridhub/contracts';
 
 /** A bad or missing environment variable, named in the message. */
 export class ConfigError extends Error {}
@@ -48,6 +49,17 @@ const schema = z.object({
     .int('GRIDHUB_RETENTION_DAYS must be a whole number of days')
     .min(1, 'GRIDHUB_RETENTION_DAYS must be at least 1')
     .default(400),
+  GRIDHUB_WORKING_HOURS: z
+    .string()
+    .refine((v) => {
+      try {
+        parseWorkingHours(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'GRIDHUB_WORKING_HOURS must be periods like 08:30-12:00,14:00-18:00 (ascending, not overlapping)')
+    .default(DEFAULT_WORKING_HOURS),
   GRIDHUB_TIMESCALE: z.enum(['auto', 'off'], { error: 'GRIDHUB_TIMESCALE must be auto or off' }).default('auto'),
   GRIDHUB_ACCESS_TOKEN_TTL: positiveInt('GRIDHUB_ACCESS_TOKEN_TTL', 'seconds').default(3600),
   GRIDHUB_REFRESH_TOKEN_TTL: positiveInt('GRIDHUB_REFRESH_TOKEN_TTL', 'seconds').default(14 * 86_400),
@@ -104,6 +116,8 @@ export interface HubConfig {
   timescale: 'auto' | 'off';
   /** Raw readings and events older than this many days are removed; roll-ups are kept. */
   retentionDays: number;
+  /** The city's working hours on a workday (工作时), e.g. 08:30-12:00,14:00-18:00. */
+  workingHours: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   auth: {
     accessTokenTtlSeconds: number;
@@ -165,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     seedDemo: c.GRIDHUB_SEED_DEMO ?? c.NODE_ENV !== 'production',
     timescale: c.GRIDHUB_TIMESCALE,
     retentionDays: c.GRIDHUB_RETENTION_DAYS,
+    workingHours: c.GRIDHUB_WORKING_HOURS,
     logLevel: c.LOG_LEVEL,
     auth: {
       accessTokenTtlSeconds: c.GRIDHUB_ACCESS_TOKEN_TTL,

@@ -166,4 +166,13 @@ export const DEMO_DISPATCHER = { username: 'dispatcher', password: 'Dispatch-202
 export const DEMO_ANALYST = { username: 'analyst', password: 'Analyst-2026', displayName: '环保局分析员 李清' };
 export const DEMO_SHIFT_LEAD = { username: 'shiftlead', password: 'Shift-2026', displayName: '值班长 王磊' };
 export const DEMO_WORKER_PASSWORD = 'Worker-2026';
+/**
+ * The supervisors (监督员) of the supervision centre: they verify public and hotline reports on site (核实) and
+ * re-inspect handled work (核查); the communities are shared out between them in turn.
+ */
+export const DEMO_SUPERVISORS = [
+  { username: 'supervisor01', displayName: '监督员 孙丽' },
+  { username: 'supervisor02', displayName: '监督员 郑浩' },
+];
+export const DEMO_SUPERVISOR_PASSWORD = 'Supervise-2026';
 export const demoWorkerUsername = (i: number) => `worker${String(i + 1).padStart(2, '0')}`;

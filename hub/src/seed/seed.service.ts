@@ -14,6 +14,8 @@ import {
   DEMO_OFF_DUTY_WORKER,
   DEMO_WORKER_NAMES,
   DEMO_WORKER_PASSWORD,
+  DEMO_SUPERVISORS,
+  DEMO_SUPERVISOR_PASSWORD,
   demoDevices,
   demoGrids,
   demoWorkerUsername,
@@ -95,6 +97,28 @@ export class SeedService implements OnApplicationBootstrap {
         role: 'grid_worker',
         displayName: DEMO_WORKER_NAMES[i] ?? `网格员${i + 1}`,
         gridScope: community.code,
+        workerId: id,
+      });
+    }
+    const supervisorPasswordHash = await this.hasher.hashPassword(DEMO_SUPERVISOR_PASSWORD);
+    for (const [i, supervisor] of DEMO_SUPERVISORS.entries()) {
+      const mine = communities.filter((_, k) => k % DEMO_SUPERVISORS.length === i);
+      const id = randomUUID();
+      await this.workers.insert({
+        id,
+        name: supervisor.displayName,
+        phone: null,
+        gridCodes: mine.flatMap((c) => c.gridCodes),
+        onDuty: true,
+        duty: 'supervisor',
+        ...mine[0]!.patrolPoint,
+      });
+      await this.accounts.insert({
+        username: supervisor.username,
+        passwordHash: supervisorPasswordHash,
+        role: 'supervisor',
+        displayName: supervisor.displayName,
+        gridScope: null,
         workerId: id,
       });
     }

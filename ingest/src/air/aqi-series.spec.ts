@@ -11,8 +11,8 @@ import {
 } from './aqi-series';
 
 type Hours = Map<number, Partial<Record<AirMetric, number>>>;
-// 2026-11-20 00:00 China time = 2026-11-19T16:00Z
-const DAY = Date.parse('2026-11-19T16:00:00Z');
+// 2025-11-20 00:00 +08:00: these hand-worked reports are HJ 633-2012's (before 2026-03-01; aqi-2026.spec.ts has the 2026 edition).
+const DAY = Date.parse('2025-11-19T16:00:00Z');
 const h = (i: number) => DAY + i * HOUR_MS;
 function series(fill: (i: number) => Partial<Record<AirMetric, number>> | undefined, from = -24, to = 48): Hours {
   const m: Hours = new Map();

@@ -1,7 +1,7 @@
 // Wire types of the hub's HTTP API (/api/v1). They mirror the hub contract; fields the UI does not read are left out.
 // Fields marked optional are ones the grid-operations and sensing services add as they grow: the UI works without them.
 
-import type { Role, SensorFamily } from '@gridhub/contracts';
+import type { Role, SensorFamily, TimeBasis } from '@gridhub/contracts';
 export type { Role };
 
 export const GRID_LEVELS = ['district', 'street', 'community', 'grid'] as const;
@@ -121,7 +121,7 @@ export interface Incident {
   priority: IncidentPriority;
   status: IncidentStatus;
   source: string;
-  emergency?: boolean;
+  emergency: boolean;
   lon: number;
   lat: number;
   gridCode: string | null;
@@ -141,8 +141,16 @@ export interface Incident {
   escalatedAt?: string | null;
   reworkCount?: number;
   reassignCount?: number;
+  /** How the running step's limit counts: working time (工作时) or natural time. */
+  stepBasis?: TimeBasis | null;
+  stepStartedAt?: string | null;
+  /** Set while the handling clock is stopped (挂账/缓办). */
+  suspendedAt: string | null;
+  suspension?: { reason: string; requestedBy: string; approvedBy: string; basis: TimeBasis; elapsedMinutes: number; remainingMinutes: number } | null;
   /** What refusalOf reads besides the status and the workers (the server always sends them). */
+  suspensionPending: { reason: string; requestedBy: string; requestedAt: string } | null;
   extensionPending: { hours: number; reason: string; requestedBy: string; requestedAt: string } | null;
+  verifiedValid: boolean | null;
   reinspectionPassed: boolean | null;
 }
 
@@ -257,10 +265,15 @@ export type ActionRequest =
   | { action: 'reject'; reason: string }
   | { action: 'check_in'; lon: number; lat: number }
   | { action: 'handle'; note: string; attachmentIds: string[] }
+  | { action: 'verify'; valid: boolean; note?: string; attachmentIds?: string[] }
+  | { action: 'request_suspension'; reason: string }
+  | { action: 'approve_suspension'; note?: string }
+  | { action: 'refuse_suspension'; note?: string }
+  | { action: 'resume' }
   | { action: 'approve_extension'; note?: string }
   | { action: 'refuse_extension'; note?: string }
-  | { action: 'reinspect_pass' }
-  | { action: 'reinspect_fail'; reason: string }
+  | { action: 'reinspect_pass'; note?: string; attachmentIds?: string[] }
+  | { action: 'reinspect_fail'; reason: string; attachmentIds?: string[] }
   | { action: 'close' }
   | { action: 'evaluate'; grade: EvaluationGrade };
 

@@ -61,7 +61,12 @@ export const useOutboxStore = defineStore('outbox', () => {
     }
     if (entry.action && entry.incidentId) {
       const uploaded = await uploadPhotos(entry);
-      const action: ActionRequest = entry.action.action === 'handle' ? { ...entry.action, attachmentIds: [...entry.action.attachmentIds, ...uploaded] } : entry.action;
+      // Photos are evidence of handling, verification (核实) and re-inspection (核查).
+      const a = entry.action;
+      const action: ActionRequest =
+        a.action === 'handle' || a.action === 'verify' || a.action === 'reinspect_pass' || a.action === 'reinspect_fail'
+          ? { ...a, attachmentIds: [...(a.attachmentIds ?? []), ...uploaded] }
+          : a;
       return api.act(entry.incidentId, action);
     }
     throw new Error('empty outbox entry');

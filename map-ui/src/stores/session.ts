@@ -9,6 +9,7 @@ export type HomeRoute = 'console' | 'monitor' | 'tablet';
 export function homeOf(role: Role): HomeRoute {
   switch (role) {
     case 'grid_worker':
+    case 'supervisor':
       return 'tablet';
     case 'bureau_analyst':
       return 'monitor';

@@ -5,6 +5,9 @@ import { Fleet, FleetStats } from '../fleet';
 import { HubApi } from '../hub-client';
 import { TabletStats, WorkerTablet } from '../tablet';
 
+/** The demo city's supervisors (监督员), whose tablets verify and re-inspect. */
+export const SUPERVISOR_USERNAMES = ['supervisor01', 'supervisor02'];
+
 /** One story told against a running hub. */
 export interface ScenarioDefinition {
   name: string;
@@ -33,6 +36,7 @@ export interface ScenarioOptions {
   settleSeconds?: number;
   dispatcher?: { username: string; password: string };
   workerPassword?: string;
+  supervisorPassword?: string;
   /** Override the story's number of tablets (0 = none). */
   tablets?: number;
   /**
@@ -201,6 +205,27 @@ export async function runScenario(def: ScenarioDefinition, options: ScenarioOpti
       tablets.push(tablet);
     } catch (error) {
       notes.push(`tablet worker${String(i).padStart(2, '0')} could not start: ${(error as Error).message}`);
+    }
+  }
+  // The supervisors (监督员) verify on site and re-inspect: without them nothing would be filed or closed.
+  for (const username of tabletCount > 0 ? SUPERVISOR_USERNAMES : []) {
+    const tablet = new WorkerTablet({
+      httpUrl: options.httpUrl,
+      mqttUrl: options.mqttUrl,
+      username,
+      password: options.supervisorPassword ?? 'Supervise-2026',
+      clock: fieldClock,
+      seed: options.seed ?? 2026,
+      handlingMinutes: 10,
+      rejectRate: 0,
+      patrolEveryMin: 0,
+      log,
+    });
+    try {
+      await tablet.start();
+      tablets.push(tablet);
+    } catch (error) {
+      notes.push(`tablet ${username} could not start: ${(error as Error).message}`);
     }
   }
 
