@@ -11,5 +11,6 @@ export * from './aqi';
 export * from './water-class';
 export * from './latest-index';
 export * from './air-standard';
+export * from './early-warning';
 export * from './indicator';
 export * from './working-time';

@@ -53,6 +53,7 @@ export class AppModule {
       alertSink: IncidentIntakeService,
       gridResolver: GridLocatorService,
       maintenance: { timescale: runtime.database.timescale, retentionDays: config.retentionDays },
+      warnings: { senderCode: config.warningSenderCode },
       // The embedded database has one connection; a server pool leaves room for API queries beside ingest.
       writer: { concurrency: runtime.database.mode === 'embedded' ? 1 : Math.max(1, Math.min(4, config.databasePoolSize - 2)) },
     });

@@ -276,6 +276,58 @@ describe('rules and alerts (PostgreSQL server path)', () => {
       expect(after.some((e: any) => String(e.link['@_href']).endsWith(`/api/v1/alerts/${alert.id}/cap`))).toBe(false);
       expect((await anonymous.get('/api/v1/alerts/99999999/cap')).status).toBe(404);
     });
+
+    it('offers each warning as a GB/T 35965.1 document beside CAP, with the standard’s identifier kept per message', async () => {
+      const station = await device('air-e1');
+      const rule = (await createRule({ name: 'NO2 超标 (e2e)', family: 'air', metric: 'no2', kind: 'above', threshold: 300, severity: 'yellow', scope: { deviceId: 'air-e1' } })).id;
+      await publish(station, 'gridhub/v1/air/air-e1/data', { ts: minutesAgo(2), readings: { no2: 420 } });
+      const [alert] = await eventually(async () => {
+        const found = await alertsOf('air-e1', rule);
+        return found.length > 0 ? found : undefined;
+      }, 10_000, 'the alert');
+      const fetchDoc = async (id: string) => {
+        const res = await fetch(`http://127.0.0.1:${hub.httpPort}/api/v1/alerts/${id}/gbt35965`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/^application\/xml/);
+        return xml.parse(await res.text()).alert;
+      };
+      const doc = await fetchDoc(alert.id);
+      // ZZZZZZDDDUUUXX_YYYYMMDDhhmmss_N: the hub's unit code (default: Taiyuan 140100), Beijing time of entry, sequence.
+      expect(doc.identifier).toMatch(/^14010000000000_\d{14}_\d$/);
+      expect(String(doc.identifier)).toHaveLength(31);
+      const raised = new Date(alert.raisedAt);
+      const beijing = new Date(Math.floor(raised.getTime() / 1000) * 1000 + 8 * 3600_000).toISOString();
+      expect(String(doc.identifier).slice(15, 29)).toBe(beijing.slice(0, 19).replace(/[-T:]/g, ''));
+      expect(String(doc.senderCode)).toBe('14010000000000');
+      expect(doc).toMatchObject({ status: 'Actual', msgType: 'Alert', scope: 'Public' });
+      expect(doc.sendTime).toBe(`${beijing.slice(0, 19)}+08:00`);
+      expect(doc.info).toMatchObject({ language: 'zh-CN', severity: 'Yellow', eventType: 'rule' });
+      for (const field of ['headline', 'description', 'instruction', 'senderName', 'effective']) expect(String(doc.info[field] ?? '').length).toBeGreaterThan(0);
+      expect(doc.info.area.geocode.map((g: any) => [g.valueName, String(g.value)])).toEqual([['AreaCode', '140106'], ['GridCode', '140106001001001']]);
+      // The identifier is given once and kept.
+      expect((await fetchDoc(alert.id)).identifier).toBe(doc.identifier);
+
+      await analyst.request('POST', `/api/v1/alerts/${alert.id}/acknowledge`);
+      const update = await fetchDoc(alert.id);
+      expect(update.msgType).toBe('Update');
+      expect(update.references).toBe(doc.identifier);
+      expect(update.identifier).not.toBe(doc.identifier);
+      expect(update.identifier).toMatch(/^14010000000000_\d{14}_\d$/);
+      expect((await fetch(`http://127.0.0.1:${hub.httpPort}/api/v1/alerts/99999999/gbt35965`)).status).toBe(404);
+    });
+
+    it('numbers the messages of one second 0, 1, … and keeps each number', async () => {
+      const repository = hub.app.get(AlertsRepository);
+      const rule = await createRule({ name: 'SO2 序号 (e2e)', family: 'air', metric: 'so2', kind: 'above', threshold: 900, severity: 'blue' });
+      const ids: string[] = [];
+      for (const deviceId of ['air-c9', 'air-c10', 'air-c11']) ids.push((await repository.raise(rule.id, deviceId, 950, new Date())).id);
+      const second = new Date('2026-07-21T06:05:09.000Z');
+      expect(await repository.warningSequence(ids[0]!, 'Alert', new Date(second.getTime() + 100))).toBe(0);
+      expect(await repository.warningSequence(ids[1]!, 'Alert', new Date(second.getTime() + 900))).toBe(1);
+      expect(await repository.warningSequence(ids[2]!, 'Cancel', second)).toBe(2);
+      expect(await repository.warningSequence(ids[0]!, 'Alert', new Date(second.getTime() + 100))).toBe(0);
+      expect(await repository.warningSequence(ids[0]!, 'Alert', new Date(second.getTime() + 1000))).toBe(0); // the next second
+    });
   });
 
   it('never duplicates an alert under concurrent readings from several devices', async () => {

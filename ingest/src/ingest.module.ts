@@ -26,6 +26,7 @@ import { GridResolver } from './devices/grid-resolver';
 import { LastSeenTracker } from './devices/last-seen.tracker';
 import { LivenessRepository } from './devices/liveness.repository';
 import { MaintenanceOptions } from './maintenance/maintenance.options';
+import { WarningOptions } from './cap/warning-options';
 import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance/maintenance.processor';
 import { MaintenanceService } from './maintenance/maintenance.service';
 import { INGEST_MAINTENANCE_QUEUE } from './maintenance/queues';
@@ -48,6 +49,7 @@ export interface IngestModuleOptions {
   gridResolver: Type<GridResolver>;
   writer?: Partial<IngestWriterOptions>;
   maintenance?: Partial<MaintenanceOptions>;
+  warnings?: Partial<WarningOptions>;
 }
 
 /**
@@ -92,6 +94,7 @@ export class IngestModule {
         MaintenanceProcessor,
         MaintenanceScheduler,
         { provide: MaintenanceOptions, useValue: maintenance },
+        { provide: WarningOptions, useValue: Object.assign(new WarningOptions(), options.warnings) },
         { provide: IngestWriter, useFactory: (r: ReadingsRepository) => new IngestWriter(r, options.writer), inject: [ReadingsRepository] },
         { provide: AlertSink, useExisting: options.alertSink },
         { provide: GridResolver, useExisting: options.gridResolver },

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       GRIDHUB_ADMIN_PASSWORD: 'correct horse battery',
       LOG_LEVEL: 'warn',
       GRIDHUB_WORKING_HOURS: '09:00-12:00,13:30-17:30',
+      GRIDHUB_WARNING_SENDER_CODE: '14010612300100',
     });
     expect(config).toMatchObject({
       env: 'production',
@@ -40,6 +41,7 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       seedDemo: false,
       workingHours: '09:00-12:00,13:30-17:30',
+      warningSenderCode: '14010612300100',
     });
   });
 
@@ -59,6 +61,7 @@ describe('loadConfig', () => {
     ['GRIDHUB_SEED_DEMO', 'maybe', /GRIDHUB_SEED_DEMO must be true or false/],
     ['GRIDHUB_WORKING_HOURS', '14:00-12:00', /GRIDHUB_WORKING_HOURS must be periods like 08:30-12:00/],
     ['GRIDHUB_WORKING_HOURS', '08:30-12:00,11:00-18:00', /GRIDHUB_WORKING_HOURS/],
+    ['GRIDHUB_WARNING_SENDER_CODE', '140100', /GRIDHUB_WARNING_SENDER_CODE must be 14 digits/],
   ])('fails fast naming %s when it is %p', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

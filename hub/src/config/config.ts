@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_WORKING_HOURS, parseWorkingHours } from '@gridhub/contracts';
+import { DEFAULT_WORKING_HOURS, parseWorkingHours, SENDER_CODE_PATTERN } from '@gridhub/contracts';
 
 /** A bad or missing environment variable, named in the message. */
 export class ConfigError extends Error {}
@@ -60,6 +60,10 @@ const schema = z.object({
       }
     }, 'GRIDHUB_WORKING_HOURS must be periods like 08:30-12:00,14:00-18:00 (ascending, not overlapping)')
     .default(DEFAULT_WORKING_HOURS),
+  GRIDHUB_WARNING_SENDER_CODE: z
+    .string()
+    .regex(SENDER_CODE_PATTERN, 'GRIDHUB_WARNING_SENDER_CODE must be 14 digits: GB/T 2260 area code (6), GB/T 4657 agency code (3), unit code (3), extension (2)')
+    .default('14010000000000'),
   GRIDHUB_TIMESCALE: z.enum(['auto', 'off'], { error: 'GRIDHUB_TIMESCALE must be auto or off' }).default('auto'),
   GRIDHUB_ACCESS_TOKEN_TTL: positiveInt('GRIDHUB_ACCESS_TOKEN_TTL', 'seconds').default(3600),
   GRIDHUB_REFRESH_TOKEN_TTL: positiveInt('GRIDHUB_REFRESH_TOKEN_TTL', 'seconds').default(14 * 86_400),
@@ -118,6 +122,8 @@ export interface HubConfig {
   retentionDays: number;
   /** The city's working hours on a workday (工作时), e.g. 08:30-12:00,14:00-18:00. */
   workingHours: string;
+  /** GB/T 35965.1 issuing unit code of the hub's early warnings (ZZZZZZDDDUUUXX). */
+  warningSenderCode: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   auth: {
     accessTokenTtlSeconds: number;
@@ -180,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     timescale: c.GRIDHUB_TIMESCALE,
     retentionDays: c.GRIDHUB_RETENTION_DAYS,
     workingHours: c.GRIDHUB_WORKING_HOURS,
+    warningSenderCode: c.GRIDHUB_WARNING_SENDER_CODE,
     logLevel: c.LOG_LEVEL,
     auth: {
       accessTokenTtlSeconds: c.GRIDHUB_ACCESS_TOKEN_TTL,

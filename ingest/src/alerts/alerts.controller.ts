@@ -1,10 +1,12 @@
 import { assertWithinScope, scopeOf, ScopedActor } from '../common/grid-scope';
-import { Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { ConflictException, Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { ATOM_CONTENT_TYPE, CAP_CONTENT_TYPE, atomFeed, capDocument } from '../cap/cap.builder';
+import { ATOM_CONTENT_TYPE, CAP_CONTENT_TYPE, atomFeed, capDocument, capMessage } from '../cap/cap.builder';
+import { GBT35965_CONTENT_TYPE, gbt35965Document } from '../cap/gbt35965.builder';
+import { WarningOptions } from '../cap/warning-options';
 import { Clock } from '../common/clock';
-import { MONITOR_ROLES } from '@gridhub/contracts';
+import { MONITOR_ROLES, warningIdentifier } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
 import { AlertEvent, AlertView } from './alert.types';
 import { ListAlertsQuery } from './alerts.dto';
@@ -45,6 +47,7 @@ export class AlertsController {
     private readonly alerts: AlertsService,
     private readonly repository: AlertsRepository,
     private readonly clock: Clock,
+    private readonly warnings: WarningOptions,
   ) {}
 
   @Get()
@@ -93,6 +96,29 @@ export class AlertsController {
     if (!alert || !isPublicWarning(alert)) throw new NotFoundException(`alert ${id} is not a public warning`);
     const area = alert.gridCode ? await this.repository.gridArea(alert.gridCode) : null;
     return capDocument(alert, area);
+  }
+
+  /**
+   * The same warning as a GB/T 35965.1-2018 early-warning document (预警信息), for China's early-warning release
+   * system: the standard's identifier (ZZZZZZDDDUUUXX_YYYYMMDDhhmmss_N) and fields. Public like the CAP document.
+   */
+  @Get(':id/gbt35965')
+  @PublicRoute()
+  @ApiProduces(GBT35965_CONTENT_TYPE)
+  @Header('content-type', `${GBT35965_CONTENT_TYPE}; charset=utf-8`)
+  async gbt35965(@Param('id') id: string) {
+    const alert = await this.repository.find(this.checkId(id));
+    if (!alert || !isPublicWarning(alert)) throw new NotFoundException(`alert ${id} is not a public warning`);
+    const area = alert.gridCode ? await this.repository.gridArea(alert.gridCode) : null;
+    const message = capMessage(alert);
+    const identify = async (msgType: 'Alert' | 'Update' | 'Cancel', sent: Date) => {
+      const sequence = await this.repository.warningSequence(alert.id, msgType, sent);
+      if (sequence === null) throw new ConflictException(`ten GB/T 35965.1 messages were entered in that second already; the standard numbers no more (0–9)`);
+      return warningIdentifier(this.warnings.senderCode, sent, sequence);
+    };
+    const identifier = await identify(message.msgType, message.sent);
+    const references = message.msgType === 'Alert' ? null : await identify('Alert', alert.raisedAt);
+    return gbt35965Document(alert, area, { identifier, references }, { code: this.warnings.senderCode, name: this.warnings.senderName });
   }
 
   @Post(':id/acknowledge')

@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { SensorFamily } from '@gridhub/contracts';
 import { Bureau, WarningColour } from '../rules/rule.types';
 import { AlertEvent, AlertSource, AlertStatus, AlertView } from './alert.types';
+import { sqlState, SQLSTATE } from '../common/sql-state';
 
 export interface RuleBreachRow {
   ruleId: number;
@@ -303,6 +304,36 @@ export class AlertsRepository {
       [id, actor, at],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * The GB/T 35965.1 sequence number (0–9) of one message of a warning: given once, when first asked for, as the next
+   * free number of the messages entered in the same second, and kept. Null when ten are taken already.
+   */
+  async warningSequence(alertId: string, msgType: 'Alert' | 'Update' | 'Cancel', sentAt: Date): Promise<number | null> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { rows } = await this.pool.query<{ sequence: number }>(
+        `select sequence from warning_messages where alert_id = $1 and msg_type = $2 and sent_at = $3`,
+        [alertId, msgType, sentAt],
+      );
+      if (rows[0]) return rows[0].sequence;
+      try {
+        const inserted = await this.pool.query<{ sequence: number }>(
+          `insert into warning_messages (alert_id, msg_type, sent_at, entered_second, sequence)
+           select $1, $2, $3, date_trunc('second', $3::timestamptz),
+                  coalesce((select max(sequence) + 1 from warning_messages where entered_second = date_trunc('second', $3::timestamptz)), 0)
+           on conflict (alert_id, msg_type, sent_at) do nothing
+           returning sequence`,
+          [alertId, msgType, sentAt],
+        );
+        if (inserted.rows[0]) return inserted.rows[0].sequence;
+      } catch (error) {
+        // Ten messages in that second already (check constraint), or another hub took the number (unique): look again.
+        if (sqlState(error) === SQLSTATE.checkViolation) return null;
+        if (sqlState(error) !== SQLSTATE.uniqueViolation) throw error;
+      }
+    }
+    throw new Error(`could not number the GB/T 35965.1 message of alert ${alertId}: too many concurrent messages in one second`);
   }
 
   /** The boundary of a unit grid (GeoJSON), for a warning's area. */

@@ -91,7 +91,7 @@ export function capMessage(alert: AlertView): { identifier: string; msgType: 'Al
 
 export const capIdentifier = (alertId: string) => `urn:gridhub:alert:${alertId}`;
 
-interface Texts {
+export interface Texts {
   event: string;
   headline: string;
   description: string;
@@ -100,7 +100,8 @@ interface Texts {
   areaDesc: string;
 }
 
-function texts(alert: AlertView, area: CapArea | null, lang: 'zh' | 'en'): Texts {
+/** The warning's texts (event, headline, description, instruction, sender, area) in Chinese or English. */
+export function warningTexts(alert: AlertView, area: CapArea | null, lang: 'zh' | 'en'): Texts {
   const colour = COLOUR_NAMES[alert.severity][lang];
   const when = capDateTime(alert.raisedAt);
   if (lang === 'zh') {
@@ -160,7 +161,7 @@ export function capDocument(alert: AlertView, area: CapArea | null): string {
   doc.ele('incidents').txt(capIdentifier(alert.id));
   const polygons = area ? capPolygons(area.geometry) : [];
   for (const [lang, language] of [['zh', 'zh-CN'], ['en', 'en-US']] as const) {
-    const t = texts(alert, area, lang);
+    const t = warningTexts(alert, area, lang);
     const info = doc.ele('info');
     info.ele('language').txt(language);
     info.ele('category').txt(capCategory(alert));
@@ -200,10 +201,10 @@ export function atomFeed(alerts: AlertView[], baseUrl: string, now: Date): strin
   feed.ele('author').ele('name').txt('GridHub');
   for (const alert of alerts) {
     const message = capMessage(alert);
-    const t = texts(alert, null, 'zh');
+    const t = warningTexts(alert, null, 'zh');
     const entry = feed.ele('entry');
     entry.ele('id').txt(message.identifier);
-    entry.ele('title').txt(`${t.headline} / ${texts(alert, null, 'en').headline}`);
+    entry.ele('title').txt(`${t.headline} / ${warningTexts(alert, null, 'en').headline}`);
     entry.ele('published').txt(capDateTime(alert.raisedAt));
     entry.ele('updated').txt(capDateTime(alert.updatedAt));
     entry.ele('link', { rel: 'alternate', type: CAP_CONTENT_TYPE, href: `${baseUrl}/api/v1/alerts/${alert.id}/cap` });

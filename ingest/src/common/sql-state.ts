@@ -4,6 +4,7 @@
  */
 export const SQLSTATE = {
   uniqueViolation: '23505',
+  checkViolation: '23514',
   serializationFailure: '40001',
 } as const;
 
