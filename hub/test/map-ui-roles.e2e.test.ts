@@ -183,6 +183,8 @@ describe('map UI: dispatcher console and worker tablet together', () => {
     await mapReady(dispatcher.page);
     await dispatcher.page.waitForSelector('[data-testid="station-ranking"] tr');
     expect(await dispatcher.page.locator('[data-testid="station-ranking"] tr').count()).toBe(pm25.length);
+    // Today's readings are indexed under HJ 633—2026, and the monitor says so.
+    expect(await dispatcher.page.locator('[data-testid="aqi-edition"]').innerText()).toContain('HJ 633-2026');
     await dispatcher.page.waitForTimeout(400);
     await dispatcher.page.screenshot({ path: join(ARTIFACTS, 'bureau-monitor-air-zh.png') });
     await dispatcher.page.click('[data-testid="tab-water"]');
