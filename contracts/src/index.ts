@@ -12,5 +12,7 @@ export * from './water-class';
 export * from './latest-index';
 export * from './air-standard';
 export * from './early-warning';
+export * from './alert';
+export * from './live-event';
 export * from './indicator';
 export * from './working-time';

@@ -1,7 +1,8 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { LiveChannel } from '@gridhub/ingest';
 import { Incident } from '../incidents/incident.types';
-import { TaskMessage, TaskPublisher, TaskStep } from './task-message';
+import { TaskPublisher } from './task-message';
+import { IncidentChange, IncidentChangeDetail, TaskMessage, TaskStep } from '@gridhub/contracts';
 
 /** Who runs the command centre: they see every incident change of their scope live. */
 export const COMMAND_ROLES = ['dispatcher', 'shift_lead', 'admin'] as const;
@@ -55,10 +56,8 @@ export class IncidentNotifier {
     }
   }
 
-  incident(event: 'incident.created' | 'incident.updated', incident: Incident, extra: Record<string, unknown> = {}): void {
-    this.live?.publish(
-      event,
-      {
+  incident(event: 'incident.created' | 'incident.updated', incident: Incident, extra: IncidentChangeDetail = {}): void {
+    const change: IncidentChange = {
         id: incident.id,
         code: incident.code,
         category: incident.category,
@@ -72,8 +71,7 @@ export class IncidentNotifier {
         dueAt: incident.dueAt?.toISOString() ?? null,
         overdue: incident.overdue,
         ...extra,
-      },
-      { roles: COMMAND_ROLES, gridCode: incident.gridCode },
-    );
+      };
+    this.live?.publish(event, change, { roles: COMMAND_ROLES, gridCode: incident.gridCode });
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AlertSink, RaisedAlert, WarningColour } from '@gridhub/ingest';
+import { AlertSink, RaisedAlert } from '@gridhub/ingest';
+import { WarningColour } from '@gridhub/contracts';
 import { Priority } from '@gridhub/contracts';
 import { IncidentService } from './incident.service';
 

@@ -1,4 +1,4 @@
-import { IncidentStatus } from '@gridhub/contracts';
+import { IncidentChangeDetail, IncidentStatus } from '@gridhub/contracts';
 import { TaskNotice } from '../dispatch/incident-notifier';
 import { IncidentEvent, IncidentPatch } from './incident.types';
 
@@ -8,7 +8,7 @@ export interface Plan {
   events: IncidentEvent[];
   tasks: TaskNotice[];
   /** Publish `incident.updated` with these extras (always published; extras for escalations and the like). */
-  live?: Record<string, unknown>;
+  live?: IncidentChangeDetail;
 }
 
 /** The trail entry of the action being planned, moving to `status` (null: the status stays). */

@@ -2,7 +2,8 @@ import { Global, Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/com
 import { ModuleRef } from '@nestjs/core';
 import Aedes, { createBroker } from 'aedes';
 import { workerTasksTopic } from '@gridhub/contracts';
-import { TaskMessage, TaskPublisher } from '@gridhub/gridops';
+import { TaskPublisher } from '@gridhub/gridops';
+import { TaskMessage } from '@gridhub/contracts';
 import { HubRuntime } from '../runtime';
 import { BrokerLink } from './broker-link';
 

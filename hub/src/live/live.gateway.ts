@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { LiveAudience, LiveChannel, LiveEventName } from '@gridhub/ingest';
+import { LiveAudience, LiveChannel } from '@gridhub/ingest';
+import { LiveEventName } from '@gridhub/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { ROLES } from '@gridhub/contracts';
 import { AuthService } from '../auth/auth.service';

@@ -1,12 +1,4 @@
-import { SensorFamily } from '@gridhub/contracts';
-import { Bureau, WarningColour } from '../rules/rule.types';
-
-export const ALERT_STATUSES = ['raised', 'acknowledged', 'cleared'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
-export const ALERT_KINDS = ['rule', 'event', 'device_offline'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-export const ALERT_SOURCES = ['sensor', 'video', 'emergency', 'device'] as const;
-export type AlertSource = (typeof ALERT_SOURCES)[number];
+import { Bureau, SensorFamily, WarningColour } from '@gridhub/contracts';
 
 /** What grid operations is told when a rule raises a new alert (the contract between ingest and gridops). */
 export interface RaisedAlert {
@@ -42,51 +34,4 @@ export interface RaisedAlert {
   snapshotUrl?: string;
   /** The bureau notified, if any. */
   bureau?: Bureau | null;
-}
-
-/** An alert as the API shows it. */
-export interface AlertView {
-  id: string;
-  kind: AlertKind;
-  status: AlertStatus;
-  source: AlertSource;
-  severity: WarningColour;
-  emergency: boolean;
-  ruleId: number | null;
-  ruleName: string | null;
-  ruleNameEn: string | null;
-  eventType: string | null;
-  metric: string | null;
-  threshold: number | null;
-  deviceId: string;
-  deviceName: string;
-  family: SensorFamily;
-  bureau: Bureau | null;
-  gridCode: string | null;
-  lon: number;
-  lat: number;
-  value: number | null;
-  count: number;
-  summary: string | null;
-  raisedAt: Date;
-  updatedAt: Date;
-  lastValueAt: Date;
-  acknowledgedAt: Date | null;
-  acknowledgedBy: string | null;
-  clearedAt: Date | null;
-  clearedBy: string | null;
-  incidentId: string | null;
-  incidentCategory: string | null;
-  detail: Record<string, unknown>;
-}
-
-/** One recorded transition of an alert. */
-export interface AlertEvent {
-  id: string;
-  action: 'raise' | 'acknowledge' | 'clear' | 'escalate';
-  fromStatus: AlertStatus | null;
-  toStatus: AlertStatus;
-  actor: string;
-  at: Date;
-  value: number | null;
 }

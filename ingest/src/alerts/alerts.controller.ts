@@ -8,7 +8,7 @@ import { WarningOptions } from '../cap/warning-options';
 import { Clock } from '../common/clock';
 import { MONITOR_ROLES, warningIdentifier } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
-import { AlertEvent, AlertView } from './alert.types';
+import { AlertEvent, AlertView } from '@gridhub/contracts';
 import { ListAlertsQuery } from './alerts.dto';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';

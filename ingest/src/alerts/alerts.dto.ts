@@ -2,8 +2,8 @@ import { PageQuery } from '../common/paging.dto';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { SENSOR_FAMILIES, SensorFamily } from '@gridhub/contracts';
-import { Bureau, BUREAUS, WARNING_COLOURS, WarningColour } from '../rules/rule.types';
-import { ALERT_KINDS, ALERT_STATUSES, AlertKind, AlertStatus } from './alert.types';
+import { Bureau, BUREAUS, WARNING_COLOURS, WarningColour } from '@gridhub/contracts';
+import { ALERT_KINDS, ALERT_STATUSES, AlertKind, AlertStatus } from '@gridhub/contracts';
 
 const STATUS_FILTERS = [...ALERT_STATUSES, 'active'] as const;
 

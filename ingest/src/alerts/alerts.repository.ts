@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
 import { SensorFamily } from '@gridhub/contracts';
-import { Bureau, WarningColour } from '../rules/rule.types';
-import { AlertEvent, AlertSource, AlertStatus, AlertView } from './alert.types';
+import { Bureau, WarningColour } from '@gridhub/contracts';
+import { AlertEvent, AlertSource, AlertStatus, AlertView } from '@gridhub/contracts';
 import { sqlState, SQLSTATE } from '../common/sql-state';
 
 export interface RuleBreachRow {

@@ -1,10 +1,11 @@
 import { MONITOR_ROLES } from '@gridhub/contracts';
 import { BeforeApplicationShutdown, ConflictException, Injectable, Logger, NotFoundException, OnModuleDestroy, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { LiveAudience, LiveChannel, LiveEventName } from '../common/live-channel';
+import { LiveAudience, LiveChannel } from '../common/live-channel';
 import { METRICS } from '@gridhub/contracts';
 import { AlertSink } from './alert-sink';
-import { AlertEvent, AlertView, RaisedAlert } from './alert.types';
+import { RaisedAlert } from './alert.types';
+import { AlertEvent, AlertView } from '@gridhub/contracts';
 import { AlertFilter, AlertsRepository, RuleChanges } from './alerts.repository';
 
 
@@ -151,7 +152,7 @@ export class AlertsService implements OnModuleDestroy, BeforeApplicationShutdown
     }
   }
 
-  publish(event: LiveEventName, alert: AlertView): void {
+  publish(event: 'alert.raised' | 'alert.updated' | 'alert.acknowledged' | 'alert.cleared', alert: AlertView): void {
     if (!this.live || this.closing) return;
     const audience: LiveAudience = { roles: MONITOR_ROLES, gridCode: alert.gridCode };
     try {

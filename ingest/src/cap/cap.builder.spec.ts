@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import { AlertView } from '../alerts/alert.types';
+import { AlertView } from '@gridhub/contracts';
 import { atomFeed, capDateTime, capDocument, capMessage, capPolygons } from './cap.builder';
 
 const alert = (overrides: Partial<AlertView> = {}): AlertView => ({

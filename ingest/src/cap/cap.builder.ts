@@ -1,6 +1,6 @@
 import { create } from 'xmlbuilder2';
-import { AlertView } from '../alerts/alert.types';
-import { WarningColour } from '../rules/rule.types';
+import { AlertView } from '@gridhub/contracts';
+import { WarningColour } from '@gridhub/contracts';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
 export const CAP_CONTENT_TYPE = 'application/cap+xml';

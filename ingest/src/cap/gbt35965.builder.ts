@@ -1,7 +1,7 @@
 import { beijingExtended } from '@gridhub/contracts';
 import { create } from 'xmlbuilder2';
-import { AlertView } from '../alerts/alert.types';
-import { WarningColour } from '../rules/rule.types';
+import { AlertView } from '@gridhub/contracts';
+import { WarningColour } from '@gridhub/contracts';
 import { CapArea, capCategory, capMessage, capPolygons, warningTexts } from './cap.builder';
 
 export const GBT35965_CONTENT_TYPE = 'application/xml';

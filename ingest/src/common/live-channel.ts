@@ -1,3 +1,5 @@
+import type { LiveEventName, LivePayloads } from '@gridhub/contracts';
+
 /**
  * Who should receive a live update. A client receives it when its worker id is listed, or when its role is
  * among `roles` (every role when absent) and its account's grid scope contains `gridCode` (accounts without
@@ -11,23 +13,11 @@ export interface LiveAudience {
   gridCode?: string | null;
 }
 
-/** Event names pushed to the map UI and tablets over the hub's socket.io namespace `/live`. */
-export type LiveEventName =
-  | 'alert.raised'
-  | 'alert.updated'
-  | 'alert.acknowledged'
-  | 'alert.cleared'
-  | 'incident.created'
-  | 'incident.updated'
-  | 'task.assigned'
-  | 'task.updated'
-  | 'device.status'
-  | 'worker.location';
-
 /**
  * Port: pushes an update to connected UI clients. The hub implements it over socket.io (JWT on the
- * handshake, rooms per role × scope and per worker); the packages only say what and to whom.
+ * handshake, rooms per role × scope and per worker); the packages only say what and to whom. Each event's payload is
+ * the one @gridhub/contracts names (LivePayloads), the type the browser reads.
  */
 export abstract class LiveChannel {
-  abstract publish(event: LiveEventName, payload: unknown, audience?: LiveAudience): void;
+  abstract publish<E extends LiveEventName>(event: E, payload: LivePayloads[E], audience?: LiveAudience): void;
 }

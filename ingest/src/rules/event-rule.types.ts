@@ -1,5 +1,5 @@
 import { distanceM } from '../common/geo';
-import { WarningColour } from './rule.types';
+import { WarningColour } from '@gridhub/contracts';
 
 /** What a video detection or emergency alarm of one type becomes (table event_rules; seeded defaults in migration 004). */
 export interface EventRule {

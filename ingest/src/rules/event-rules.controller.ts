@@ -4,7 +4,7 @@ import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches
 import { MONITOR_ROLES } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
 import { EventRulesService } from './event-rules.service';
-import { WARNING_COLOURS, WarningColour } from './rule.types';
+import { WARNING_COLOURS, WarningColour } from '@gridhub/contracts';
 
 export class EventRuleDto {
   @ApiProperty({ example: '暴露垃圾' })

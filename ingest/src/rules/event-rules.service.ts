@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AlertView } from '../alerts/alert.types';
+import { AlertView } from '@gridhub/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService, IncidentRequest } from '../alerts/alerts.service';
 import { Clock } from '../common/clock';

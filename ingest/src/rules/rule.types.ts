@@ -1,8 +1,4 @@
-import { SensorFamily } from '@gridhub/contracts';
-
-/** China's four early-warning colours, lowest to highest (GB/T 35965.1-2018 style levels IV → I). */
-export const WARNING_COLOURS = ['blue', 'yellow', 'orange', 'red'] as const;
-export type WarningColour = (typeof WARNING_COLOURS)[number];
+import { Bureau, SensorFamily, WarningColour } from '@gridhub/contracts';
 
 /**
  * What a rule watches:
@@ -17,8 +13,6 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 
 export const RULE_ACTIONS = ['notify', 'incident', 'both'] as const;
 export type RuleAction = (typeof RULE_ACTIONS)[number];
-export const BUREAUS = ['environment', 'water'] as const;
-export type Bureau = (typeof BUREAUS)[number];
 export const RATE_UNITS = ['minute', 'hour'] as const;
 export type RateUnit = (typeof RATE_UNITS)[number];
 export const RATE_DIRECTIONS = ['rise', 'fall', 'any'] as const;

@@ -18,22 +18,8 @@ import {
 } from 'class-validator';
 import { SENSOR_FAMILIES, SensorFamily } from '@gridhub/contracts';
 import { TIME_OF_DAY } from './rule-schedule';
-import {
-  Bureau,
-  bureauOf,
-  BUREAUS,
-  RATE_DIRECTIONS,
-  RATE_UNITS,
-  RateDirection,
-  RateUnit,
-  RULE_ACTIONS,
-  RULE_KINDS,
-  RuleAction,
-  RuleDefinition,
-  RuleKind,
-  WARNING_COLOURS,
-  WarningColour,
-} from './rule.types';
+import { bureauOf, RATE_DIRECTIONS, RATE_UNITS, RateDirection, RateUnit, RULE_ACTIONS, RULE_KINDS, RuleAction, RuleDefinition, RuleKind } from './rule.types';
+import { Bureau, BUREAUS, WARNING_COLOURS, WarningColour } from '@gridhub/contracts';
 
 const number = { allowNaN: false, allowInfinity: false };
 

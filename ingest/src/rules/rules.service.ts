@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { AlertView } from '../alerts/alert.types';
+import { AlertView } from '@gridhub/contracts';
 import { AlertsService, IncidentRequest } from '../alerts/alerts.service';
 import { AlertsRepository, RuleBreachRow, RuleChanges, RuleClearRow } from '../alerts/alerts.repository';
 import { Clock } from '../common/clock';

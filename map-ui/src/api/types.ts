@@ -1,7 +1,7 @@
 // Wire types of the hub's HTTP API (/api/v1). They mirror the hub contract; fields the UI does not read are left out.
 // Fields marked optional are ones the grid-operations and sensing services add as they grow: the UI works without them.
 
-import type { Role, SensorFamily, TimeBasis } from '@gridhub/contracts';
+import type { AlertView, OnWire, Role, SensorFamily, TimeBasis } from '@gridhub/contracts';
 export type { Role };
 
 export const GRID_LEVELS = ['district', 'street', 'community', 'grid'] as const;
@@ -212,35 +212,8 @@ export interface TrailPoint {
   time?: string;
 }
 
-export interface Alert {
-  id: string;
-  kind?: string;
-  status: 'raised' | 'acknowledged' | 'cleared' | string;
-  source?: string;
-  /** Warning colour (blue, yellow, orange, red). */
-  severity?: string;
-  emergency?: boolean;
-  ruleName?: string | null;
-  ruleNameEn?: string | null;
-  eventType?: string | null;
-  metric?: string | null;
-  threshold?: number | null;
-  deviceId?: string | null;
-  deviceName?: string | null;
-  family?: string;
-  gridCode?: string | null;
-  lon?: number;
-  lat?: number;
-  value?: number | null;
-  count?: number;
-  summary?: string | null;
-  raisedAt?: string;
-  updatedAt?: string;
-  acknowledgedAt?: string | null;
-  acknowledgedBy?: string | null;
-  clearedAt?: string | null;
-  incidentId?: string | null;
-}
+/** An alert as the API and the live channel carry it: the server's AlertView on the wire. */
+export type Alert = OnWire<AlertView>;
 
 export interface IndicatorValue {
   code: string;

@@ -9,11 +9,6 @@ import { debounce, Repeater } from './repeat';
 
 export const ALERT_RESYNC_MS = 30_000;
 
-function looksLikeAlert(v: unknown): v is Alert {
-  const o = v as Partial<Alert> | null;
-  return !!o && typeof o.id === 'string' && typeof o.status === 'string';
-}
-
 /** Sensor alerts (AQI, water class, thresholds, events) for the bureau monitor; acknowledge from the list. */
 export const useAlertStore = defineStore('alerts', () => {
   const live = useLiveStore();
@@ -43,9 +38,8 @@ export const useAlertStore = defineStore('alerts', () => {
   const repeater = new Repeater(sync, ALERT_RESYNC_MS);
   const resyncSoon = debounce(() => repeater.now(), 400);
 
-  function onEvent(payload: unknown): void {
-    const a = ((payload as { alert?: unknown })?.alert ?? payload) as unknown;
-    if (!looksLikeAlert(a) || !items.value) return resyncSoon();
+  function onEvent(a: Alert): void {
+    if (!items.value) return resyncSoon();
     const list = items.value.filter((x) => x.id !== a.id);
     items.value = [{ ...(items.value.find((x) => x.id === a.id) ?? {}), ...a }, ...list];
   }
@@ -70,7 +64,7 @@ export const useAlertStore = defineStore('alerts', () => {
     unavailable.value = false;
   }
 
-  const active = computed(() => (items.value ?? []).filter((a) => a.status !== 'cleared' && a.status !== 'closed'));
+  const active = computed(() => (items.value ?? []).filter((a) => a.status !== 'cleared'));
 
   return { items, active, unavailable, errors, acknowledge, start, stop, refresh: () => repeater.now() };
 });

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
+import type { LiveEvents } from '@gridhub/contracts';
 import { api } from '../api';
 import { isAbort } from '../api/client';
 import type { BasemapCollection, Device, DeviceFamily, GridCollection, GridLevel, LatestValue, TrailPoint, Worker } from '../api/types';
@@ -16,16 +17,6 @@ export const CITY_RESYNC_MS = 60_000;
 const STATUS_BATCH_MS = 250;
 /** How many recent positions a worker's trail keeps on the map. */
 const TRAIL_POINTS = 40;
-
-interface DeviceStatusEvent {
-  deviceId?: string;
-  id?: string;
-  online?: boolean;
-  status?: string;
-  enabled?: boolean;
-  readings?: Record<string, number>;
-  ts?: string;
-}
 
 export interface Position {
   lon: number;
@@ -147,29 +138,23 @@ export const useCityStore = defineStore('city', () => {
 
   const repeater = new Repeater(sync, CITY_RESYNC_MS);
 
-  function onWorkerLocation(payload: unknown): void {
-    const p = payload as { workerId?: string; id?: string; lon?: number; lat?: number; at?: string; ts?: string };
-    const id = p.workerId ?? p.id;
-    if (!id || typeof p.lon !== 'number' || typeof p.lat !== 'number') return;
+  function onWorkerLocation(p: LiveEvents['worker.location']): void {
+    const id = p.workerId;
     const list = workers.value ?? [];
     if (!list.some((w) => w.id === id)) return repeater.now();
-    workers.value = list.map((w) => (w.id === id ? { ...w, lon: p.lon!, lat: p.lat!, positionAt: p.at ?? p.ts ?? null } : w));
+    workers.value = list.map((w) => (w.id === id ? { ...w, lon: p.lon, lat: p.lat, positionAt: p.at } : w));
     const next = new Map(trails.value);
-    const at = Date.parse(p.at ?? p.ts ?? '') || Date.now();
-    next.set(id, [...(next.get(id) ?? []), { lon: p.lon, lat: p.lat, at }].slice(-TRAIL_POINTS));
+    next.set(id, [...(next.get(id) ?? []), { lon: p.lon, lat: p.lat, at: Date.parse(p.at) }].slice(-TRAIL_POINTS));
     trails.value = next;
   }
 
   /** Status events arrive per device; they are applied in batches (one pass over the devices, one new latest map). */
-  const pendingStatus = new Map<string, DeviceStatusEvent>();
+  const pendingStatus = new Map<string, LiveEvents['device.status']>();
   let statusTimer: ReturnType<typeof setTimeout> | null = null;
 
-  function onDeviceStatus(payload: unknown): void {
-    const p = payload as DeviceStatusEvent;
-    const id = p.deviceId ?? p.id;
-    if (!id || !devices.value) return;
-    const earlier = pendingStatus.get(id);
-    pendingStatus.set(id, earlier ? { ...earlier, ...p, readings: { ...earlier.readings, ...p.readings } } : p);
+  function onDeviceStatus(p: LiveEvents['device.status']): void {
+    if (!devices.value) return;
+    pendingStatus.set(p.deviceId, p);
     statusTimer ??= setTimeout(applyStatus, STATUS_BATCH_MS);
   }
 
@@ -180,20 +165,8 @@ export const useCityStore = defineStore('city', () => {
     pendingStatus.clear();
     devices.value = devices.value.map((d) => {
       const p = batch.get(d.id);
-      if (!p) return d;
-      const online = typeof p.online === 'boolean' ? p.online : p.status === 'online' ? true : p.status === 'offline' ? false : undefined;
-      return { ...d, ...(online === undefined ? {} : { online }), ...(typeof p.enabled === 'boolean' ? { enabled: p.enabled } : {}), lastSeenAt: p.ts ?? d.lastSeenAt };
+      return p ? { ...d, online: p.online, lastSeenAt: p.at } : d;
     });
-    let next: Map<string, Record<string, LatestValue>> | null = null;
-    for (const [id, p] of batch) {
-      if (!p.readings || Object.keys(p.readings).length === 0) continue;
-      next ??= new Map(latest.value);
-      const time = p.ts ?? new Date().toISOString();
-      const current = { ...(next.get(id) ?? {}) };
-      for (const [m, v] of Object.entries(p.readings)) if (typeof v === 'number') current[m] = { value: v, time };
-      next.set(id, current);
-    }
-    if (next) latest.value = next;
   }
 
   function start(): void {

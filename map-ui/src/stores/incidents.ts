@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
+import type { LiveEvents } from '@gridhub/contracts';
 import { api } from '../api';
 import { ApiError } from '../api/client';
 import { INCIDENT_PRIORITIES, OPEN_STATUSES, type Incident, type IncidentPriority } from '../api/types';
@@ -22,14 +23,15 @@ export function isOpen(i: Pick<Incident, 'status'>): boolean {
   return (OPEN_STATUSES as readonly string[]).includes(i.status);
 }
 
-function looksLikeIncident(v: unknown): v is Incident {
-  const o = v as Partial<Incident> | null;
-  return !!o && typeof o.id === 'string' && typeof o.status === 'string' && typeof o.lon === 'number' && typeof o.lat === 'number';
+/** The fields of an incident change that are the incident's own (not the change's particulars). */
+function pick(c: LiveEvents['incident.created']): Partial<Incident> {
+  const { id, code, category, title, priority, status, lon, lat, gridCode, assigneeWorkerId, dueAt, overdue } = c;
+  return { id, code, category, title, priority, status, lon, lat, gridCode, assigneeWorkerId, dueAt, overdue };
 }
 
 /**
- * Open incidents (the dispatcher's queue and the map's incident layer) plus any incident a user opened. Live events
- * carry either the incident or its id; with only an id the incident is fetched again.
+ * Open incidents (the dispatcher's queue and the map's incident layer) plus any incident a user opened, kept current
+ * by the live channel's `incident.*` and `task.*` events (@gridhub/contracts LiveEvents).
  */
 export const useIncidentStore = defineStore('incidents', () => {
   const live = useLiveStore();
@@ -88,26 +90,20 @@ export const useIncidentStore = defineStore('incidents', () => {
     }
   }
 
-  function onEvent(payload: unknown): void {
-    const p = payload as Record<string, unknown> | null;
-    if (!p) return;
-    const candidate = (p['incident'] ?? p) as unknown;
-    if (looksLikeIncident(candidate)) {
-      upsert(candidate);
-      // A partial event (e.g. without the assignee's name) is completed by the full record.
-      const id = (candidate as Incident).id;
-      if (!('assigneeName' in candidate) || !('code' in candidate)) void refetch(id);
-      return;
-    }
-    const id = (p['incidentId'] ?? (p['incident'] as { id?: string } | undefined)?.id ?? p['id']) as string | undefined;
-    if (typeof id === 'string') void refetch(id);
-    else repeater.now();
+  /**
+   * An incident change carries the fields the queue and the map draw at once; the record it belongs to (the assignee's
+   * name, the trail's counters, what refusalOf reads) is fetched again behind it.
+   */
+  function onIncidentChange(change: LiveEvents['incident.created']): void {
+    const current = byId.value.get(change.id);
+    if (current) upsert({ ...current, ...pick(change) });
+    void refetch(change.id);
   }
 
   function start(): void {
-    for (const e of ['incident.created', 'incident.updated', 'task.assigned', 'task.updated'] as const) {
-      unsubscribe.push(live.on(e, onEvent));
-    }
+    for (const e of ['incident.created', 'incident.updated'] as const) unsubscribe.push(live.on(e, onIncidentChange));
+    // A tablet's task names its incident: the worker's own view of it is fetched again.
+    for (const e of ['task.assigned', 'task.updated'] as const) unsubscribe.push(live.on(e, (task) => void refetch(task.incidentId)));
     repeater.start();
   }
 

@@ -1,23 +1,13 @@
 import { defineStore } from 'pinia';
 import { markRaw, shallowRef } from 'vue';
 import { io, type Socket } from 'socket.io-client';
+import type { LiveEventName, LiveEvents } from '@gridhub/contracts';
 
-/** ingest/src/common/live-channel.ts LiveEventName */
-export const LIVE_EVENTS = [
-  'alert.raised',
-  'alert.updated',
-  'alert.acknowledged',
-  'alert.cleared',
-  'incident.created',
-  'incident.updated',
-  'task.assigned',
-  'task.updated',
-  'device.status',
-  'worker.location',
-] as const;
-export type LiveEvent = (typeof LIVE_EVENTS)[number];
+/** The events and their payloads are the server's own (@gridhub/contracts LiveEvents). */
+export { LIVE_EVENT_NAMES as LIVE_EVENTS } from '@gridhub/contracts';
+export type { LiveEventName as LiveEvent } from '@gridhub/contracts';
 export type LiveState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
-type Handler = (payload: unknown) => void;
+type Handler = (payload: never) => void;
 
 /**
  * The one live connection of a signed-in session: socket.io namespace `/live` on the hub's origin, the bearer token
@@ -38,7 +28,7 @@ export const useLiveStore = defineStore('live', () => {
     lastEventAt.value = new Date();
     for (const h of handlers.get(event) ?? []) {
       try {
-        h(payload);
+        (h as (payload: unknown) => void)(payload);
       } catch (err) {
         console.error(`[live] handler of ${event} failed`, err);
       }
@@ -94,11 +84,11 @@ export const useLiveStore = defineStore('live', () => {
   }
 
   /** Subscribe to one event; returns the unsubscribe function. */
-  function on(event: LiveEvent, handler: Handler): () => void {
+  function on<E extends LiveEventName>(event: E, handler: (payload: LiveEvents[E]) => void): () => void {
     let set = handlers.get(event);
     if (!set) handlers.set(event, (set = new Set()));
-    set.add(handler);
-    return () => set!.delete(handler);
+    set.add(handler as Handler);
+    return () => set!.delete(handler as Handler);
   }
 
   return { state, lastEventAt, connectedAt, epoch, refusal, connect, disconnect, on };
