@@ -1,5 +1,7 @@
 export const ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst', 'grid_worker'] as const;
 export type Role = (typeof ROLES)[number];
+/** The read-only wall screen (kiosk token): not an account role; only routes marked @KioskAllowed() accept it. */
+export type PrincipalRole = Role | 'kiosk';
 
 export interface Account {
   id: string;
@@ -8,6 +10,8 @@ export interface Account {
   displayName: string;
   gridScope: string | null;
   workerId: string | null;
+  /** The department the account works for (its catalogue resources and requests); null for none. */
+  departmentCode: string | null;
 }
 
 /** An account as administrators see it (never with its password hash). */
@@ -23,8 +27,12 @@ export interface AccountDetail extends Account {
 export interface Principal {
   sub: string;
   username: string;
-  role: Role;
+  role: PrincipalRole;
   workerId: string | null;
+  /** The department the account works for; null for none (and for kiosks). */
+  departmentCode?: string | null;
+  /** A kiosk principal: the id of its kiosk token (revoking it ends the principal). */
+  kioskId?: string;
   /** The grid-hierarchy node the account is confined to (a district, a street…); null = the whole city. */
   gridScope: string | null;
 }
