@@ -105,6 +105,7 @@ export class SeedService implements OnApplicationBootstrap {
       displayName: DEMO_DISPATCHER.displayName,
       gridScope: null,
       workerId: null,
+      departmentCode: 'command_centre',
     });
     await this.accounts.insert({
       username: DEMO_SHIFT_LEAD.username,
@@ -113,6 +114,7 @@ export class SeedService implements OnApplicationBootstrap {
       displayName: DEMO_SHIFT_LEAD.displayName,
       gridScope: null,
       workerId: null,
+      departmentCode: 'command_centre',
     });
     await this.accounts.insert({
       username: DEMO_ANALYST.username,
@@ -121,6 +123,7 @@ export class SeedService implements OnApplicationBootstrap {
       displayName: DEMO_ANALYST.displayName,
       gridScope: null,
       workerId: null,
+      departmentCode: 'environment_bureau',
     });
 
     // The city's default rule set (ingest/src/rules/default-rules.ts).
