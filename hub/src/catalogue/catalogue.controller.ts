@@ -67,6 +67,8 @@ export class CatalogueController {
   @Put(':deviceId')
   async change(@Param('deviceId') deviceId: string, @Body() body: UpdateCatalogueEntryDto, @Req() request: Authed) {
     if (!DEVICE_ID.test(deviceId)) throw new BadRequestException('deviceId must be a device id');
-    return this.catalogue.change(viewerOf(request), deviceId, body, { ip: request.ip ?? null });
+    // Only the fields given: an absent one keeps its value, null clears it.
+    const change = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+    return this.catalogue.change(viewerOf(request), deviceId, change, { ip: request.ip ?? null });
   }
 }
