@@ -2,10 +2,11 @@ import { createReadStream } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { MaintenanceService } from '@gridhub/ingest';
 import { chemicalFire, runScenario } from '@gridhub/simulators';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { cellPoint, DEMO_SHIFT_LEAD } from '../src/seed/demo-city';
-import { Api, demoCredentials, eventually, mqttUrl } from './support/clients';
+import { Api, connect, demoCredentials, eventually, mqttUrl } from './support/clients';
 import { TcpProxy } from './support/tcp-proxy';
 import { testEnv, TestEnv } from './support/test-env';
 import { ARTIFACTS, launchBrowser, login, mapReady } from './map-ui-helpers';
@@ -55,7 +56,35 @@ describe('map UI: overview wall screen and resource catalogue', () => {
     admin = await Api.of(hub).login('admin', 'test-admin-password');
     lead = await Api.of(hub).login(DEMO_SHIFT_LEAD.username, DEMO_SHIFT_LEAD.password);
     kiosk = (await admin.request('POST', '/api/v1/kiosk-tokens', { name: '指挥大厅主屏' })).body;
+    await airAndWater();
   });
+
+  /**
+   * A quarter of an hour of readings from every air and water station (below the rules' thresholds, so no incident),
+   * rolled up into hourly AQI the way the scheduled job does.
+   */
+  async function airAndWater(): Promise<void> {
+    const credentials = (await demoCredentials(hub)).filter((c) => c.family === 'air' || c.family === 'water');
+    const now = Date.now();
+    for (const device of credentials) {
+      const n = credentials.filter((c) => c.family === device.family).indexOf(device);
+      const client = await connect(hub, device.id, device.secret);
+      for (const minutes of [15, 10, 5]) {
+        const ts = new Date(now - minutes * 60_000).toISOString();
+        const readings =
+          device.family === 'air'
+            ? { pm25: 20 + n * 9, pm10: 50 + n * 12, no2: 30 + n, so2: 8, co: 0.6, o3: 60 + n * 4 }
+            : { ph: 7.6, do_mgl: 6 - n, codmn_mgl: 4 + n * 2.5, nh3n_mgl: 0.4 + n * 0.45, tp_mgl: 0.1 + n * 0.06, temp_c: 12, level_m: 776.2 };
+        await client.publishAsync(`gridhub/v1/${device.family}/${device.id}/data`, JSON.stringify({ ts, readings }), { qos: 1 });
+      }
+      await client.endAsync();
+    }
+    await eventually(async () => {
+      await hub.app.get(MaintenanceService).rollup();
+      const { rows } = await hub.database.pool.query('select count(distinct device_id)::int as n from aqi_hourly');
+      return rows[0].n === credentials.filter((c) => c.family === 'air').length ? true : undefined;
+    }, 20_000, 'hourly AQI of every air station');
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -103,6 +132,16 @@ describe('map UI: overview wall screen and resource catalogue', () => {
       'incidents',
     ]);
     expect(Number(await wall.page.getAttribute('[data-testid="overview-workers"]', 'data-on-duty'))).toBe(7);
+    // The AQI ranking (worst first) and the worst water stations (GB 3838 class) from the stations' readings.
+    const aqi = await wall.page.$$eval('[data-testid="overview-air"] li[data-device-id]', (els) => els.map((e) => Number(e.querySelector('b')!.textContent)));
+    expect(aqi.length).toBe(8);
+    expect([...aqi].sort((a, b) => b - a)).toEqual(aqi);
+    const classes = await wall.page.$$eval('[data-testid="overview-water"] li[data-class]', (els) => els.map((e) => Number(e.getAttribute('data-class'))));
+    expect(classes.length).toBe(3);
+    expect([...classes].sort((a, b) => b - a)).toEqual(classes);
+    await wall.page.click('[data-testid="overview-metric-water"]');
+    await wall.page.screenshot({ path: join(ARTIFACTS, 'overview-1920x1080-water.png') });
+    await wall.page.click('[data-testid="overview-metric-incidents"]');
     await wall.page.screenshot({ path: join(ARTIFACTS, 'overview-1920x1080.png') });
     expect(wall.errors).toEqual([]);
   });

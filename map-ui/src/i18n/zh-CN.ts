@@ -447,7 +447,8 @@ const zhCN = {
     },
     air: { title: '空气质量排名（AQI 由高到低）' },
     water: { title: '水质较差站点', missesTarget: '未达 {target} 类目标' },
-    waterClass: { 1: 'Ⅰ类', 2: 'Ⅱ类', 3: 'Ⅲ类', 4: 'Ⅳ类', 5: 'Ⅴ类', 6: '劣Ⅴ类' },
+    // Latin numerals: CJK fonts often lack the Roman-numeral code points (U+2160…) on wall-screen PCs
+    waterClass: { 1: 'I类', 2: 'II类', 3: 'III类', 4: 'IV类', 5: 'V类', 6: '劣V类' },
     map: {
       switch: '地图专题',
       incidents: '在办事件',
