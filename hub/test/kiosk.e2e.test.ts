@@ -131,6 +131,41 @@ describe('kiosk tokens for the overview wall screen', () => {
     expect(new Set(actions)).toEqual(new Set(['kiosk.issue', 'kiosk.session', 'kiosk.refused', 'kiosk.revoke']));
   });
 
+  it('a token confined to a district sees only that district, live and in its figures', async () => {
+    const grids = (await admin.get('/api/v1/grids?level=grid')).body.features as { properties: { code: string }; geometry: { coordinates: number[][][] } }[];
+    const districts = [...new Set(grids.map((g) => g.properties.code.slice(0, 6)))].sort();
+    expect(districts.length).toBeGreaterThanOrEqual(2);
+    const [mine, other] = districts as [string, string];
+    /** A point inside a unit grid of the district: the mean of its ring's corners. */
+    const pointIn = (district: string) => {
+      const ring = grids.find((g) => g.properties.code.startsWith(district))!.geometry.coordinates[0]!.slice(0, -1);
+      return { lon: ring.reduce((a, p) => a + p[0]!, 0) / ring.length, lat: ring.reduce((a, p) => a + p[1]!, 0) / ring.length };
+    };
+    const issued = await admin.request('POST', '/api/v1/kiosk-tokens', { name: 'district wall', gridScope: mine });
+    const { api } = await exchange(issued.body.token);
+    const areas = (await api.get('/api/v1/overview/areas')).body.features as { properties: { code: string } }[];
+    expect(areas.length).toBeGreaterThan(0);
+    for (const a of areas) expect(a.properties.code.startsWith(mine) && a.properties.code !== mine).toBe(true);
+    const before = (await api.get('/api/v1/overview')).body;
+    expect(before.scope).toBe(mine);
+    const socket = await liveClient(hub, api.accessToken);
+    try {
+      const elsewhere = await lead.request('POST', '/api/v1/incidents', { category: 'road_damage', ...pointIn(other), source: 'superior' });
+      expect(elsewhere.body.gridCode.startsWith(other)).toBe(true);
+      await new Promise((r) => setTimeout(r, 800));
+      expect(socket.received.filter((r) => r.event === 'overview.changed')).toEqual([]);
+      expect((await api.get('/api/v1/overview')).body.counters.reportedToday).toBe(before.counters.reportedToday);
+      const here = await lead.request('POST', '/api/v1/incidents', { category: 'road_damage', ...pointIn(mine), source: 'superior' });
+      expect(here.body.gridCode.startsWith(mine)).toBe(true);
+      await eventually(async () => (socket.received.some((r) => r.event === 'overview.changed') ? true : undefined), 10_000, 'overview.changed in scope');
+      const after = (await api.get('/api/v1/overview')).body;
+      expect(after.counters.reportedToday).toBe(before.counters.reportedToday + 1);
+      expect(after.ticker.every((i: { gridCode: string }) => i.gridCode.startsWith(mine))).toBe(true);
+    } finally {
+      socket.disconnect();
+    }
+  });
+
   it('a token with an end date stops working at its end', async () => {
     const res = await admin.request('POST', '/api/v1/kiosk-tokens', { name: 'short', expiresAt: new Date(Date.now() + 3_000).toISOString() });
     expect(res.status).toBe(201);
