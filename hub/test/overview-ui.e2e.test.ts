@@ -94,8 +94,9 @@ describe('map UI: overview wall screen and resource catalogue', () => {
     await new Promise((r) => media?.server.close(r));
   });
 
-  async function screen(width: number, height: number, base: string) {
+  async function screen(width: number, height: number, base: string, locale: 'zh-CN' | 'en' = 'zh-CN') {
     const context = await browser.newContext({ viewport: { width, height } });
+    await context.addInitScript((l) => localStorage.setItem('gridhub.locale', l), locale);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
@@ -185,13 +186,14 @@ describe('map UI: overview wall screen and resource catalogue', () => {
     await eventually(async () => ((await counter(page, 'reportedToday')) === before + 1 ? true : undefined), 10_000, 'the screen to catch up');
   });
 
-  it('fills a 3840×2160 wall the same way, twice as large', async () => {
-    const big = await screen(3840, 2160, `http://127.0.0.1:${hub.httpPort}`);
+  it('fills a 3840×2160 wall the same way, twice as large (in English here)', async () => {
+    const big = await screen(3840, 2160, `http://127.0.0.1:${hub.httpPort}`, 'en');
     try {
       expect(await noScrolling(big.page)).toEqual({ scrolls: false, fits: true });
       const size = (page: Page) => page.$eval('[data-testid="counter-reportedToday"] .tile-value', (el) => parseFloat(getComputedStyle(el).fontSize));
       expect(await size(big.page)).toBeCloseTo(2 * (await size(wall.page)), 0);
-      await big.page.screenshot({ path: join(ARTIFACTS, 'overview-3840x2160.png') });
+      expect(await big.page.textContent('.ov-header h1')).toBe('City operations · one screen');
+      await big.page.screenshot({ path: join(ARTIFACTS, 'overview-3840x2160-en.png') });
       expect(big.errors).toEqual([]);
     } finally {
       await big.context.close();

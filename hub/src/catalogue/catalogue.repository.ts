@@ -40,10 +40,11 @@ const ITEMS = `
     left join grids g on g.code = a.grid_code`;
 
 const REQUEST_COLUMNS = `r.id::text, r.device_id as "deviceId", d.name as "deviceName", c.owner_department as "ownerDepartment",
-  r.department_code as "departmentCode", r.reason, r.status, r.requested_by as "requestedBy", r.requested_at as "requestedAt",
+  r.department_code as "departmentCode", rd.name_zh as "departmentNameZh", rd.name_en as "departmentNameEn", r.reason, r.status, r.requested_by as "requestedBy", r.requested_at as "requestedAt",
   r.decided_by as "decidedBy", r.decided_at as "decidedAt", r.expires_at as "expiresAt",
   (r.status = 'approved' and r.expires_at > $1) as active`;
-const REQUEST_FROM = `catalogue_access_requests r join devices d on d.id = r.device_id join catalogue_entries c on c.device_id = r.device_id`;
+const REQUEST_FROM = `catalogue_access_requests r join devices d on d.id = r.device_id join catalogue_entries c on c.device_id = r.device_id
+  join departments rd on rd.code = r.department_code`;
 
 @Injectable()
 export class CatalogueRepository {

@@ -64,6 +64,8 @@ export interface AccessRequest {
   deviceName: string;
   ownerDepartment: string | null;
   departmentCode: string;
+  departmentNameZh: string;
+  departmentNameEn: string;
   reason: string;
   status: RequestStatus;
   requestedBy: string;

@@ -32,6 +32,8 @@ export interface AccessRequest {
   deviceName: string;
   ownerDepartment: string | null;
   departmentCode: string;
+  departmentNameZh?: string;
+  departmentNameEn?: string;
   reason: string;
   status: 'pending' | 'approved' | 'rejected' | 'revoked';
   requestedBy: string;
