@@ -207,7 +207,7 @@ describe('map UI: overview wall screen and resource catalogue', () => {
     await wall.context.close();
   });
 
-  it('catalogue: a camera’s popup shows its stream links and plays its HLS picture; another department must ask first', async () => {
+  it('catalogue: a camera’s popup shows its stream links and plays its HLS picture; another department asks, the owner approves on the page, then it plays there too', async () => {
     const hls = `${media.url}/index.m3u8`;
     expect((await admin.request('PUT', '/api/v1/catalogue/cam-001', { hlsUrl: hls, rtspUrl: 'rtsp://media.local/rtp/cam-001' })).status).toBe(200);
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
@@ -254,6 +254,29 @@ describe('map UI: overview wall screen and resource catalogue', () => {
       await page2.waitForSelector('[data-testid="requested"]');
       await page2.waitForSelector('[data-testid="catalogue-requests"] li[data-status="pending"]');
       await page2.screenshot({ path: join(ARTIFACTS, 'catalogue-request-access.png') });
+
+      // The owner's side (here the administrator) approves it on the page; the analyst then sees the links and the picture.
+      const owner = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+      const page3 = await owner.newPage();
+      try {
+        await login(page3, `http://127.0.0.1:${hub.httpPort}`, 'admin', 'test-admin-password');
+        await page3.waitForSelector('[data-testid="nav-catalogue"]');
+        await page3.click('[data-testid="nav-catalogue"]');
+        await page3.waitForSelector('[data-testid="catalogue-requests"] li[data-status="pending"] [data-testid="approve"]');
+        await page3.click('[data-testid="catalogue-requests"] li[data-status="pending"] [data-testid="approve"]');
+        await page3.waitForSelector('[data-testid="catalogue-requests"] li[data-status="approved"]');
+      } finally {
+        await owner.close();
+      }
+      // Away and back: the page loads the catalogue again.
+      await page2.click('[data-testid="nav-monitor"]');
+      await page2.waitForSelector('[data-testid="monitor"]');
+      await page2.click('[data-testid="nav-catalogue"]');
+      await page2.waitForSelector('[data-testid="catalogue"][data-loading="false"]');
+      await page2.waitForSelector('tr[data-device-id="cam-001"][data-access="granted"]');
+      await page2.click('tr[data-device-id="cam-001"]');
+      await page2.waitForSelector('[data-testid="catalogue-popup"][data-access="granted"] [data-testid="stream-hls"]');
+      await page2.waitForSelector('[data-testid="hls-player"][data-state="playing"]', { timeout: 20_000 });
     } finally {
       await other.close();
     }
