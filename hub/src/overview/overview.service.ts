@@ -16,7 +16,7 @@ import {
   waterStation,
   worseThan,
 } from '@gridhub/ingest';
-import { IndicatorsService } from '@gridhub/gridops';
+import { IndicatorsService, levelOfCode } from '@gridhub/gridops';
 import { OverviewRepository, WaterLatestRow } from './overview.repository';
 
 const HOUR_MS = 3_600_000;
@@ -53,6 +53,15 @@ export interface WaterStationNow {
   missesTarget: boolean | null;
 }
 
+/**
+ * The grid-code prefix of everything under a scope. A city's code is not a prefix of its districts' codes
+ * (140100 → 140105): its districts share the city's GB/T 2260 digits (a municipality's, 110000, only two).
+ */
+export function scopePrefix(scope: string | null): string | null {
+  if (scope === null || levelOfCode(scope) !== 'city') return scope;
+  return scope.endsWith('0000') ? scope.slice(0, 2) : scope.slice(0, 4);
+}
+
 /** Who asks: the overview is confined to the viewer's part of the grid hierarchy. */
 export interface OverviewViewer {
   gridScope: string | null;
@@ -84,13 +93,13 @@ export class OverviewService {
 
   async overview(viewer: OverviewViewer) {
     const now = this.clock.now();
-    const scope = viewer.gridScope;
+    const scope = scopePrefix(viewer.gridScope);
     const dayStart = dayStartCst(now);
     const trendFrom = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (TREND_HOURS - 1) * HOUR_MS);
     const [areas, counters, month, aqiRows, waterRows, warningCounts, activeAlerts, hourly, workers, ticker] = await Promise.all([
-      this.repository.areas(scope),
+      this.repository.areas(viewer.gridScope),
       this.repository.counters(dayStart, scope),
-      this.indicators.report({ scope: 'district', from: monthStartCst(now), to: now }, { gridScope: scope }),
+      this.indicators.report({ scope: 'district', from: monthStartCst(now), to: now }, { gridScope: viewer.gridScope }),
       this.repository.stationAqi(trendFrom, scope),
       this.repository.waterLatest(new Date(now.getTime() - WATER_STALE_MS), scope),
       this.repository.activeWarningCounts(scope),
@@ -127,7 +136,7 @@ export class OverviewService {
     const prefixOf = (gridCode: string | null, area: string) => gridCode !== null && gridCode.startsWith(area);
     return {
       generatedAt: now.toISOString(),
-      scope,
+      scope: viewer.gridScope,
       day: { from: dayStart.toISOString(), to: now.toISOString() },
       counters: {
         ...counters,

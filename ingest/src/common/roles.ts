@@ -6,4 +6,4 @@ export const Roles = (...roles: string[]) => SetMetadata(ROLES_KEY, roles);
 
 /** The roles that watch sensors, alerts and the city's state (everyone but grid workers). */
 export const MONITOR_ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst'] as const;
-/** The wall screen's role (kiosk tokens): accepted only by routes marked @KioskAllowed() in the hub. */ export const KIOSK_ROLE = 'kiosk' as const;
+export const KIOSK_ROLE = 'kiosk' as const; // the wall screen's role (kiosk tokens): only routes marked @KioskAllowed() in the hub accept it
