@@ -91,8 +91,9 @@ describe('kiosk tokens for the overview wall screen', () => {
       const res = await kioskApi.request(op.method, path, op.method === 'GET' || op.method === 'DELETE' ? undefined : {});
       (res.status === 403 ? refused : allowed).push(`${op.method} ${op.path} ${res.status}`);
     }
-    expect(allowed.sort()).toEqual(['GET /api/v1/overview 200', 'GET /api/v1/overview/areas 200']);
-    expect(refused.length).toBe(ops.filter((o) => !o.public).length - 2);
+    // The overview's data and its map's background.
+    expect(allowed.sort()).toEqual(['GET /api/v1/basemap 200', 'GET /api/v1/overview 200', 'GET /api/v1/overview/areas 200']);
+    expect(refused.length).toBe(ops.filter((o) => !o.public).length - 3);
     // Each refusal is audited with the route it tried.
     const audit = (await admin.get('/api/v1/audit?action=kiosk.refused&limit=1000')).body.items as { actor: string; detail: { path?: string } }[];
     expect(audit.filter((a) => a.actor === 'kiosk:指挥大厅主屏').map((a) => a.detail.path)).toContain('/api/v1/incidents');

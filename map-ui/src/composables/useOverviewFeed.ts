@@ -1,6 +1,7 @@
 import { markRaw, onBeforeUnmount, shallowRef } from 'vue';
 import { io, type Socket } from 'socket.io-client';
 import type { AreaCollection, KioskSessionResponse, OverviewData } from '../api/overview-types';
+import type { BasemapCollection } from '../api/types';
 import { currentToken } from '../session';
 
 export type FeedState = 'connecting' | 'connected' | 'reconnecting' | 'revoked';
@@ -29,6 +30,7 @@ class FeedError extends Error {
 export function useOverviewFeed(kioskToken: string | null) {
   const data = shallowRef<OverviewData | null>(null);
   const areas = shallowRef<AreaCollection | null>(null);
+  const basemap = shallowRef<BasemapCollection | null>(null);
   const state = shallowRef<FeedState>('connecting');
   const updatedAt = shallowRef<Date | null>(null);
   const failing = shallowRef(false);
@@ -77,6 +79,8 @@ export function useOverviewFeed(kioskToken: string | null) {
   async function load(): Promise<void> {
     try {
       if (!areas.value) areas.value = markRaw(await get<AreaCollection>('/api/v1/overview/areas'));
+      // The background is a nicety: a hub without it still shows the areas.
+      if (!basemap.value) basemap.value = markRaw(await get<BasemapCollection>('/api/v1/basemap').catch(() => ({ type: 'FeatureCollection', features: [] }) as unknown as BasemapCollection));
       data.value = markRaw(await get<OverviewData>('/api/v1/overview'));
       fetches.value++;
       updatedAt.value = new Date();
@@ -171,5 +175,5 @@ export function useOverviewFeed(kioskToken: string | null) {
   }
 
   onBeforeUnmount(stop);
-  return { data, areas, state, updatedAt, failing, fetches, kioskName, start, stop, refresh };
+  return { data, areas, basemap, state, updatedAt, failing, fetches, kioskName, start, stop, refresh };
 }
