@@ -207,6 +207,23 @@ describe('map UI: overview wall screen and resource catalogue', () => {
     await wall.context.close();
   });
 
+  it('a signed-in dispatcher opens the overview from the header, live on their own session, and comes back', async () => {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const page = await context.newPage();
+    try {
+      await login(page, `http://127.0.0.1:${hub.httpPort}`, 'dispatcher', 'Dispatch-2026');
+      await page.waitForSelector('[data-testid="console"]');
+      await page.click('[data-testid="nav-overview"]');
+      await page.waitForSelector('[data-testid="overview"][data-kiosk="false"][data-live-state="connected"]');
+      await page.waitForSelector('[data-testid="counter-reportedToday"][data-value]:not([data-value=""])');
+      expect(await page.$('.app-header')).toBeNull(); // the wall screen has no header
+      await page.click('[data-testid="overview-back"]');
+      await page.waitForSelector('[data-testid="console"]');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('catalogue: a camera’s popup shows its stream links and plays its HLS picture; another department asks, the owner approves on the page, then it plays there too', async () => {
     const hls = `${media.url}/index.m3u8`;
     expect((await admin.request('PUT', '/api/v1/catalogue/cam-001', { hlsUrl: hls, rtspUrl: 'rtsp://media.local/rtp/cam-001' })).status).toBe(200);

@@ -424,6 +424,7 @@ const en: MessageSchema = {
     },
   },
   overview: {
+    back: 'Back',
     title: 'City operations · one screen',
     wholeCity: 'Whole city',
     scope: 'Area {code}',

@@ -423,6 +423,7 @@ const zhCN = {
     },
   },
   overview: {
+    back: '返回',
     title: '城市运行一网统管 · 全市态势',
     wholeCity: '全市',
     scope: '范围 {code}',
