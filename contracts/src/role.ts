@@ -22,3 +22,11 @@ export function isFieldRole(role: string): role is FieldRole {
 
 /** The roles that watch sensors, alerts and the city's state (everyone but field accounts). */
 export const MONITOR_ROLES = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst'] as const satisfies readonly Role[];
+
+/**
+ * The read-only wall screen (a kiosk token on the overview page): a principal, never an account's role; only routes
+ * that allow it accept it.
+ */
+export const KIOSK_ROLE = 'kiosk' as const;
+/** Who a verified token speaks for: an account's role, or the kiosk. */
+export type PrincipalRole = Role | typeof KIOSK_ROLE;

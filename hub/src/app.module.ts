@@ -29,6 +29,8 @@ import { MetricsController } from './metrics/metrics.controller';
 import { redisOptions } from './redis/redis';
 import { LiveModule } from './live/live.module';
 import { BasemapModule } from './basemap/basemap.module';
+import { CatalogueModule } from './catalogue/catalogue.module';
+import { OverviewModule } from './overview/overview.module';
 import { throttlerOptions } from './http/throttling';
 import { HubRuntime } from './runtime';
 import { SeedService } from './seed/seed.service';
@@ -89,6 +91,8 @@ export class AppModule {
         BasemapModule,
         gridops,
         ingest,
+        OverviewModule.register([gridops, ingest]),
+        CatalogueModule.register([gridops, ingest]),
         ...(ui
           ? [ServeStaticModule.forRoot({ rootPath: ui, exclude: ['/api/{*path}', '/health/{*path}', '/metrics', '/mqtt', '/open311/{*path}', '/socket.io/{*path}'] })]
           : []),

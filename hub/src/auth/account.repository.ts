@@ -10,6 +10,7 @@ export interface NewAccount {
   displayName: string;
   gridScope: string | null;
   workerId: string | null;
+  departmentCode?: string | null;
 }
 
 export interface AccountChange {
@@ -18,9 +19,11 @@ export interface AccountChange {
   gridScope?: string | null;
   disabled?: boolean;
   passwordHash?: string;
+  departmentCode?: string | null;
 }
 
-const ACCOUNT_COLUMNS = `id, username, role, display_name as "displayName", grid_scope as "gridScope", worker_id as "workerId"`;
+const ACCOUNT_COLUMNS = `id, username, role, display_name as "displayName", grid_scope as "gridScope", worker_id as "workerId",
+  department_code as "departmentCode"`;
 const DETAIL_COLUMNS = `${ACCOUNT_COLUMNS}, disabled, locked_until as "lockedUntil", failed_logins as "failedLogins",
   created_at as "createdAt", updated_at as "updatedAt"`;
 
@@ -30,9 +33,9 @@ export class AccountRepository {
 
   async insert(account: NewAccount): Promise<string> {
     const { rows } = await this.pool.query<{ id: string }>(
-      `insert into accounts (username, password_hash, role, display_name, grid_scope, worker_id)
-       values ($1, $2, $3, $4, $5, $6) returning id`,
-      [account.username, account.passwordHash, account.role, account.displayName, account.gridScope, account.workerId],
+      `insert into accounts (username, password_hash, role, display_name, grid_scope, worker_id, department_code)
+       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+      [account.username, account.passwordHash, account.role, account.displayName, account.gridScope, account.workerId, account.departmentCode ?? null],
     );
     return rows[0]!.id;
   }
@@ -86,10 +89,22 @@ export class AccountRepository {
               grid_scope = case when $4 then $5 else grid_scope end,
               disabled = coalesce($6, disabled),
               password_hash = coalesce($7, password_hash),
-              updated_at = $8
+              updated_at = $8,
+              department_code = case when $9 then $10 else department_code end
         where id = $1
         returning ${DETAIL_COLUMNS}`,
-      [id, change.role ?? null, change.displayName ?? null, 'gridScope' in change, change.gridScope ?? null, change.disabled ?? null, change.passwordHash ?? null, now],
+      [
+        id,
+        change.role ?? null,
+        change.displayName ?? null,
+        'gridScope' in change,
+        change.gridScope ?? null,
+        change.disabled ?? null,
+        change.passwordHash ?? null,
+        now,
+        'departmentCode' in change,
+        change.departmentCode ?? null,
+      ],
     );
     return rows[0] ?? null;
   }
@@ -100,6 +115,11 @@ export class AccountRepository {
       [id, now],
     );
     return rows[0] ?? null;
+  }
+
+  async departmentExists(code: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('select 1 from departments where code = $1', [code]);
+    return (rowCount ?? 0) > 0;
   }
 
   async gridExists(code: string): Promise<boolean> {

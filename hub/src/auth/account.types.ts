@@ -1,4 +1,4 @@
-import type { Role } from '@gridhub/contracts';
+import type { PrincipalRole, Role } from '@gridhub/contracts';
 
 export interface Account {
   id: string;
@@ -7,6 +7,8 @@ export interface Account {
   displayName: string;
   gridScope: string | null;
   workerId: string | null;
+  /** The department the account works for (its catalogue resources and requests); null for none. */
+  departmentCode: string | null;
 }
 
 /** An account as administrators see it (never with its password hash). */
@@ -22,8 +24,12 @@ export interface AccountDetail extends Account {
 export interface Principal {
   sub: string;
   username: string;
-  role: Role;
+  role: PrincipalRole;
   workerId: string | null;
+  /** The department the account works for; null for none (and for kiosks). */
+  departmentCode?: string | null;
+  /** A kiosk principal: the id of its kiosk token (revoking it ends the principal). */
+  kioskId?: string;
   /** The grid-hierarchy node the account is confined to (a district, a street…); null = the whole city. */
   gridScope: string | null;
 }

@@ -38,6 +38,11 @@ export class CreateAccountDto {
   @IsOptional()
   @Matches(/^\d{6,15}$/, { message: 'gridScope must be a grid code (6 to 15 digits)' })
   gridScope?: string;
+
+  @ApiPropertyOptional({ description: 'the department the account works for (catalogue access); omit for none' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,32}$/, { message: 'departmentCode must be a department code' })
+  departmentCode?: string;
 }
 
 export class UpdateAccountDto {
@@ -58,6 +63,12 @@ export class UpdateAccountDto {
   @ValidateIf((_, v) => v !== null)
   @Matches(/^\d{6,15}$/, { message: 'gridScope must be a grid code (6 to 15 digits) or null' })
   gridScope?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @Matches(/^[A-Za-z0-9_.-]{1,32}$/, { message: 'departmentCode must be a department code or null' })
+  departmentCode?: string | null;
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -119,6 +130,7 @@ export class AccountsController {
   async create(@Body() body: CreateAccountDto, @Req() request: Request & { user: Principal }) {
     if (isFieldRole(body.role)) throw new BadRequestException('grid worker and supervisor accounts are created with their worker (POST /api/v1/workers)');
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
+    if (body.departmentCode && !(await this.accounts.departmentExists(body.departmentCode))) throw new BadRequestException(`departmentCode ${body.departmentCode} is not a known department`);
     if (await this.accounts.findWithHash(body.username)) throw new ConflictException(`username ${body.username} is taken`);
     const id = await this.accounts.insert({
       username: body.username,
@@ -127,8 +139,9 @@ export class AccountsController {
       displayName: body.displayName,
       gridScope: body.gridScope ?? null,
       workerId: null,
+      departmentCode: body.departmentCode ?? null,
     });
-    await this.record(request, 'account.create', id, { username: body.username, role: body.role, gridScope: body.gridScope ?? null });
+    await this.record(request, 'account.create', id, { username: body.username, role: body.role, gridScope: body.gridScope ?? null, departmentCode: body.departmentCode ?? null });
     return present((await this.accounts.findById(id))!);
   }
 
@@ -140,6 +153,7 @@ export class AccountsController {
       throw new BadRequestException('the grid worker and supervisor roles go with a worker record of that duty and cannot be switched here');
     }
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
+    if (body.departmentCode && !(await this.accounts.departmentExists(body.departmentCode))) throw new BadRequestException(`departmentCode ${body.departmentCode} is not a known department`);
     if (id === request.user.sub && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {
       throw new BadRequestException('you cannot disable yourself or take away your own admin role');
     }
@@ -148,6 +162,7 @@ export class AccountsController {
     if (body.displayName !== undefined) change.displayName = body.displayName;
     if (body.gridScope !== undefined) change.gridScope = body.gridScope;
     if (body.disabled !== undefined) change.disabled = body.disabled;
+    if (body.departmentCode !== undefined) change.departmentCode = body.departmentCode;
     if (body.password !== undefined) change.passwordHash = await this.hasher.hashPassword(body.password);
     const updated = await this.accounts.update(id, change, this.clock.now());
     this.auth.forget(id);

@@ -9,7 +9,7 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Configuration that changes what the system does, whoever may change it. */
 const CONFIGURATION = /^\/api\/v1\/(rules|event-rules|incident-categories|departments|grids\/import|devices)(\/|$|\?)/;
 /** Already audited in detail where they happen. */
-const AUDITED_ELSEWHERE = /^\/api\/v1\/(auth|accounts)(\/|$)/;
+const AUDITED_ELSEWHERE = /^\/api\/v1\/(auth|accounts|kiosk-tokens|kiosk|catalogue)(\/|$)/;
 
 /**
  * The audit log's administrative changes: every successful create, change or delete by an administrator, and

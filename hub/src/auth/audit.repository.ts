@@ -13,7 +13,17 @@ export type AuditAction =
   | 'account.unlock'
   | 'admin.change'
   | 'mqtt.login.failure'
-  | 'mqtt.login.blocked';
+  | 'mqtt.login.blocked'
+  | 'kiosk.issue'
+  | 'kiosk.revoke'
+  | 'kiosk.session'
+  | 'kiosk.refused'
+  | 'catalogue.read'
+  | 'catalogue.access'
+  | 'catalogue.refused'
+  | 'catalogue.request'
+  | 'catalogue.decide'
+  | 'catalogue.change';
 
 export interface AuditEntry {
   at: Date;

@@ -5,6 +5,8 @@ import { AccountsController } from './accounts.controller';
 import { AuditRepository } from './audit.repository';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { KioskTokenRepository } from './kiosk-token.repository';
+import { KioskController } from './kiosk.controller';
 import { RefreshTokenRepository } from './refresh-token.repository';
 
 /**
@@ -13,8 +15,8 @@ import { RefreshTokenRepository } from './refresh-token.repository';
  */
 @Global()
 @Module({
-  controllers: [AuthController, AccountsController],
-  providers: [AccountRepository, AuditRepository, RefreshTokenRepository, AuthService, SecretHasher, Clock],
+  controllers: [AuthController, AccountsController, KioskController],
+  providers: [AccountRepository, AuditRepository, RefreshTokenRepository, KioskTokenRepository, AuthService, SecretHasher, Clock],
   exports: [AccountRepository, AuditRepository, AuthService],
 })
 export class AuthModule {}

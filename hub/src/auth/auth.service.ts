@@ -5,6 +5,7 @@ import { HubRuntime } from '../runtime';
 import { AccountRepository } from './account.repository';
 import { Account, AccountDetail, Principal } from './account.types';
 import { AuditRepository } from './audit.repository';
+import { KioskToken, KioskTokenRepository } from './kiosk-token.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 
 export type Authentication =
@@ -12,6 +13,14 @@ export type Authentication =
   | { kind: 'refused' }
   | { kind: 'locked'; until: Date }
   | { kind: 'disabled' };
+
+/** A wall screen's access token, from its kiosk token. */
+export interface KioskSession {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  kiosk: { id: string; name: string; gridScope: string | null };
+}
 
 export interface Session {
   accessToken: string;
@@ -32,6 +41,7 @@ export class AuthService {
   /** A hash to verify against when the username is unknown, so timing does not tell which usernames exist. */
   private dummyHash: Promise<string> | null = null;
   private readonly accountCache = new Map<string, { account: AccountDetail | null; at: number }>();
+  private readonly kioskCache = new Map<string, { kiosk: KioskToken | null; at: number }>();
   /** Token → its claims and expiry (ms); only tokens whose signature and expiry were checked get here. */
   private readonly verifiedTokens = new Map<string, { claims: Principal; expiresAt: number }>();
 
@@ -40,6 +50,7 @@ export class AuthService {
     private readonly hasher: SecretHasher,
     private readonly jwt: JwtService,
     private readonly refreshTokens: RefreshTokenRepository,
+    private readonly kioskTokens: KioskTokenRepository,
     private readonly audit: AuditRepository,
     private readonly runtime: HubRuntime,
     private readonly clock: Clock,
@@ -118,14 +129,66 @@ export class AuthService {
   async principalOf(token: string): Promise<Principal | null> {
     const claims = await this.verifiedClaims(token);
     if (!claims) return null;
+    if (claims.role === 'kiosk') return this.kioskPrincipal(claims);
     const account = await this.cachedAccount(claims.sub);
     if (!account || account.disabled) return null;
-    return { sub: account.id, username: account.username, role: account.role, workerId: account.workerId, gridScope: account.gridScope };
+    return {
+      sub: account.id,
+      username: account.username,
+      role: account.role,
+      workerId: account.workerId,
+      gridScope: account.gridScope,
+      departmentCode: account.departmentCode,
+    };
   }
 
   /** Forget cached account state (after an administrator changed it). */
   forget(accountId: string): void {
     this.accountCache.delete(accountId);
+  }
+
+  /** Forget a kiosk token's cached state (after it was revoked): its access tokens stop working at once. */
+  forgetKiosk(kioskId: string): void {
+    this.kioskCache.delete(kioskId);
+  }
+
+  /**
+   * Exchanges a kiosk token for a short access token with the role `kiosk` (never longer than the access-token
+   * lifetime or the kiosk token's own end). Every exchange, and every refusal, is audited.
+   */
+  async kioskSession(token: string, ip: string | null): Promise<KioskSession | null> {
+    const now = this.clock.now();
+    const kiosk = await this.kioskTokens.use(token, now, ip);
+    if (!kiosk) {
+      await this.audit.record({ at: now, actor: 'anonymous', action: 'kiosk.refused', target: null, ip, detail: { reason: 'unknown, revoked or expired kiosk token' } });
+      return null;
+    }
+    this.kioskCache.set(kiosk.id, { kiosk, at: Date.now() });
+    const ttl = this.runtime.config.auth.accessTokenTtlSeconds;
+    const left = kiosk.expiresAt ? Math.floor((kiosk.expiresAt.getTime() - now.getTime()) / 1000) : ttl;
+    const expiresIn = Math.max(1, Math.min(ttl, left));
+    const principal: Principal = { sub: kiosk.id, username: `kiosk:${kiosk.name}`, role: 'kiosk', workerId: null, gridScope: kiosk.gridScope, kioskId: kiosk.id };
+    await this.audit.record({ at: now, actor: `kiosk:${kiosk.name}`, action: 'kiosk.session', target: kiosk.id, ip, detail: { expiresIn } });
+    return {
+      accessToken: await this.jwt.signAsync(principal, { expiresIn }),
+      tokenType: 'Bearer',
+      expiresIn,
+      kiosk: { id: kiosk.id, name: kiosk.name, gridScope: kiosk.gridScope },
+    };
+  }
+
+  private async kioskPrincipal(claims: Principal): Promise<Principal | null> {
+    const id = claims.kioskId ?? claims.sub;
+    const hit = this.kioskCache.get(id);
+    let kiosk: KioskToken | null;
+    if (hit && Date.now() - hit.at < ACCOUNT_CACHE_MS) kiosk = hit.kiosk;
+    else {
+      kiosk = await this.kioskTokens.findActive(id, this.clock.now());
+      if (this.kioskCache.size > 1_000) this.kioskCache.clear();
+      this.kioskCache.set(id, { kiosk, at: Date.now() });
+    }
+    if (!kiosk || kiosk.revokedAt || (kiosk.expiresAt && kiosk.expiresAt <= this.clock.now())) return null;
+    return { sub: kiosk.id, username: `kiosk:${kiosk.name}`, role: 'kiosk', workerId: null, gridScope: kiosk.gridScope, kioskId: kiosk.id };
   }
 
   /**
@@ -170,6 +233,7 @@ export class AuthService {
       role: account.role,
       workerId: account.workerId,
       gridScope: account.gridScope,
+      departmentCode: account.departmentCode,
     };
     return {
       accessToken: await this.jwt.signAsync(principal, { expiresIn: accessTokenTtlSeconds }),
@@ -184,6 +248,7 @@ export class AuthService {
         displayName: account.displayName,
         workerId: account.workerId,
         gridScope: account.gridScope,
+        departmentCode: account.departmentCode,
       },
     };
   }

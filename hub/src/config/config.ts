@@ -74,6 +74,11 @@ const schema = z.object({
     .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o.length > 0))
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'CORS_ORIGINS must be a comma-separated list of origins like https://gis.example.gov.cn')))
     .optional(),
+  GRIDHUB_MEDIA_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o.length > 0))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'GRIDHUB_MEDIA_ORIGINS must be a comma-separated list of origins like http://10.1.2.3:8080')))
+    .optional(),
   HTTP_BODY_LIMIT_KB: positiveInt('HTTP_BODY_LIMIT_KB', 'KiB').default(1024),
   HTTP_RATE_LIMIT_PER_MINUTE: positiveInt('HTTP_RATE_LIMIT_PER_MINUTE', 'requests').default(1200),
   HTTP_LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt('HTTP_LOGIN_RATE_LIMIT_PER_MINUTE', 'requests').default(30),
@@ -135,6 +140,8 @@ export interface HubConfig {
   http: {
     /** Origins allowed to call the API from a browser; empty: same origin only. */
     corsOrigins: string[];
+    /** Video media servers (HLS) the map UI may load camera pictures from besides https ones (e.g. plain http on a LAN). */
+    mediaOrigins: string[];
     bodyLimitKb: number;
     rateLimitPerMinute: number;
     loginRateLimitPerMinute: number;
@@ -196,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     },
     http: {
       corsOrigins: c.CORS_ORIGINS ?? [],
+      mediaOrigins: c.GRIDHUB_MEDIA_ORIGINS ?? [],
       bodyLimitKb: c.HTTP_BODY_LIMIT_KB,
       rateLimitPerMinute: c.HTTP_RATE_LIMIT_PER_MINUTE,
       loginRateLimitPerMinute: c.HTTP_LOGIN_RATE_LIMIT_PER_MINUTE,

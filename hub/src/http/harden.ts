@@ -24,7 +24,9 @@ export function harden(app: NestExpressApplication, config: HubConfig): void {
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
           fontSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'", 'ws:', 'wss:', 'https:'],
+          // Camera pictures (HLS, catalogue): playlists and segments are fetched (hls.js) and played from blob: (MSE).
+          connectSrc: ["'self'", 'ws:', 'wss:', 'https:', ...config.http.mediaOrigins],
+          mediaSrc: ["'self'", 'blob:', 'https:', ...config.http.mediaOrigins],
           workerSrc: ["'self'", 'blob:'],
           objectSrc: ["'none'"],
           frameAncestors: ["'self'"],

@@ -7,11 +7,11 @@ import type { Principal } from '../auth/account.types';
 const MINUTE_MS = 60_000;
 
 const requestOf = (context: ExecutionContext) => context.switchToHttp().getRequest<Request & { user?: Principal }>();
-const isLogin = (context: ExecutionContext) => /\/api\/v1\/auth\/(login|refresh)$/.test(requestOf(context).path);
+const isLogin = (context: ExecutionContext) => /\/api\/v1\/(auth\/(login|refresh)|kiosk\/session)$/.test(requestOf(context).path);
 
 /**
  * Rate limits over a one-minute window: per client address, per signed-in account (so one account cannot
- * spread its load over addresses), and a much lower one on logins per address. Counters live in this hub's
+ * spread its load over addresses), and a much lower one on logins (and kiosk-token exchanges) per address. Counters live in this hub's
  * memory: behind a load balancer, each instance limits what reaches it.
  */
 export function throttlerOptions(config: HubConfig): ThrottlerModuleOptions {

@@ -7,6 +7,6 @@ import { LiveGateway } from './live.gateway';
 @Global()
 @Module({
   providers: [GridAncestry, LiveGateway, { provide: LiveChannel, useExisting: LiveGateway }],
-  exports: [LiveChannel],
+  exports: [LiveChannel, LiveGateway],
 })
 export class LiveModule {}

@@ -129,6 +129,7 @@ export class SeedService implements OnApplicationBootstrap {
       displayName: DEMO_DISPATCHER.displayName,
       gridScope: null,
       workerId: null,
+      departmentCode: 'command_centre',
     });
     await this.accounts.insert({
       username: DEMO_SHIFT_LEAD.username,
@@ -137,6 +138,7 @@ export class SeedService implements OnApplicationBootstrap {
       displayName: DEMO_SHIFT_LEAD.displayName,
       gridScope: null,
       workerId: null,
+      departmentCode: 'command_centre',
     });
     await this.accounts.insert({
       username: DEMO_ANALYST.username,
@@ -145,6 +147,7 @@ export class SeedService implements OnApplicationBootstrap {
       displayName: DEMO_ANALYST.displayName,
       gridScope: null,
       workerId: null,
+      departmentCode: 'environment_bureau',
     });
 
     // The city's default rule set (ingest/src/rules/default-rules.ts).

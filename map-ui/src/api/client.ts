@@ -85,6 +85,10 @@ export interface ApiClient {
   acknowledge(alertId: string, note?: string): Promise<unknown>;
   /** Any other GET under /api/v1 (air, water, indicators): the body as sent. */
   get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T>;
+  /** Any other POST, PUT or DELETE under /api/v1: the body as sent. */
+  call<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** A GET under /api/v1 as a file (CSV exports). */
+  blob(path: string, query?: Query, signal?: AbortSignal): Promise<Blob>;
 }
 
 const API = '/api/v1';
@@ -111,7 +115,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   async function send(
     path: string,
-    init: { method?: 'GET' | 'POST'; body?: unknown; form?: FormData; auth?: boolean; signal?: AbortSignal | undefined } = {},
+    init: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; form?: FormData; auth?: boolean; signal?: AbortSignal | undefined } = {},
   ): Promise<Response> {
     const auth = init.auth ?? true;
     const headers: Record<string, string> = { Accept: 'application/json' };
@@ -141,7 +145,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   async function request<T>(
     path: string,
-    init: { method?: 'GET' | 'POST'; body?: unknown; form?: FormData; auth?: boolean; signal?: AbortSignal | undefined } = {},
+    init: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; form?: FormData; auth?: boolean; signal?: AbortSignal | undefined } = {},
   ): Promise<T> {
     const res = await send(path, init);
     if (res.status === 204) return undefined as T;
@@ -198,6 +202,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     acknowledge: (alertId, note) =>
       request<unknown>(`${API}/alerts/${encodeURIComponent(alertId)}/acknowledge`, { method: 'POST', body: note ? { note } : {} }),
     get: (path, query = {}, signal) => request(`${API}${path}${qs(query)}`, { signal }),
+    call: (method, path, body) => request(`${API}${path}`, { method, body: body ?? {} }),
+    blob: async (path, query = {}, signal) => (await send(`${API}${path}${qs(query)}`, { signal })).blob(),
   };
 }
 

@@ -22,6 +22,8 @@ export interface SessionUser {
   displayName: string;
   workerId: string | null;
   gridScope?: string | null;
+  /** The department the account works for (catalogue access); null or absent for none. */
+  departmentCode?: string | null;
 }
 
 export interface LoginRequest {
