@@ -1,0 +1,274 @@
+import area from '@turf/area';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import { featureCollection, multiPolygon as turfMultiPolygon, polygon as turfPolygon } from '@turf/helpers';
+import intersect from '@turf/intersect';
+import union from '@turf/union';
+import RBush from 'rbush';
+import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import { GridArea } from './grid.types';
+
+/**
+ * Cuts an area (a district's outline) into unit grids of about `cellMetres` × `cellMetres` (万米单元网格) clipped to
+ * it, and groups them into generated communities and streets, coded 6 + 3 + 3 + 3 digits
+ * (docs/demo-city.md, "How the unit grids are cut"):
+ *
+ * - a lattice of cells anchored at `origin` (shared by neighbouring districts, so cells line up across a boundary);
+ *   a cell that no edge of the outline crosses is kept whole when its centre is inside, one that an edge crosses is
+ *   clipped to the outline (turf intersect); a clipped piece smaller than `mergeBelow` of a cell is merged into its
+ *   largest neighbour of the same community, so no unit grid is a sliver;
+ * - communities are blocks of `communityCells` × `communityCells` cells and streets blocks of
+ *   `streetCommunities` × `streetCommunities` communities, both clipped to the outline;
+ * - streets are numbered in their district, communities in their street and unit grids in their community,
+ *   west→east within a row and rows north→south.
+ *
+ * Whole cells and clipped pieces are disjoint and together cover the outline, so the unit grids tile it: no overlap,
+ * no gap (grid-generator.spec.ts checks this on random outlines).
+ */
+export interface GridLattice {
+  /** North-west corner of cell (0, 0), WGS-84. */
+  origin: { lon: number; lat: number };
+  cellMetres: number;
+  /** Cells per side of a community block. */
+  communityCells: number;
+  /** Communities per side of a street block. */
+  streetCommunities: number;
+  /** A clipped piece below this share of a whole cell joins a neighbour in its community (0 keeps every piece). */
+  mergeBelow: number;
+}
+
+export interface GeneratedNames {
+  /** Name of the street numbered `n` (1-based) of the district, whose block centre is `centre`. */
+  street(n: number, centre: [number, number]): string;
+  /** Name of the community numbered `n` in its street. */
+  community(streetName: string, n: number, centre: [number, number]): string;
+}
+
+export interface DistrictToCut {
+  code: string;
+  name: string;
+  area: Polygon | MultiPolygon;
+  names: GeneratedNames;
+}
+
+/** A unit grid as generated: its lattice cell and whether it is a whole, unclipped cell. */
+export interface GeneratedGrid {
+  code: string;
+  communityCode: string;
+  col: number;
+  row: number;
+  whole: boolean;
+  /** A point well inside the grid: the cell centre of a whole cell, else a point of the piece away from its edges. */
+  inside: [number, number];
+}
+
+export interface GeneratedCommunity {
+  code: string;
+  name: string;
+  streetCode: string;
+  gridCodes: string[];
+}
+
+export interface GeneratedDistrict {
+  areas: GridArea[];
+  grids: GeneratedGrid[];
+  communities: GeneratedCommunity[];
+}
+
+export const M_PER_DEG_LAT = 111_320;
+const r7 = (v: number) => Math.round(v * 1e7) / 1e7;
+const pad = (n: number) => String(n).padStart(3, '0');
+
+type Shape = Polygon | MultiPolygon;
+const asFeature = (g: Shape): Feature<Shape> => (g.type === 'Polygon' ? turfPolygon(g.coordinates) : turfMultiPolygon(g.coordinates));
+
+/** Cell sizes in degrees at the lattice's latitude. */
+export function latticeSteps(lattice: GridLattice): { dLon: number; dLat: number } {
+  const dLat = lattice.cellMetres / M_PER_DEG_LAT;
+  const dLon = lattice.cellMetres / (M_PER_DEG_LAT * Math.cos((lattice.origin.lat * Math.PI) / 180));
+  return { dLon, dLat };
+}
+
+interface Segment {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+interface Piece {
+  col: number;
+  row: number;
+  geometry: Shape;
+  whole: boolean;
+  m2: number;
+}
+
+export function cutDistrict(district: DistrictToCut, lattice: GridLattice): GeneratedDistrict {
+  const { dLon, dLat } = latticeSteps(lattice);
+  const x = (col: number) => r7(lattice.origin.lon + col * dLon);
+  const y = (row: number) => r7(lattice.origin.lat - row * dLat);
+  const rect = (col0: number, row0: number, cols: number, rows: number): Polygon => {
+    const [w, e, n, s] = [x(col0), x(col0 + cols), y(row0), y(row0 + rows)];
+    return { type: 'Polygon', coordinates: [[[w, n], [w, s], [e, s], [e, n], [w, n]]] };
+  };
+  const outline = asFeature(district.area);
+  const polygons: Position[][][] = district.area.type === 'Polygon' ? [district.area.coordinates] : district.area.coordinates;
+
+  // Every edge of the outline in an R-tree: a cell that touches no edge's box is wholly inside or wholly outside.
+  const edges = new RBush<Segment>();
+  const boxes: Segment[] = [];
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const ring of polygons.flat()) {
+    for (let i = 0; i + 1 < ring.length; i++) {
+      const [ax, ay] = ring[i]!;
+      const [bx, by] = ring[i + 1]!;
+      boxes.push({ minX: Math.min(ax!, bx!), minY: Math.min(ay!, by!), maxX: Math.max(ax!, bx!), maxY: Math.max(ay!, by!) });
+      [minX, minY, maxX, maxY] = [Math.min(minX, ax!), Math.min(minY, ay!), Math.max(maxX, ax!), Math.max(maxY, ay!)];
+    }
+  }
+  edges.load(boxes);
+
+  const fullM2 = lattice.cellMetres * lattice.cellMetres;
+  const pieces = new Map<string, Piece>();
+  const key = (col: number, row: number) => `${col},${row}`;
+  const col0 = Math.floor((minX - lattice.origin.lon) / dLon);
+  const col1 = Math.ceil((maxX - lattice.origin.lon) / dLon);
+  const row0 = Math.floor((lattice.origin.lat - maxY) / dLat);
+  const row1 = Math.ceil((lattice.origin.lat - minY) / dLat);
+  for (let row = row0; row < row1; row++) {
+    for (let col = col0; col < col1; col++) {
+      const box = { minX: x(col), minY: y(row + 1), maxX: x(col + 1), maxY: y(row) };
+      const cell = rect(col, row, 1, 1);
+      if (!edges.collides(box)) {
+        const centre: [number, number] = [(box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2];
+        if (booleanPointInPolygon(centre, outline)) pieces.set(key(col, row), { col, row, geometry: cell, whole: true, m2: area(cell) });
+        continue;
+      }
+      const clipped = intersect(featureCollection<Shape>([asFeature(cell), outline]));
+      if (!clipped) continue;
+      const m2 = area(clipped);
+      if (m2 < 0.01) continue; // touches the outline along an edge or at a point only
+      pieces.set(key(col, row), { col, row, geometry: clipped.geometry, whole: false, m2 });
+    }
+  }
+
+  const C = lattice.communityCells;
+  const S = lattice.streetCommunities;
+  const communityOf = (p: { col: number; row: number }) => [Math.floor(p.col / C), Math.floor(p.row / C)] as const;
+
+  // Slivers join their largest neighbour in the same community (smallest first, so chains settle).
+  if (lattice.mergeBelow > 0) {
+    const slivers = [...pieces.values()].filter((p) => !p.whole && p.m2 < lattice.mergeBelow * fullM2).sort((a, b) => a.m2 - b.m2);
+    for (const sliver of slivers) {
+      if (pieces.get(key(sliver.col, sliver.row)) !== sliver) continue;
+      const [cc, cr] = communityOf(sliver);
+      const neighbours = [
+        [sliver.col - 1, sliver.row],
+        [sliver.col + 1, sliver.row],
+        [sliver.col, sliver.row - 1],
+        [sliver.col, sliver.row + 1],
+      ]
+        .map(([c, r]) => pieces.get(key(c!, r!)))
+        .filter((p): p is Piece => !!p && communityOf(p)[0] === cc && communityOf(p)[1] === cr)
+        .sort((a, b) => b.m2 - a.m2);
+      const into = neighbours[0];
+      if (!into) continue;
+      const merged = union(featureCollection<Shape>([asFeature(into.geometry), asFeature(sliver.geometry)]));
+      if (!merged) continue;
+      into.geometry = merged.geometry;
+      into.whole = false;
+      into.m2 += sliver.m2;
+      pieces.delete(key(sliver.col, sliver.row));
+    }
+  }
+
+  // Group pieces into community blocks, and those into street blocks.
+  const byCommunity = new Map<string, { cc: number; cr: number; pieces: Piece[] }>();
+  for (const p of pieces.values()) {
+    const [cc, cr] = communityOf(p);
+    const k = key(cc, cr);
+    const entry = byCommunity.get(k) ?? { cc, cr, pieces: [] };
+    entry.pieces.push(p);
+    byCommunity.set(k, entry);
+  }
+  const byStreet = new Map<string, { sc: number; sr: number; communities: { cc: number; cr: number; pieces: Piece[] }[] }>();
+  for (const c of byCommunity.values()) {
+    const [sc, sr] = [Math.floor(c.cc / S), Math.floor(c.cr / S)];
+    const k = key(sc, sr);
+    const entry = byStreet.get(k) ?? { sc, sr, communities: [] };
+    entry.communities.push(c);
+    byStreet.set(k, entry);
+  }
+  const rowMajor = <T>(a: T, b: T, at: (v: T) => readonly [number, number]) => at(a)[1] - at(b)[1] || at(a)[0] - at(b)[0];
+  const clip = (g: Polygon): Shape | null => {
+    const out = intersect(featureCollection<Shape>([asFeature(g), outline]));
+    return out ? out.geometry : null;
+  };
+  const centreOf = (col: number, row: number, cols: number): [number, number] => [r7(x(col + cols / 2)), r7(y(row + cols / 2))];
+
+  const areas: GridArea[] = [{ code: district.code, name: district.name, level: 'district', parentCode: null, geometry: district.area }];
+  const grids: GeneratedGrid[] = [];
+  const communities: GeneratedCommunity[] = [];
+  const streets = [...byStreet.values()].sort((a, b) => rowMajor(a, b, (s) => [s.sc, s.sr] as const));
+  if (streets.length > 999) throw new Error(`${district.code}: ${streets.length} streets do not fit 3 digits; use larger street blocks`);
+  streets.forEach((street, s) => {
+    const streetCode = district.code + pad(s + 1);
+    const streetName = district.names.street(s + 1, centreOf(street.sc * S * C, street.sr * S * C, S * C));
+    const streetShape = clip(rect(street.sc * S * C, street.sr * S * C, S * C, S * C));
+    if (!streetShape) throw new Error(`${streetCode}: the street block lies outside the outline`);
+    areas.push({ code: streetCode, name: streetName, level: 'street', parentCode: district.code, geometry: streetShape });
+    const blocks = street.communities.sort((a, b) => rowMajor(a, b, (c) => [c.cc, c.cr] as const));
+    if (blocks.length > 999) throw new Error(`${streetCode}: more than 999 communities`);
+    blocks.forEach((block, c) => {
+      const communityCode = streetCode + pad(c + 1);
+      const name = district.names.community(streetName, c + 1, centreOf(block.cc * C, block.cr * C, C));
+      const shape = clip(rect(block.cc * C, block.cr * C, C, C));
+      if (!shape) throw new Error(`${communityCode}: the community block lies outside the outline`);
+      areas.push({ code: communityCode, name, level: 'community', parentCode: streetCode, geometry: shape });
+      const cells = block.pieces.sort((a, b) => rowMajor(a, b, (p) => [p.col, p.row] as const));
+      if (cells.length > 999) throw new Error(`${communityCode}: more than 999 unit grids`);
+      const gridCodes: string[] = [];
+      cells.forEach((p, n) => {
+        const code = communityCode + pad(n + 1);
+        gridCodes.push(code);
+        areas.push({ code, name: `${name}第${n + 1}网格`, level: 'grid', parentCode: communityCode, geometry: p.geometry });
+        grids.push({ code, communityCode, col: p.col, row: p.row, whole: p.whole, inside: p.whole ? centreOf(p.col, p.row, 1) : pointInside(p.geometry) });
+      });
+      communities.push({ code: communityCode, name, streetCode, gridCodes });
+    });
+  });
+  return { areas, grids, communities };
+}
+
+/**
+ * A point inside a polygon away from its edges: the midpoint of the widest inside run of a horizontal line through
+ * the middle of the largest part (a centroid can fall outside an L-shaped piece).
+ */
+export function pointInside(shape: Shape): [number, number] {
+  const parts = shape.type === 'Polygon' ? [shape.coordinates] : shape.coordinates;
+  const largest = parts.map((rings) => ({ rings, m2: area(turfPolygon(rings)) })).sort((a, b) => b.m2 - a.m2)[0]!.rings;
+  const ys = largest[0]!.map((p) => p[1]!);
+  const [lo, hi] = [Math.min(...ys), Math.max(...ys)];
+  let best: [number, number] | null = null;
+  let bestWidth = -1;
+  for (const f of [0.5, 0.3, 0.7, 0.15, 0.85]) {
+    const yy = lo + (hi - lo) * f;
+    const xs: number[] = [];
+    for (const ring of largest) {
+      for (let i = 0; i + 1 < ring.length; i++) {
+        const [ax, ay] = ring[i]!;
+        const [bx, by] = ring[i + 1]!;
+        if (ay! > yy !== by! > yy) xs.push(ax! + ((yy - ay!) * (bx! - ax!)) / (by! - ay!));
+      }
+    }
+    xs.sort((a, b) => a - b);
+    for (let i = 0; i + 1 < xs.length; i += 2) {
+      if (xs[i + 1]! - xs[i]! > bestWidth) {
+        bestWidth = xs[i + 1]! - xs[i]!;
+        best = [r7((xs[i]! + xs[i + 1]!) / 2), r7(yy)];
+      }
+    }
+  }
+  if (!best) throw new Error('no point inside a degenerate polygon');
+  return best;
+}
