@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import area from '@turf/area';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { polygon as turfPolygon, multiPolygon as turfMultiPolygon } from '@turf/helpers';
-import type { MultiPolygon, Polygon, Position } from 'geojson';
+import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { cutDistrict, DistrictToCut, GridLattice, M_PER_DEG_LAT, pointInside } from './grid-generator';
 import { GridIndex } from './grid-index';
 import { topologyReport } from './grid-validation';
@@ -25,7 +25,7 @@ function star(radii: number[], dx = 0, dy = 0, turn = 0): Position[] {
   return [...ring, ring[0]!];
 }
 
-const shapeOf = (g: Polygon | MultiPolygon) => (g.type === 'Polygon' ? turfPolygon(g.coordinates) : turfMultiPolygon(g.coordinates));
+const shapeOf = (g: Polygon | MultiPolygon): Feature<Polygon | MultiPolygon> => (g.type === 'Polygon' ? turfPolygon(g.coordinates) : turfMultiPolygon(g.coordinates));
 
 /** Every level tiles its parent: no overlap between siblings, no part of the parent left uncovered. */
 function expectTiles(areas: GridArea[]) {

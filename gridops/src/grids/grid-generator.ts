@@ -128,6 +128,12 @@ export function cutDistrict(district: DistrictToCut, lattice: GridLattice): Gene
   }
   edges.load(boxes);
 
+  const blocks = new Map<string, Feature<Shape> | null>();
+  const blockShape = (cc: number, cr: number): Feature<Shape> | null => {
+    const k = `${cc},${cr}`;
+    if (!blocks.has(k)) blocks.set(k, intersect(featureCollection<Shape>([asFeature(rect(cc * lattice.communityCells, cr * lattice.communityCells, lattice.communityCells, lattice.communityCells)), outline])));
+    return blocks.get(k)!;
+  };
   const fullM2 = lattice.cellMetres * lattice.cellMetres;
   const pieces = new Map<string, Piece>();
   const key = (col: number, row: number) => `${col},${row}`;
@@ -144,7 +150,9 @@ export function cutDistrict(district: DistrictToCut, lattice: GridLattice): Gene
         if (booleanPointInPolygon(centre, outline)) pieces.set(key(col, row), { col, row, geometry: cell, whole: true, m2: area(cell) });
         continue;
       }
-      const clipped = intersect(featureCollection<Shape>([asFeature(cell), outline]));
+      // Clipped against its community block's piece of the outline (the same result, a much smaller polygon).
+      const block = blockShape(Math.floor(col / lattice.communityCells), Math.floor(row / lattice.communityCells));
+      const clipped = block ? intersect(featureCollection<Shape>([asFeature(cell), block])) : null;
       if (!clipped) continue;
       const m2 = area(clipped);
       if (m2 < 0.01) continue; // touches the outline along an edge or at a point only
@@ -222,7 +230,7 @@ export function cutDistrict(district: DistrictToCut, lattice: GridLattice): Gene
     blocks.forEach((block, c) => {
       const communityCode = streetCode + pad(c + 1);
       const name = district.names.community(streetName, c + 1, centreOf(block.cc * C, block.cr * C, C));
-      const shape = clip(rect(block.cc * C, block.cr * C, C, C));
+      const shape = blockShape(block.cc, block.cr)?.geometry ?? clip(rect(block.cc * C, block.cr * C, C, C));
       if (!shape) throw new Error(`${communityCode}: the community block lies outside the outline`);
       areas.push({ code: communityCode, name, level: 'community', parentCode: streetCode, geometry: shape });
       const cells = block.pieces.sort((a, b) => rowMajor(a, b, (p) => [p.col, p.row] as const));

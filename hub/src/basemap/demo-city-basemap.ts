@@ -6,7 +6,8 @@ import type { Feature, LineString, Polygon } from 'geojson';
  * east bank runs just west of it, where the three water stations stand (cellPoint(0, row, 0.08)). Names are
  * real Taiyuan names; the geometry is simplified to what a 1:5,000–1:20,000 command-centre view needs.
  */
-export type BasemapLayer = 'district' | 'street' | 'community' | 'water' | 'park' | 'road' | 'bridge';
+/** `land`: a whole administrative area drawn as the ground beneath everything (the Taiyuan demo's districts and neighbours). */
+export type BasemapLayer = 'land' | 'district' | 'street' | 'community' | 'water' | 'park' | 'road' | 'bridge';
 export type RoadClass = 'expressway' | 'arterial' | 'secondary';
 
 export interface BasemapProperties {

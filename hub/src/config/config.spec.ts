@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       adminPassword: null,
       logLevel: 'info',
       seedDemo: true,
+      demoCity: 'taiyuan',
     });
   });
 
@@ -54,6 +55,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['NODE_ENV', 'staging', /NODE_ENV must be/],
     ['GRIDHUB_SEED_DEMO', 'maybe', /GRIDHUB_SEED_DEMO must be true or false/],
+    ['GRIDHUB_DEMO_CITY', 'beijing', /GRIDHUB_DEMO_CITY must be taiyuan or classic/],
   ])('fails fast naming %s when it is %p', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
