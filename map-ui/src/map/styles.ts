@@ -279,32 +279,33 @@ const waterLabel = new Style({
   }),
 });
 
-/** The background: parks and the river filled, roads cased, boundaries outlined; names where there is room. */
-export function basemapStyle(labelOf: (feature: FeatureLike) => string) {
+/**
+ * The background: parks and the river filled, roads cased, boundaries outlined; names where there is room. `shapes`
+ * draws the ground beneath the unit grids, `labels` only the names, in a layer above them so grid edges do not cross
+ * the text.
+ */
+export function basemapStyle(labelOf: (feature: FeatureLike) => string, part: 'shapes' | 'labels' = 'shapes') {
   return (feature: FeatureLike, resolution: number): Style | Style[] => {
     const layer = feature.get('layer') as string;
     const roadClass = (feature.get('roadClass') as string | undefined) ?? 'secondary';
+    if (layer === 'district' || layer === 'street' || layer === 'community') {
+      const [line, label] = boundaryStyle(feature, resolution);
+      return part === 'shapes' ? line! : label ? [label] : [];
+    }
+    if (part === 'labels') {
+      let label: Style | null = null;
+      if (layer === 'land' && resolution >= 8 && resolution <= 120) label = landLabel;
+      else if (layer === 'water' && resolution < 30) label = waterLabel;
+      else if ((layer === 'road' || layer === 'bridge') && resolution < (roadClass === 'secondary' ? 8 : 16)) label = basemapLabel;
+      if (!label) return [];
+      label.getText()!.setText(labelOf(feature));
+      return label;
+    }
     const key = layer === 'road' || layer === 'bridge' ? `${layer}|${roadClass}` : layer;
     let base = basemapCache.get(key);
     if (!base) {
       base = makeBasemapStyle(layer, roadClass);
       basemapCache.set(key, base);
-    }
-    if (layer === 'land') {
-      if (resolution < 8 || resolution > 120) return base;
-      landLabel.getText()!.setText(labelOf(feature));
-      return [base, landLabel];
-    }
-    if (layer === 'water' && resolution < 30) {
-      waterLabel.getText()!.setText(labelOf(feature));
-      return [base, waterLabel];
-    }
-    if ((layer === 'road' || layer === 'bridge') && resolution < (roadClass === 'secondary' ? 8 : 16)) {
-      basemapLabel.getText()!.setText(labelOf(feature));
-      return [base, basemapLabel];
-    }
-    if (layer === 'district' || layer === 'street' || layer === 'community') {
-      return boundaryStyle(feature, resolution);
     }
     return base;
   };
