@@ -10,7 +10,15 @@ import { GridArea } from './grid.types';
 
 const CENTRE = { lon: 112.55, lat: 37.85 };
 const K = Math.cos((CENTRE.lat * Math.PI) / 180);
-const LATTICE: GridLattice = { origin: { lon: 112.53, lat: 37.87 }, cellMetres: 100, communityCells: 3, streetCommunities: 2, mergeBelow: 0.25 };
+const LATTICE: GridLattice = {
+  origin: { lon: 112.53, lat: 37.87 },
+  cellMetres: 100,
+  communityCells: 3,
+  streetCommunities: 2,
+  mergeBelow: 0.25,
+  minCommunityGrids: 4,
+  minStreetGrids: 12,
+};
 const NAMES = { street: (n: number) => `第${n}街道`, community: (street: string, n: number) => `${street}第${n}社区` };
 
 /** A star-shaped ring around CENTRE: one radius (metres) per vertex at evenly spread angles, counter-clockwise. */
@@ -103,6 +111,44 @@ describe('cutDistrict: unit grids of ~100 m cut from an outline', () => {
     // Every generated grid's inner point lies in that grid.
     const index = new GridIndex(areas.filter((a) => a.level === 'grid'));
     for (const g of grids) expect(index.locate(g.inside[0], g.inside[1])).toBe(g.code);
+  });
+
+  it('joins blocks the outline cut small to a neighbour: a small community or street is left only with none beside it', () => {
+    fc.assert(
+      fc.property(outline, (geometry) => {
+        const { grids, communities } = cutDistrict({ code: '140106', name: '迎泽区', area: geometry, names: NAMES }, LATTICE);
+        const C = LATTICE.communityCells;
+        const S = C * LATTICE.streetCommunities;
+        /** Blocks (of `cells` cells) holding a grid of the group, and the groups holding a grid in each block. */
+        const check = (groupOf: (g: (typeof grids)[number]) => string, cells: number, min: number, sameParent: (a: string, b: string) => boolean) => {
+          const blockOf = (g: (typeof grids)[number]) => `${Math.floor(g.col / cells)},${Math.floor(g.row / cells)}`;
+          const groupsInBlock = new Map<string, Set<string>>();
+          const size = new Map<string, number>();
+          for (const g of grids) {
+            groupsInBlock.set(blockOf(g), (groupsInBlock.get(blockOf(g)) ?? new Set()).add(groupOf(g)));
+            size.set(groupOf(g), (size.get(groupOf(g)) ?? 0) + 1);
+          }
+          for (const [group, n] of size) {
+            if (n >= min) continue;
+            for (const g of grids.filter((x) => groupOf(x) === group)) {
+              const [bc, br] = blockOf(g).split(',').map(Number);
+              for (const [dc, dr] of [[-1, 0], [1, 0], [0, -1], [0, 1]]) {
+                for (const other of groupsInBlock.get(`${bc! + dc!},${br! + dr!}`) ?? []) {
+                  if (other !== group) expect({ small: group, besideIt: sameParent(group, other) ? other : null }).toEqual({ small: group, besideIt: null });
+                }
+              }
+            }
+          }
+        };
+        check((g) => g.code.slice(0, 9), S, LATTICE.minStreetGrids!, () => true);
+        check((g) => g.communityCode, C, LATTICE.minCommunityGrids!, (a, b) => a.slice(0, 9) === b.slice(0, 9));
+        // Merging moves no unit grid in or out.
+        const without = cutDistrict({ code: '140106', name: '迎泽区', area: geometry, names: NAMES }, { ...LATTICE, minCommunityGrids: 0, minStreetGrids: 0 });
+        expect(without.communities.length).toBeGreaterThanOrEqual(communities.length);
+        expect(without.grids.length).toBe(grids.length);
+      }),
+      { numRuns: 10, seed: 7 },
+    );
   });
 
   it('finds a point inside an L-shaped piece, where the centroid is outside', () => {

@@ -17,7 +17,9 @@ import { GridArea } from './grid.types';
  *   clipped to the outline (turf intersect); a clipped piece smaller than `mergeBelow` of a cell is merged into its
  *   largest neighbour of the same community, so no unit grid is a sliver;
  * - communities are blocks of `communityCells` × `communityCells` cells and streets blocks of
- *   `streetCommunities` × `streetCommunities` communities, both clipped to the outline;
+ *   `streetCommunities` × `streetCommunities` communities, both clipped to the outline; a block the outline leaves
+ *   small (below `minStreetGrids` / `minCommunityGrids` unit grids) joins its largest neighbour (communities only
+ *   within their street);
  * - streets are numbered in their district, communities in their street and unit grids in their community,
  *   west→east within a row and rows north→south.
  *
@@ -34,6 +36,10 @@ export interface GridLattice {
   streetCommunities: number;
   /** A clipped piece below this share of a whole cell joins a neighbour in its community (0 keeps every piece). */
   mergeBelow: number;
+  /** A community block cut to fewer unit grids than this by the outline joins a neighbouring one of its street. */
+  minCommunityGrids?: number;
+  /** A street block cut to fewer unit grids than this joins a neighbouring street block. */
+  minStreetGrids?: number;
 }
 
 export interface GeneratedNames {
@@ -191,49 +197,66 @@ export function cutDistrict(district: DistrictToCut, lattice: GridLattice): Gene
   }
 
   // Group pieces into community blocks, and those into street blocks.
-  const byCommunity = new Map<string, { cc: number; cr: number; pieces: Piece[] }>();
+  const communityBlocks = new Map<string, Block>();
   for (const p of pieces.values()) {
     const [cc, cr] = communityOf(p);
     const k = key(cc, cr);
-    const entry = byCommunity.get(k) ?? { cc, cr, pieces: [] };
+    const entry = communityBlocks.get(k) ?? { col: cc, row: cr, size: 0, pieces: [] };
     entry.pieces.push(p);
-    byCommunity.set(k, entry);
+    entry.size++;
+    communityBlocks.set(k, entry);
   }
-  const byStreet = new Map<string, { sc: number; sr: number; communities: { cc: number; cr: number; pieces: Piece[] }[] }>();
-  for (const c of byCommunity.values()) {
-    const [sc, sr] = [Math.floor(c.cc / S), Math.floor(c.cr / S)];
-    const k = key(sc, sr);
-    const entry = byStreet.get(k) ?? { sc, sr, communities: [] };
-    entry.communities.push(c);
-    byStreet.set(k, entry);
+  const streetOfBlock = (b: Block) => key(Math.floor(b.col / S), Math.floor(b.row / S));
+  const streetBlocks = new Map<string, Block>();
+  for (const b of communityBlocks.values()) {
+    const k = streetOfBlock(b);
+    const entry = streetBlocks.get(k) ?? { col: Math.floor(b.col / S), row: Math.floor(b.row / S), size: 0, pieces: [] };
+    entry.size += b.size;
+    streetBlocks.set(k, entry);
   }
-  const rowMajor = <T>(a: T, b: T, at: (v: T) => readonly [number, number]) => at(a)[1] - at(b)[1] || at(a)[0] - at(b)[0];
+  // Blocks cut small by the outline join a neighbour: streets first, then communities within their (merged) street.
+  const streetRoot = mergeSmall(streetBlocks, lattice.minStreetGrids ?? 0, () => true);
+  const communityRoot = mergeSmall(communityBlocks, lattice.minCommunityGrids ?? 0, (a, b) => streetRoot.get(streetOfBlock(a)) === streetRoot.get(streetOfBlock(b)));
+
+  const rowMajor = (a: { col: number; row: number }, b: { col: number; row: number }) => a.row - b.row || a.col - b.col;
+  const unionOf = (shapes: Shape[]): Shape => {
+    if (shapes.length === 1) return shapes[0]!;
+    const merged = union(featureCollection<Shape>(shapes.map(asFeature)));
+    if (!merged) throw new Error('empty union of blocks');
+    return merged.geometry;
+  };
   const clip = (g: Polygon): Shape | null => {
     const out = intersect(featureCollection<Shape>([asFeature(g), outline]));
     return out ? out.geometry : null;
   };
   const centreOf = (col: number, row: number, cols: number): [number, number] => [r7(x(col + cols / 2)), r7(y(row + cols / 2))];
+  const middleOf = (blocks: { col: number; row: number }[], cells: number): [number, number] => {
+    const [c, r] = [blocks.reduce((s, b) => s + b.col, 0) / blocks.length, blocks.reduce((s, b) => s + b.row, 0) / blocks.length];
+    return centreOf(c * cells, r * cells, cells);
+  };
 
+  // Streets: groups of street blocks, numbered by their first block (row-major).
+  const streetGroups = groupsOf(streetBlocks, streetRoot);
+  const communityGroups = groupsOf(communityBlocks, communityRoot);
   const areas: GridArea[] = [{ code: district.code, name: district.name, level: 'district', parentCode: null, geometry: district.area }];
   const grids: GeneratedGrid[] = [];
   const communities: GeneratedCommunity[] = [];
-  const streets = [...byStreet.values()].sort((a, b) => rowMajor(a, b, (s) => [s.sc, s.sr] as const));
-  if (streets.length > 999) throw new Error(`${district.code}: ${streets.length} streets do not fit 3 digits; use larger street blocks`);
-  streets.forEach((street, s) => {
+  if (streetGroups.length > 999) throw new Error(`${district.code}: ${streetGroups.length} streets do not fit 3 digits; use larger street blocks`);
+  streetGroups.forEach(({ root, members }, s) => {
     const streetCode = district.code + pad(s + 1);
-    const streetName = district.names.street(s + 1, centreOf(street.sc * S * C, street.sr * S * C, S * C));
-    const streetShape = clip(rect(street.sc * S * C, street.sr * S * C, S * C, S * C));
-    if (!streetShape) throw new Error(`${streetCode}: the street block lies outside the outline`);
-    areas.push({ code: streetCode, name: streetName, level: 'street', parentCode: district.code, geometry: streetShape });
-    const blocks = street.communities.sort((a, b) => rowMajor(a, b, (c) => [c.cc, c.cr] as const));
-    if (blocks.length > 999) throw new Error(`${streetCode}: more than 999 communities`);
-    blocks.forEach((block, c) => {
+    const streetName = district.names.street(s + 1, middleOf(members, S * C));
+    const shapes = members.map((b) => clip(rect(b.col * S * C, b.row * S * C, S * C, S * C))).filter((g): g is Shape => !!g);
+    if (shapes.length === 0) throw new Error(`${streetCode}: the street block lies outside the outline`);
+    areas.push({ code: streetCode, name: streetName, level: 'street', parentCode: district.code, geometry: unionOf(shapes) });
+    const mine = communityGroups.filter((g) => streetRoot.get(streetOfBlock(g.members[0]!)) === root);
+    if (mine.length > 999) throw new Error(`${streetCode}: more than 999 communities`);
+    mine.forEach(({ members: blocks }, c) => {
       const communityCode = streetCode + pad(c + 1);
-      const name = district.names.community(streetName, c + 1, centreOf(block.cc * C, block.cr * C, C));
-      const shape = blockShape(block.cc, block.cr)?.geometry ?? clip(rect(block.cc * C, block.cr * C, C, C));
-      if (!shape) throw new Error(`${communityCode}: the community block lies outside the outline`);
-      areas.push({ code: communityCode, name, level: 'community', parentCode: streetCode, geometry: shape });
-      const cells = block.pieces.sort((a, b) => rowMajor(a, b, (p) => [p.col, p.row] as const));
+      const name = district.names.community(streetName, c + 1, middleOf(blocks, C));
+      const blockShapes = blocks.map((b) => blockShape(b.col, b.row)?.geometry ?? clip(rect(b.col * C, b.row * C, C, C))).filter((g): g is Shape => !!g);
+      if (blockShapes.length === 0) throw new Error(`${communityCode}: the community block lies outside the outline`);
+      areas.push({ code: communityCode, name, level: 'community', parentCode: streetCode, geometry: unionOf(blockShapes) });
+      const cells = blocks.flatMap((b) => b.pieces).sort(rowMajor);
       if (cells.length > 999) throw new Error(`${communityCode}: more than 999 unit grids`);
       const gridCodes: string[] = [];
       cells.forEach((p, n) => {
@@ -246,6 +269,61 @@ export function cutDistrict(district: DistrictToCut, lattice: GridLattice): Gene
     });
   });
   return { areas, grids, communities };
+}
+
+interface Block {
+  col: number;
+  row: number;
+  /** Unit grids in the block. */
+  size: number;
+  pieces: Piece[];
+}
+
+/**
+ * Joins every block with fewer than `min` unit grids (with what it has joined so far) to the adjacent group that is
+ * largest, where `allowed`; smallest first. Returns each block's group root (a block key).
+ */
+function mergeSmall(blocks: ReadonlyMap<string, Block>, min: number, allowed: (a: Block, b: Block) => boolean): Map<string, string> {
+  const parent = new Map([...blocks.keys()].map((k) => [k, k]));
+  const size = new Map([...blocks].map(([k, b]) => [k, b.size]));
+  const find = (k: string): string => {
+    let r = k;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(k, r);
+    return r;
+  };
+  if (min > 0) {
+    const order = [...blocks.keys()].sort((a, b) => size.get(a)! - size.get(b)!);
+    for (const k of order) {
+      const root = find(k);
+      if (size.get(root)! >= min) continue;
+      const members = [...blocks.keys()].filter((m) => find(m) === root);
+      let best: string | null = null;
+      for (const m of members) {
+        const b = blocks.get(m)!;
+        for (const [dc, dr] of [[-1, 0], [1, 0], [0, -1], [0, 1]] as const) {
+          const n = `${b.col + dc},${b.row + dr}`;
+          const other = blocks.get(n);
+          if (!other || find(n) === root || !allowed(b, other)) continue;
+          if (best === null || size.get(find(n))! > size.get(best)!) best = find(n);
+        }
+      }
+      if (best === null) continue;
+      parent.set(root, best);
+      size.set(best, size.get(best)! + size.get(root)!);
+    }
+  }
+  return new Map([...blocks.keys()].map((k) => [k, find(k)]));
+}
+
+/** The groups of blocks by root, each with its blocks in row-major order, groups ordered by their first block. */
+function groupsOf(blocks: ReadonlyMap<string, Block>, roots: ReadonlyMap<string, string>): { root: string; members: Block[] }[] {
+  const groups = new Map<string, Block[]>();
+  for (const [k, b] of blocks) groups.set(roots.get(k)!, [...(groups.get(roots.get(k)!) ?? []), b]);
+  const rowMajor = (a: Block, b: Block) => a.row - b.row || a.col - b.col;
+  return [...groups]
+    .map(([root, members]) => ({ root, members: members.sort(rowMajor) }))
+    .sort((a, b) => rowMajor(a.members[0]!, b.members[0]!));
 }
 
 /**

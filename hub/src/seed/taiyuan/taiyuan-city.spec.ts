@@ -74,6 +74,11 @@ describe('the Taiyuan demo city', () => {
     expect(city.areas.find((a) => a.code === '140106001')!.name).toBe('柳巷街道');
     expect(city.areas.find((a) => a.code === '140105001')!.name).toBe('坞城街道');
     expect(new Set(city.communities.map((c) => c.name)).size).toBe(city.communities.length);
+    // Blocks the outline cut small joined a neighbour: no community of a handful of grids, no street of a few.
+    expect(Math.min(...city.communities.map((c) => c.gridCodes.length))).toBeGreaterThanOrEqual(9);
+    const perStreet = new Map<string, number>();
+    for (const c of city.communities) perStreet.set(c.code.slice(0, 9), (perStreet.get(c.code.slice(0, 9)) ?? 0) + c.gridCodes.length);
+    expect(Math.min(...perStreet.values())).toBeGreaterThanOrEqual(120);
   });
 
   it('tiles each district’s land: unit grids add up to it and every sampled point lies in exactly one grid of its district', () => {

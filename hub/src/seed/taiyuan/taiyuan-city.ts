@@ -28,6 +28,8 @@ export const TAIYUAN_LATTICE: GridLattice = {
   communityCells: 6,
   streetCommunities: 4,
   mergeBelow: 0.25,
+  minCommunityGrids: 9,
+  minStreetGrids: 120,
 };
 
 const K = Math.cos((37.83 * Math.PI) / 180);
