@@ -137,7 +137,10 @@ export function cutDistrict(district: DistrictToCut, lattice: GridLattice): Gene
   const blocks = new Map<string, Feature<Shape> | null>();
   const blockShape = (cc: number, cr: number): Feature<Shape> | null => {
     const k = `${cc},${cr}`;
-    if (!blocks.has(k)) blocks.set(k, intersect(featureCollection<Shape>([asFeature(rect(cc * lattice.communityCells, cr * lattice.communityCells, lattice.communityCells, lattice.communityCells)), outline])));
+    if (!blocks.has(k)) {
+      const C = lattice.communityCells;
+      blocks.set(k, intersect(featureCollection<Shape>([asFeature(rect(cc * C, cr * C, C, C)), outline])));
+    }
     return blocks.get(k)!;
   };
   const fullM2 = lattice.cellMetres * lattice.cellMetres;

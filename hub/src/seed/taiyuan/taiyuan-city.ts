@@ -225,7 +225,13 @@ export function taiyuanDevices(): NewDevice[] {
     for (let lon = w + 0.017; lon < e; lon += 0.019) {
       if (!index.locate(lon, lat)) continue; // outside both districts or in the river
       const i = air.length + 1;
-      air.push({ id: `air-${pad(i)}`, family: 'air', name: `空气微站 ${pad(i)}`, ...onLand(lon, lat, 0.35 + (i % 3) * 0.15, 0.4), attributes: { model: 'micro-station', interval_s: 60 } });
+      air.push({
+        id: `air-${pad(i)}`,
+        family: 'air',
+        name: `空气微站 ${pad(i)}`,
+        ...onLand(lon, lat, 0.35 + (i % 3) * 0.15, 0.4),
+        attributes: { model: 'micro-station', interval_s: 60 },
+      });
     }
   }
 
