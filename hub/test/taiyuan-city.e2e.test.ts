@@ -72,6 +72,17 @@ describe('the Taiyuan demo city in a running hub', () => {
     expect(layers('road')).toEqual(expect.arrayContaining(['迎泽大街', '并州路', '解放路', '建设路', '五一路', '长风街', '府西街', '平阳路', '体育路', '坞城路', '滨河东路']));
     expect(layers('district')).toHaveLength(2);
 
+    // Every air station reports, for the bureau monitor's city-wide AQI picture (a smog plume over the centre).
+    const air = (await demoCredentials(hub)).filter((d) => d.family === 'air' && d.id !== 'air-001');
+    const devices = new Map<string, any>((await dispatcher.get('/api/v1/devices?family=air&limit=500')).body.items.map((d: any) => [d.id, d]));
+    for (const station of air) {
+      const d = devices.get(station.id);
+      const pm25 = Math.round(140 * Math.exp(-(((d.lon - 112.565) / 0.03) ** 2 + ((d.lat - 37.84) / 0.03) ** 2)) + 25);
+      const client = await connect(hub, station.id, station.secret);
+      await client.publishAsync(`gridhub/v1/air/${station.id}/data`, JSON.stringify({ ts: new Date().toISOString(), readings: { pm25, pm10: Math.round(pm25 * 1.5), no2: 40 } }), { qos: 1 });
+      await client.endAsync();
+    }
+
     let browser: Browser | undefined;
     try {
       browser = await launchBrowser();
@@ -83,7 +94,17 @@ describe('the Taiyuan demo city in a running hub', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'taiyuan-city.png') });
       await zoomIn(page, 0.42, 0.3, 2);
       await page.screenshot({ path: join(ARTIFACTS, 'taiyuan-city-centre.png') });
-      await page.click('button:has-text("EN")').catch(() => undefined);
+      await page.click('[data-testid="nav-monitor"]');
+      await page.waitForSelector('[data-testid="monitor"]');
+      await mapReady(page, 90_000);
+      await page.waitForSelector('[data-testid="station-ranking"] tr');
+      expect(await page.locator('[data-testid="station-ranking"] tr').count()).toBe(air.length + 1);
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: join(ARTIFACTS, 'taiyuan-city-monitor.png') });
+      await page.click('[data-testid="nav-console"]');
+      await mapReady(page, 90_000);
+      await zoomIn(page, 0.42, 0.3, 2);
+      await page.click('[data-testid="lang-toggle"]');
       await page.waitForTimeout(800);
       await page.screenshot({ path: join(ARTIFACTS, 'taiyuan-city-centre-en.png') });
       expect(errors).toEqual([]);
