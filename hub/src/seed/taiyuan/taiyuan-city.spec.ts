@@ -2,7 +2,7 @@ import area from '@turf/area';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { multiPolygon as turfMultiPolygon, polygon as turfPolygon } from '@turf/helpers';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
-import { GridArea, GridIndex, topologyReport } from '@gridhub/gridops';
+import { GridArea, GridIndex, parseFeature, topologyReport } from '@gridhub/gridops';
 import boundaries from './taiyuan-boundaries.json';
 import {
   demoArea,
@@ -80,6 +80,13 @@ describe('the Taiyuan demo city', () => {
     const perStreet = new Map<string, number>();
     for (const c of city.communities) perStreet.set(c.code.slice(0, 9), (perStreet.get(c.code.slice(0, 9)) ?? 0) + c.gridCodes.length);
     expect(Math.min(...perStreet.values())).toBeGreaterThanOrEqual(120);
+  });
+
+  it('passes the checks of a grid import: codes, closed and simple shapes, parents (the data’s outline touches itself once; the cut repairs it)', () => {
+    const problems = city.areas
+      .map((a, i) => parseFeature({ type: 'Feature', properties: { code: a.code, name: a.name, level: a.level }, geometry: a.geometry }, i).problem)
+      .filter((p) => p !== null);
+    expect(problems).toEqual([]);
   });
 
   it('tiles each district’s land: unit grids add up to it and every sampled point lies in exactly one grid of its district', () => {
