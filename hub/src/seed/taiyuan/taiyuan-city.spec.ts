@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import area from '@turf/area';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { multiPolygon as turfMultiPolygon, polygon as turfPolygon } from '@turf/helpers';
@@ -21,16 +22,6 @@ import { EAST_WEST_STREETS, NORTH_SOUTH_STREETS } from './taiyuan-streets';
 
 const shape = (g: Polygon | MultiPolygon): Feature<Polygon | MultiPolygon> => (g.type === 'Polygon' ? turfPolygon(g.coordinates) : turfMultiPolygon(g.coordinates));
 const K = Math.cos((37.83 * Math.PI) / 180);
-
-/** A deterministic sequence in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('the Taiyuan demo city', () => {
   const city = taiyuanGrids();
@@ -98,24 +89,26 @@ describe('the Taiyuan demo city', () => {
     }
     const lands = (['140106', '140105'] as const).map((code) => ({ code, land: shape(demoArea(code)) }));
     const byCode = new Map(units.map((u) => [u.code, u]));
-    const next = random(19);
     const [w, s, e, n] = TAIYUAN_EXTENT;
     let inside = 0;
-    for (let i = 0; i < 3000; i++) {
-      const p: [number, number] = [w + next() * (e - w), s + next() * (n - s)];
-      const district = lands.find((d) => booleanPointInPolygon(p, d.land, { ignoreBoundary: true }))?.code;
-      const candidates = index.search(p[0], p[1], p[0], p[1]).map((code) => byCode.get(code)!);
-      const containing = candidates.filter((u) => booleanPointInPolygon(p, shape(u.geometry), { ignoreBoundary: true }));
-      if (district) {
+    fc.assert(
+      fc.property(fc.double({ min: w, max: e, noNaN: true }), fc.double({ min: s, max: n, noNaN: true }), (lon, lat) => {
+        const p: [number, number] = [lon, lat];
+        const district = lands.find((d) => booleanPointInPolygon(p, d.land, { ignoreBoundary: true }))?.code;
+        const candidates = index.search(lon, lat, lon, lat).map((code) => byCode.get(code)!);
+        const containing = candidates.filter((u) => booleanPointInPolygon(p, shape(u.geometry), { ignoreBoundary: true }));
+        if (!district) {
+          expect(containing).toHaveLength(0);
+          return;
+        }
         inside++;
         expect(containing).toHaveLength(1);
         expect(containing[0]!.code.startsWith(district)).toBe(true);
-        expect(index.locate(p[0], p[1])).toBe(containing[0]!.code);
+        expect(index.locate(lon, lat)).toBe(containing[0]!.code);
         expect(booleanPointInPolygon(p, river)).toBe(false);
-      } else {
-        expect(containing).toHaveLength(0);
-      }
-    }
+      }),
+      { numRuns: 3000, seed: 19 },
+    );
     expect(inside).toBeGreaterThan(1000);
   });
 
