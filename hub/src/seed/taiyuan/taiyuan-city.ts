@@ -2,7 +2,7 @@ import difference from '@turf/difference';
 import { featureCollection, multiPolygon as turfMultiPolygon, polygon as turfPolygon } from '@turf/helpers';
 import intersect from '@turf/intersect';
 import type { Feature, LineString, MultiPolygon, Polygon, Position } from 'geojson';
-import { cutDistrict, GeneratedGrid, GridArea, GridIndex, GridLattice, M_PER_DEG_LAT } from '@gridhub/gridops';
+import { cutDistrict, GeneratedGrid, GridArea, GridIndex, GridLattice, latticeSteps, M_PER_DEG_LAT } from '@gridhub/gridops';
 import type { NewDevice } from '@gridhub/ingest';
 import type { BasemapProperties } from '../../basemap/demo-city-basemap';
 import type { DemoCommunity } from '../demo-city';
@@ -210,7 +210,7 @@ export function taiyuanDevices(): NewDevice[] {
   const { areas, grids } = taiyuanGrids();
   const index = new GridIndex(areas.filter((a) => a.level === 'grid'));
   const whole = grids.filter((g) => g.whole);
-  const { dLon, dLat } = { dLon: 100 / (M_PER_DEG_LAT * Math.cos((TAIYUAN_LATTICE.origin.lat * Math.PI) / 180)), dLat: 100 / M_PER_DEG_LAT };
+  const { dLon, dLat } = latticeSteps(TAIYUAN_LATTICE);
   /** A point in the whole cell nearest to (lon, lat), nudged by fractions of the cell so markers do not overlap. */
   const onLand = (lon: number, lat: number, fx = 0.3, fy = 0.3) => {
     const cell = whole.reduce((best, g) =>
