@@ -296,7 +296,7 @@ export function basemapStyle(labelOf: (feature: FeatureLike) => string, part: 's
       let label: Style | null = null;
       if (layer === 'land' && resolution >= 8 && resolution <= 120) label = landLabel;
       else if (layer === 'water' && resolution < 30) label = waterLabel;
-      else if ((layer === 'road' || layer === 'bridge') && resolution < (roadClass === 'secondary' ? 8 : 16)) label = basemapLabel;
+      else if ((layer === 'road' || layer === 'bridge') && resolution < (roadClass === 'secondary' ? 10 : 24)) label = basemapLabel;
       if (!label) return [];
       label.getText()!.setText(labelOf(feature));
       return label;
