@@ -68,6 +68,8 @@ async function startBenchHub({ db, id, env = {} }) {
     // Load generators send far above a real device's rate: lift the per-device and per-client limits.
     MQTT_DEVICE_MESSAGES_PER_SECOND: '10000000', MQTT_DEVICE_BYTES_PER_SECOND: '10000000000', HTTP_RATE_LIMIT_PER_MINUTE: '10000000',
     GRIDHUB_DATA_DIR: dataDir, REDIS_URL, REDIS_PREFIX: redisPrefix, GRIDHUB_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
+    // The benchmarks' figures were taken on the classic 48-grid demo city; demo-city.js measures the Taiyuan one.
+    GRIDHUB_DEMO_CITY: 'classic',
     ...(db === 'server' ? { DATABASE_URL: SERVER_URL, DATABASE_SCHEMA: schema } : {}),
     ...env,
   });

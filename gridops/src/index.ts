@@ -1,5 +1,6 @@
 export * from './grids/grid.types';
 export * from './grids/grid-index';
+export * from './grids/grid-generator';
 export * from './grids/grid.repository';
 export * from './grids/grid-locator.service';
 export * from './workers/worker.types';

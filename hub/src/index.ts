@@ -3,3 +3,4 @@ export * from './bootstrap';
 export * from './logger';
 export { DEMO_CREDENTIALS_FILE } from './seed/seed.service';
 export * from './seed/demo-city';
+export * from './seed/demo-cities';

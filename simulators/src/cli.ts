@@ -32,7 +32,8 @@ const USAGE = `GridHub simulators (gridhub-sim; npm run sim -- …)
                        while the same stations report live (npm run demo), whose newer data would make the
                        replay late data that rules ignore
   demo      starts the hub (node hub/dist/main.js, or --hub-entry FILE) with the demo city, then the lively
-            fleet, 7 tablets and a simulated shift lead; prints the map URL and the accounts; Ctrl-C stops all
+            fleet, 7 tablets (--workers N for more) and a simulated shift lead; prints the map URL and the
+            accounts; Ctrl-C stops all
 
 Common: [--data-dir ./data] [--http URL] [--mqtt URL] [--seed 2026]
 Ports and device secrets come from the hub's data directory (hub.json, demo-credentials.json).
@@ -117,7 +118,8 @@ async function main(): Promise<void> {
   const dataDir = resolve(values['data-dir']);
   const seed = number('seed', values.seed, 2026);
   if (command === 'demo') {
-    await runDemo({ dataDir, seed, ...(values['hub-entry'] ? { hubEntry: resolve(values['hub-entry']) } : {}) });
+    const workers = values.workers === undefined ? undefined : number('workers', values.workers, 7);
+    await runDemo({ dataDir, seed, ...(workers ? { workers } : {}), ...(values['hub-entry'] ? { hubEntry: resolve(values['hub-entry']) } : {}) });
     return;
   }
   const info = () => readHubInfo(dataDir);

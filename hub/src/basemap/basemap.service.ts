@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { BasemapRepository } from './basemap.repository';
-import { BasemapProperties, DEMO_BASEMAP_EXTENT, DEMO_BASEMAP_FEATURES } from './demo-city-basemap';
+import { HubRuntime } from '../runtime';
+import { demoBasemap } from '../seed/demo-cities';
+import { BasemapProperties } from './demo-city-basemap';
 
 export interface Basemap extends FeatureCollection<Geometry, BasemapProperties> {
   /** [minLon, minLat, maxLon, maxLat] covering every feature. */
@@ -10,11 +12,19 @@ export interface Basemap extends FeatureCollection<Geometry, BasemapProperties> 
 
 /**
  * The offline vector background: boundaries from the live grid hierarchy (so a city that loads its own grids gets
- * its own outlines) and the demo city's river and roads. Drawn by the map UI with no tile server or internet.
+ * its own outlines) and the configured demo city's river, parks and roads (GRIDHUB_DEMO_CITY). Drawn by the map UI
+ * with no tile server or internet.
  */
 @Injectable()
 export class BasemapService {
-  constructor(private readonly repository: BasemapRepository) {}
+  private readonly demo: ReturnType<typeof demoBasemap>;
+
+  constructor(
+    private readonly repository: BasemapRepository,
+    runtime: HubRuntime,
+  ) {
+    this.demo = demoBasemap(runtime.config.demoCity);
+  }
 
   async basemap(): Promise<Basemap> {
     const boundaries: Feature<Geometry, BasemapProperties>[] = (await this.repository.boundaries()).map((b) => ({
@@ -23,8 +33,8 @@ export class BasemapService {
       geometry: b.geometry,
       properties: { layer: b.level, name: b.name, nameEn: b.name, code: b.code },
     }));
-    const features = [...DEMO_BASEMAP_FEATURES, ...boundaries];
-    return { type: 'FeatureCollection', bbox: extentOf(features, DEMO_BASEMAP_EXTENT), features };
+    const features = [...this.demo.features, ...boundaries];
+    return { type: 'FeatureCollection', bbox: extentOf(features, this.demo.extent), features };
   }
 }
 

@@ -1,12 +1,14 @@
 import type { Feature, LineString, Polygon } from 'geojson';
 
 /**
- * The demo city's static background (hub/src/seed/demo-city.ts): the Fen River (汾河) west of the grid strip and
+ * The classic demo city's static background (hub/src/seed/demo-city.ts, GRIDHUB_DEMO_CITY=classic; the Taiyuan
+ * city's is built in hub/src/seed/taiyuan/taiyuan-city.ts): the Fen River (汾河) west of the grid strip and
  * the main roads around it, in WGS-84. The grid strip spans lon 112.5460–112.5551, lat 37.8506–37.8560; the river's
  * east bank runs just west of it, where the three water stations stand (cellPoint(0, row, 0.08)). Names are
  * real Taiyuan names; the geometry is simplified to what a 1:5,000–1:20,000 command-centre view needs.
  */
-export type BasemapLayer = 'district' | 'street' | 'community' | 'water' | 'park' | 'road' | 'bridge';
+/** `land`: a whole administrative area drawn as the ground beneath everything (the Taiyuan demo's districts and neighbours). */
+export type BasemapLayer = 'land' | 'district' | 'street' | 'community' | 'water' | 'park' | 'road' | 'bridge';
 export type RoadClass = 'expressway' | 'arterial' | 'secondary';
 
 export interface BasemapProperties {

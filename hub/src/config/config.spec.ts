@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       seedDemo: true,
       workingHours: '08:30-12:00,14:00-18:00',
+      demoCity: 'taiyuan',
     });
   });
 
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
     ['GRIDHUB_WORKING_HOURS', '14:00-12:00', /GRIDHUB_WORKING_HOURS must be periods like 08:30-12:00/],
     ['GRIDHUB_WORKING_HOURS', '08:30-12:00,11:00-18:00', /GRIDHUB_WORKING_HOURS/],
     ['GRIDHUB_WARNING_SENDER_CODE', '140100', /GRIDHUB_WARNING_SENDER_CODE must be 14 digits/],
+    ['GRIDHUB_DEMO_CITY', 'beijing', /GRIDHUB_DEMO_CITY must be taiyuan or classic/],
   ])('fails fast naming %s when it is %p', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

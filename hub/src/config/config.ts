@@ -44,6 +44,7 @@ const schema = z.object({
   GRIDHUB_ADMIN_PASSWORD: z.string().min(8, 'GRIDHUB_ADMIN_PASSWORD must have at least 8 characters').optional(),
   GRIDHUB_JWT_SECRET: z.string().min(32, 'GRIDHUB_JWT_SECRET must have at least 32 characters').optional(),
   GRIDHUB_SEED_DEMO: booleanFlag('GRIDHUB_SEED_DEMO').optional(),
+  GRIDHUB_DEMO_CITY: z.enum(['taiyuan', 'classic'], { error: 'GRIDHUB_DEMO_CITY must be taiyuan or classic' }).default('taiyuan'),
   GRIDHUB_RETENTION_DAYS: z.coerce
     .number({ error: 'GRIDHUB_RETENTION_DAYS must be a number of days' })
     .int('GRIDHUB_RETENTION_DAYS must be a whole number of days')
@@ -122,6 +123,8 @@ export interface HubConfig {
   jwtSecret: string | null;
   /** Seed the demo city into an empty database (default: on unless NODE_ENV=production). */
   seedDemo: boolean;
+  /** Which demo city is seeded: the Taiyuan urban core (default) or the classic 48-grid strip kept for tests. */
+  demoCity: 'taiyuan' | 'classic';
   timescale: 'auto' | 'off';
   /** Raw readings and events older than this many days are removed; roll-ups are kept. */
   retentionDays: number;
@@ -190,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     adminPassword: c.GRIDHUB_ADMIN_PASSWORD ?? null,
     jwtSecret: c.GRIDHUB_JWT_SECRET ?? null,
     seedDemo: c.GRIDHUB_SEED_DEMO ?? c.NODE_ENV !== 'production',
+    demoCity: c.GRIDHUB_DEMO_CITY,
     timescale: c.GRIDHUB_TIMESCALE,
     retentionDays: c.GRIDHUB_RETENTION_DAYS,
     workingHours: c.GRIDHUB_WORKING_HOURS,

@@ -3,7 +3,8 @@ import type { GridArea } from '@gridhub/gridops';
 import type { NewDevice } from '@gridhub/ingest';
 
 /**
- * The demo city: a strip of the Fen River's east bank in Taiyuan where Yingze district (140106) meets
+ * The classic demo city (GRIDHUB_DEMO_CITY=classic, the one the tests use; the default is the Taiyuan city in
+ * ./taiyuan/): a strip of the Fen River's east bank in Taiyuan where Yingze district (140106) meets
  * Xiaodian district (140105). 8 × 6 unit grids of about 100 m × 100 m (万米单元网格), numbered west→east,
  * north→south inside each community; codes 6 district + 3 street + 3 community + 3 grid digits.
  * Street names are real; community names are made up for the demo.

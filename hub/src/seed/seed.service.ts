@@ -12,14 +12,12 @@ import {
   DEMO_SHIFT_LEAD,
   DEMO_ANALYST,
   DEMO_OFF_DUTY_WORKER,
-  DEMO_WORKER_NAMES,
   DEMO_WORKER_PASSWORD,
   DEMO_SUPERVISORS,
   DEMO_SUPERVISOR_PASSWORD,
-  demoDevices,
-  demoGrids,
   demoWorkerUsername,
 } from './demo-city';
+import { demoCityPlan } from './demo-cities';
 
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
 
@@ -70,12 +68,14 @@ export class SeedService implements OnApplicationBootstrap {
   }
 
   private async seedDemoCity(): Promise<void> {
-    const { areas, communities } = demoGrids();
+    const started = performance.now();
+    const kind = this.runtime.config.demoCity;
+    const { areas, communities, devices, workerName } = demoCityPlan(kind);
     await this.grids.insertMany(areas);
     await this.locator.reload();
 
     const credentials: { id: string; family: string; name: string; secret: string }[] = [];
-    for (const input of demoDevices()) {
+    for (const input of devices) {
       const { device, secret } = await this.devices.register(input);
       credentials.push({ id: device.id, family: device.family, name: device.name, secret });
     }
@@ -85,7 +85,7 @@ export class SeedService implements OnApplicationBootstrap {
       const id = randomUUID();
       await this.workers.insert({
         id,
-        name: DEMO_WORKER_NAMES[i] ?? `网格员${i + 1}`,
+        name: workerName(i),
         phone: null,
         gridCodes: community.gridCodes,
         onDuty: i !== DEMO_OFF_DUTY_WORKER,
@@ -95,7 +95,7 @@ export class SeedService implements OnApplicationBootstrap {
         username: demoWorkerUsername(i),
         passwordHash: workerPasswordHash,
         role: 'grid_worker',
-        displayName: DEMO_WORKER_NAMES[i] ?? `网格员${i + 1}`,
+        displayName: workerName(i),
         gridScope: community.code,
         workerId: id,
       });
@@ -160,7 +160,7 @@ export class SeedService implements OnApplicationBootstrap {
     await writeFile(file, JSON.stringify({ devices: credentials }, null, 2) + '\n', { mode: 0o600 });
     const gridCount = areas.filter((a) => a.level === 'grid').length;
     this.logger.log(
-      `demo city seeded: ${gridCount} unit grids, ${credentials.length} devices, ${communities.length} workers; device secrets in ${file}`,
+      `demo city (${kind}) seeded in ${Math.round(performance.now() - started)} ms: ${gridCount} unit grids, ${credentials.length} devices, ${communities.length} workers; device secrets in ${file}`,
     );
   }
 }

@@ -37,6 +37,9 @@ export async function testEnv(path: DatabasePath, overrides: Record<string, stri
     REDIS_URL,
     REDIS_PREFIX: `gh-test-${id}`,
     GRIDHUB_ADMIN_PASSWORD: 'test-admin-password',
+    // The tests that rely on the demo city's exact cells, devices and workers use the classic 48-grid city; the
+    // Taiyuan city has its own tests (taiyuan-city.e2e.test.ts).
+    GRIDHUB_DEMO_CITY: 'classic',
     LOG_LEVEL: 'silent',
     // Tests publish bursts far above a real sensor's rate; the limits have their own tests.
     MQTT_DEVICE_MESSAGES_PER_SECOND: '100000',

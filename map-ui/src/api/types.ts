@@ -63,7 +63,7 @@ export interface GridCollection {
   features: GridFeature[];
 }
 
-export type BasemapLayerName = 'district' | 'street' | 'community' | 'water' | 'park' | 'road' | 'bridge';
+export type BasemapLayerName = 'land' | 'district' | 'street' | 'community' | 'water' | 'park' | 'road' | 'bridge';
 
 export interface BasemapCollection {
   type: 'FeatureCollection';

@@ -61,6 +61,21 @@ const gridLabelStyle = new Style({
   }),
 });
 
+/** Above this resolution (a whole city in view) unit grids are drawn faintly, so streets and names read through. */
+const GRID_OVERVIEW_MIN_RESOLUTION = 9;
+const gridOverviewCache = new Map<number, Style>();
+
+function gridOverviewStyle(idx: number): Style {
+  let style = gridOverviewCache.get(idx);
+  if (!style) {
+    // The community's soft fill at a third of its opacity, hairline edges.
+    const fill = GRID_FILLS[idx]!.replace(/[\d.]+\)$/, (a) => `${(parseFloat(a) / 3).toFixed(2)})`);
+    style = new Style({ fill: new Fill({ color: fill }), stroke: new Stroke({ color: 'rgba(138, 155, 176, 0.35)', width: 0.5 }) });
+    gridOverviewCache.set(idx, style);
+  }
+  return style;
+}
+
 export function gridStyle(feature: FeatureLike, resolution: number): Style[] {
   const parent = (feature.get('parentCode') as string | null) ?? (feature.get('code') as string | undefined) ?? '';
   const idx = hashIndex(parent, GRID_FILLS.length);
@@ -72,6 +87,7 @@ export function gridStyle(feature: FeatureLike, resolution: number): Style[] {
     });
     gridFillCache.set(idx, base);
   }
+  if (resolution > GRID_OVERVIEW_MIN_RESOLUTION) return [gridOverviewStyle(idx)];
   if (resolution > GRID_LABEL_MAX_RESOLUTION) return [base];
   gridLabelStyle.getText()!.setText(String(feature.get('name') ?? ''));
   return [base, gridLabelStyle];
@@ -263,34 +279,51 @@ const waterLabel = new Style({
   }),
 });
 
-/** The background: parks and the river filled, roads cased, boundaries outlined; names where there is room. */
-export function basemapStyle(labelOf: (feature: FeatureLike) => string) {
+/**
+ * The background: parks and the river filled, roads cased, boundaries outlined; names where there is room. `shapes`
+ * draws the ground beneath the unit grids, `labels` only the names, in a layer above them so grid edges do not cross
+ * the text.
+ */
+export function basemapStyle(labelOf: (feature: FeatureLike) => string, part: 'shapes' | 'labels' = 'shapes') {
   return (feature: FeatureLike, resolution: number): Style | Style[] => {
     const layer = feature.get('layer') as string;
     const roadClass = (feature.get('roadClass') as string | undefined) ?? 'secondary';
+    if (layer === 'district' || layer === 'street' || layer === 'community') {
+      const [line, label] = boundaryStyle(feature, resolution);
+      return part === 'shapes' ? line! : label ? [label] : [];
+    }
+    if (part === 'labels') {
+      let label: Style | null = null;
+      if (layer === 'land' && resolution >= 8 && resolution <= 120) label = landLabel;
+      else if (layer === 'water' && resolution < 30) label = waterLabel;
+      else if ((layer === 'road' || layer === 'bridge') && resolution < (roadClass === 'secondary' ? 10 : 24)) label = basemapLabel;
+      if (!label) return [];
+      label.getText()!.setText(labelOf(feature));
+      return label;
+    }
     const key = layer === 'road' || layer === 'bridge' ? `${layer}|${roadClass}` : layer;
     let base = basemapCache.get(key);
     if (!base) {
       base = makeBasemapStyle(layer, roadClass);
       basemapCache.set(key, base);
     }
-    if (layer === 'water' && resolution < 12) {
-      waterLabel.getText()!.setText(labelOf(feature));
-      return [base, waterLabel];
-    }
-    if ((layer === 'road' || layer === 'bridge') && resolution < 6) {
-      basemapLabel.getText()!.setText(labelOf(feature));
-      return [base, basemapLabel];
-    }
-    if (layer === 'district' || layer === 'street' || layer === 'community') {
-      return boundaryStyle(feature, resolution);
-    }
     return base;
   };
 }
 
+const landLabel = new Style({
+  text: new Text({
+    font: `600 15px ${FONT_STACK}`,
+    fill: new Fill({ color: '#94a3b8' }),
+    stroke: new Stroke({ color: 'rgba(255,255,255,0.8)', width: 3 }),
+    overflow: true,
+  }),
+});
+
 function makeBasemapStyle(layer: string, roadClass: string): Style {
   switch (layer) {
+    case 'land':
+      return new Style({ fill: new Fill({ color: '#f1efe8' }), stroke: new Stroke({ color: '#d6d0c2', width: 1.2 }), zIndex: -1 });
     case 'water':
       return new Style({ fill: new Fill({ color: '#a5cdf0' }), stroke: new Stroke({ color: '#7fb0de', width: 1 }), zIndex: 1 });
     case 'park':
@@ -327,6 +360,7 @@ export function roadCasingStyle(feature: FeatureLike): Style | undefined {
 
 const choroplethCache = new Map<string, Style>();
 const choroplethOutline = new Style({ stroke: new Stroke({ color: 'rgba(100,116,139,0.55)', width: 0.8 }) });
+const choroplethOverviewOutline = new Style({ stroke: new Stroke({ color: 'rgba(100,116,139,0.22)', width: 0.5 }) });
 
 export function choroplethStyle(colorOf: (feature: FeatureLike) => string | null) {
   return (feature: FeatureLike, resolution: number): Style[] => {
@@ -339,7 +373,7 @@ export function choroplethStyle(colorOf: (feature: FeatureLike) => string | null
         choroplethCache.set(color, s);
       }
       styles.push(s);
-    } else styles.push(choroplethOutline);
+    } else styles.push(resolution > GRID_OVERVIEW_MIN_RESOLUTION ? choroplethOverviewOutline : choroplethOutline);
     if (resolution <= GRID_LABEL_MAX_RESOLUTION) {
       gridLabelStyle.getText()!.setText(String(feature.get('name') ?? ''));
       styles.push(gridLabelStyle);
