@@ -3,3 +3,5 @@ export * from './bootstrap';
 export * from './logger';
 export { DEMO_CREDENTIALS_FILE } from './seed/seed.service';
 export * from './seed/demo-city';
+export { NatsIngest } from './broker/nats-ingest';
+export { NatsAccounts } from './broker/nats-accounts';
