@@ -31,7 +31,7 @@
 //   BENCH_DB=embedded node bench/sustained.js                   # embedded PGlite + TimescaleDB (temp data dir)
 //   BENCH_SECONDS=5 BENCH_DEVICES=20 node bench/sustained.js    # a quick check
 //
-// Environment: BENCH_DB (server|embedded, default server), BENCH_DEVICES (100), BENCH_SECONDS (60),
+// Environment: BENCH_DB (server|embedded, default server), BENCH_EMBEDDED=0 / BENCH_NATS=0 (skip phase 2 / 3), BENCH_DEVICES (100), BENCH_SECONDS (60),
 // BENCH_BASELINE_SECONDS (= BENCH_SECONDS; 0 skips the Mosquitto phase), BENCH_BASELINE_STEPS (5) and
 // BENCH_BASELINE_STEP_SECONDS (10): the paced passes that find Mosquitto's lossless pub/sub rate, BENCH_LOADGENS (load generator
 // processes, 1), BENCH_INFLIGHT (max unacknowledged messages per connection, 50), BENCH_METRICS (6–8, default 8),
@@ -76,6 +76,7 @@ const BASELINE_STEPS = Math.floor(num('BENCH_BASELINE_STEPS', 5));
 const BASELINE_STEP_SECONDS = num('BENCH_BASELINE_STEP_SECONDS', 10);
 const GOALS = { messagesPerSecond: 20000, p99Ms: 1000 };
 const NATS = process.env.BENCH_NATS !== '0';
+const EMBEDDED = process.env.BENCH_EMBEDDED !== '0';
 const NATS_DRAIN_MS = 120000;
 const DRAIN_TIMEOUT_MS = 30000;
 
@@ -573,7 +574,7 @@ async function main() {
   }
 
   try {
-    result.gridhub = await gridhubRun(id);
+    if (EMBEDDED) result.gridhub = await gridhubRun(id);
   } catch (error) {
     log(`gridhub phase failed: ${error.stack ?? error.message}`);
     result.gridhub = { error: error.message };
