@@ -56,6 +56,8 @@ export class AppModule {
       alertSink: IncidentIntakeService,
       gridResolver: GridLocatorService,
       maintenance: { timescale: runtime.database.timescale, retentionDays: config.retentionDays },
+      // bcrypt hashes of new device secrets only where NATS's MQTT listener checks device logins.
+      devices: { issueBrokerHashes: config.nats !== null },
       // The embedded database has one connection; a server pool leaves room for API queries beside ingest.
       writer: { concurrency: runtime.database.mode === 'embedded' ? 1 : Math.max(1, Math.min(4, config.databasePoolSize - 2)) },
     });

@@ -40,6 +40,7 @@ import { TimeseriesRepository } from './readings/timeseries.repository';
 import { TimeseriesService } from './readings/timeseries.service';
 import { RulesRepository } from './rules/rules.repository';
 import { RulesService } from './rules/rules.service';
+import { DeviceOptions } from './devices/device.options';
 
 export interface IngestModuleOptions {
   /** Modules that export the two ports below. */
@@ -48,6 +49,7 @@ export interface IngestModuleOptions {
   gridResolver: Type<GridResolver>;
   writer?: Partial<IngestWriterOptions>;
   maintenance?: Partial<MaintenanceOptions>;
+  devices?: Partial<DeviceOptions>;
 }
 
 /**
@@ -92,6 +94,7 @@ export class IngestModule {
         MaintenanceProcessor,
         MaintenanceScheduler,
         { provide: MaintenanceOptions, useValue: maintenance },
+        { provide: DeviceOptions, useValue: Object.assign(new DeviceOptions(), options.devices) },
         { provide: IngestWriter, useFactory: (r: ReadingsRepository) => new IngestWriter(r, options.writer), inject: [ReadingsRepository] },
         { provide: AlertSink, useExisting: options.alertSink },
         { provide: GridResolver, useExisting: options.gridResolver },

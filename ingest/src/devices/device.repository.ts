@@ -51,10 +51,10 @@ export interface DeviceFilter {
 
 export class DuplicateDeviceError extends Error {}
 
-/** A device secret's hashes: argon2id (checked by GridHub) and bcrypt (for an engine that checks logins itself). */
+/** A device secret's hashes: argon2id (checked by GridHub) and bcrypt (for an engine that checks logins itself), if issued. */
 export interface SecretHashes {
   secret: string;
-  broker: string;
+  broker: string | null;
 }
 
 export interface BrokerAccount {

@@ -6,6 +6,7 @@ import { SecretHasher } from '../common/secret-hasher';
 import { attributesProblem } from '../contracts/attributes.schema';
 import { Device, NewDevice } from './device.types';
 import { DeviceEvents } from './device-events';
+import { DeviceOptions } from './device.options';
 import { BrokerAccount, DeviceFilter, DeviceRepository, SecretHashes } from './device.repository';
 import { GridResolver } from './grid-resolver';
 
@@ -23,6 +24,7 @@ export class DeviceService {
     private readonly hasher: SecretHasher,
     private readonly events: DeviceEvents,
     private readonly clock: Clock,
+    private readonly options: DeviceOptions,
   ) {}
 
   /**
@@ -94,7 +96,10 @@ export class DeviceService {
   }
 
   private async hashes(secret: string): Promise<SecretHashes> {
-    const [hash, broker] = await Promise.all([this.hasher.hashDeviceSecret(secret), this.hasher.hashDeviceSecretForBroker(secret)]);
+    const [hash, broker] = await Promise.all([
+      this.hasher.hashDeviceSecret(secret),
+      this.options.issueBrokerHashes ? this.hasher.hashDeviceSecretForBroker(secret) : null,
+    ]);
     return { secret: hash, broker };
   }
 }
