@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy, Optional } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { connect, NatsConnection, nanos } from '@nats-io/transport-node';
 import {
@@ -48,7 +48,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * processed again: it goes to dead letters with that reason, so one poison message cannot take the fleet down in turn.
  */
 @Injectable()
-export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, OnApplicationShutdown {
+export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(NatsIngest.name);
   private readonly config: NatsConfig;
   private nc: NatsConnection | null = null;
@@ -93,11 +93,15 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
     this.logger.log(`consuming JetStream stream ${stream} through durable consumer ${consumer} at ${servers.join(',')}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops pulling first, before the writer drains (module destroy comes before application shutdown). */
+  async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.wake?.();
     await this.messages?.close().catch(() => undefined);
     await this.loop?.catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     // Messages still waiting for their commit are written (the writer drains on module destroy) but no longer
     // acknowledged: JetStream delivers them again, and the idempotent write makes that harmless.
     await this.nc?.drain().catch(() => undefined);
@@ -245,15 +249,24 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
     for (let attempt = 0; ; attempt++) {
       try {
         await store();
-        if (!this.stopping) message.ack();
-        return;
       } catch (error) {
         if (this.stopping) return; // unacknowledged: delivered again, to another instance or after the restart
         if (attempt === 0) this.logger.error(`message on ${topic} not stored yet (${(error as Error).message}); keeping it and retrying`);
         // Still ours: the ack wait starts again, so JetStream does not hand it to another instance meanwhile.
-        message.working();
+        try {
+          message.working();
+        } catch {
+          // closed connection: the message comes back after the ack wait, to whichever instance pulls it
+        }
         await sleep(Math.min(RETRY_MAX_MS, (this.config.ackWaitSeconds * 1000) / 3, 200 * 2 ** attempt));
+        continue;
       }
+      try {
+        message.ack();
+      } catch {
+        // The connection is closing: JetStream delivers it again, and the idempotent write stores it once.
+      }
+      return;
     }
   }
 
