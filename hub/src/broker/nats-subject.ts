@@ -8,6 +8,7 @@ export function mqttTopicToSubject(topic: string): string {
 
 /** The reverse of `mqttTopicToSubject`. */
 export function subjectToMqttTopic(subject: string): string {
+  if (!subject.includes('//')) return subject.replaceAll('.', '/'); // the usual case, without an array per message
   return subject
     .split('.')
     .map((token) => token.replace(/\/\//g, '.'))
