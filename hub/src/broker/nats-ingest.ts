@@ -57,6 +57,9 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
   private inFlight = 0;
   private wake: (() => void) | null = null;
   private stopping = false;
+  private reconnecting = false;
+  /** Why consumption ended, if it did while the hub still runs. */
+  private stopped: string | null = null;
   /** Messages delivered more often than allowed and dead-lettered by this instance. */
   deadLettered = 0;
 
@@ -89,7 +92,11 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
     });
     const pull = await jetstream(this.nc).consumers.get(stream, consumer);
     this.messages = await pull.consume({ max_messages: 1_000 });
-    this.loop = this.consume(this.messages);
+    this.loop = this.consume(this.messages).catch((error: Error) => {
+      // Not expected (the client re-pulls across reconnects and a recreated consumer): say so, and health goes down.
+      this.stopped = error.message;
+      this.logger.error(`JetStream consumption stopped: ${error.message}`);
+    });
     this.logger.log(`consuming JetStream stream ${stream} through durable consumer ${consumer} at ${servers.join(',')}`);
   }
 
@@ -102,8 +109,8 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // Messages still waiting for their commit are written (the writer drains on module destroy) but no longer
-    // acknowledged: JetStream delivers them again, and the idempotent write makes that harmless.
+    // The writer has drained by now (module destroy): the acknowledgements of what it committed go out with the
+    // drain. Anything not acknowledged is delivered again, and the idempotent write makes that harmless.
     await this.nc?.drain().catch(() => undefined);
   }
 
@@ -115,11 +122,10 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
   }
 
   health(): { up: boolean; detail: string } {
-    const up = this.nc !== null && !this.nc.isClosed() && !this.reconnecting && this.messages !== null;
-    return { up, detail: `NATS JetStream ${this.config.servers.join(',')}: ${up ? 'consuming' : 'not connected'} (stream ${this.config.stream}, consumer ${this.config.consumer}, ${this.inFlight} in flight)` };
+    const up = this.nc !== null && !this.nc.isClosed() && !this.reconnecting && this.messages !== null && this.stopped === null;
+    const state = this.stopped ? `consumption stopped: ${this.stopped}` : up ? 'consuming' : 'not connected';
+    return { up, detail: `NATS JetStream ${this.config.servers.join(',')}: ${state} (stream ${this.config.stream}, consumer ${this.config.consumer}, ${this.inFlight} in flight)` };
   }
-
-  private reconnecting = false;
 
   /** Connects, retrying for a few seconds (a server that was just told to reload its users may refuse at first). */
   private async connect(): Promise<NatsConnection> {
@@ -185,8 +191,6 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
         retention: RetentionPolicy.Workqueue,
         storage: StorageType.File,
         num_replicas: replicas,
-        // A device resending within two minutes (same message id header) is stored once by the stream itself.
-        duplicate_window: nanos(120_000),
       };
       await jsm.streams.add(config);
       this.logger.log(`created JetStream stream ${stream} on ${INGEST_SUBJECTS.join(', ')} (${replicas} replica(s))`);
