@@ -12,16 +12,26 @@
 //      bench/<run>/<i> (one connection per device); one subscriber, a forked loadgen process of its own in
 //      subscribe mode, QoS 1 on bench/<run>/#, counts deliveries. Reports the publish-ack rate and the delivered
 //      (pub/sub) rate.
-//   2. GridHub: the hub runs in this process (so its RSS/CPU are this process's), devices are registered through
+//   2. GridHub (embedded broker): the hub runs in this process (so its RSS/CPU are this process's), devices are registered through
 //      DeviceService, the forked loadgen(s) publish on gridhub/v1/air/<id>/data with the devices' credentials.
 //      Afterwards the readings rows of those devices are counted per device: every acknowledged message must
 //      have all its metrics stored (stored ≥ acked × metrics, and ≤ sent × metrics).
+//   3. GridHub behind NATS (BENCH_NATS=1, the default; 0 skips it): a nats-server of the run's own (JetStream, MQTT
+//      listener, the device accounts the hub issues), the same devices, the same load generator publishing to the
+//      NATS MQTT listener; a second hub in this process consumes the JetStream stream. NATS acknowledges a publish
+//      once its stream has it, before GridHub has stored it, so this phase reports publish → PUBACK and, measured in
+//      the hub, publish → durable (commit time minus the message's ts, which the load generator sets to its
+//      publish time), and the durable rate: acknowledged messages over the time until the last one was committed.
+//
+// Rate limit: GridHub's default per-device limit (50 msg/s) is kept in the product; this benchmark raises it
+// explicitly (MQTT_DEVICE_MESSAGES_PER_SECOND, bench/lib/common.js) because each load generator connection sends
+// hundreds of messages per second. Behind NATS the limit does not apply at all (NATS's MQTT listener has none).
 //
 //   npm run build && node bench/sustained.js                    # server PostgreSQL, 100 devices, 60 s
 //   BENCH_DB=embedded node bench/sustained.js                   # embedded PGlite + TimescaleDB (temp data dir)
 //   BENCH_SECONDS=5 BENCH_DEVICES=20 node bench/sustained.js    # a quick check
 //
-// Environment: BENCH_DB (server|embedded, default server), BENCH_DEVICES (100), BENCH_SECONDS (60),
+// Environment: BENCH_DB (server|embedded, default server), BENCH_EMBEDDED=0 / BENCH_NATS=0 (skip phase 2 / 3), BENCH_DEVICES (100), BENCH_SECONDS (60),
 // BENCH_BASELINE_SECONDS (= BENCH_SECONDS; 0 skips the Mosquitto phase), BENCH_BASELINE_STEPS (5) and
 // BENCH_BASELINE_STEP_SECONDS (10): the paced passes that find Mosquitto's lossless pub/sub rate, BENCH_LOADGENS (load generator
 // processes, 1), BENCH_INFLIGHT (max unacknowledged messages per connection, 50), BENCH_METRICS (6–8, default 8),
@@ -38,6 +48,7 @@
 // data directory and Redis keys (prefix gh-bench-<run>) also when interrupted.
 'use strict';
 const { execFileSync } = require('node:child_process');
+const { readFileSync } = require('node:fs');
 const os = require('node:os');
 const { performance } = require('node:perf_hooks');
 const {
@@ -64,6 +75,10 @@ const CLIENT = process.env.BENCH_MQTT_CLIENT ?? 'packet';
 const BASELINE_STEPS = Math.floor(num('BENCH_BASELINE_STEPS', 5));
 const BASELINE_STEP_SECONDS = num('BENCH_BASELINE_STEP_SECONDS', 10);
 const GOALS = { messagesPerSecond: 20000, p99Ms: 1000 };
+const NATS = process.env.BENCH_NATS !== '0';
+const EMBEDDED = process.env.BENCH_EMBEDDED !== '0';
+const NATS_DRAIN_MS = 120000;
+const NATS_PACED_SECONDS = num('BENCH_NATS_PACED_SECONDS', 20);
 const DRAIN_TIMEOUT_MS = 30000;
 
 if (!['server', 'embedded'].includes(DB)) throw new Error('BENCH_DB must be server or embedded');
@@ -398,6 +413,152 @@ async function gridhubRun(id) {
   }
 }
 
+/**
+ * GridHub behind NATS: devices publish to the NATS MQTT listener, the hub consumes the JetStream stream. The hub's
+ * CPU is sampled from the load's start until the last message is committed (it keeps draining the stream after the
+ * publishers stop when it is slower than NATS acknowledges).
+ */
+async function natsRun(id) {
+  const { startNatsServer } = require('./lib/nats-server');
+  const { Histogram } = require('./lib/histogram');
+  const nats = await startNatsServer({ hubUser: 'gridhub-bench', hubPassword: `bench-${id}-nats-password` });
+  log(`gridhub-nats: nats-server up (MQTT ${nats.mqttUrl}); starting the hub (${DB} database)`);
+  let bench = null;
+  try {
+    bench = await startBenchHub({
+      db: DB,
+      id: `${id}n`,
+      env: { NATS_URL: nats.url, NATS_STREAM: `BENCH_${id}`, NATS_ACCOUNTS_FILE: nats.usersFile, NATS_SERVER_PID_FILE: nats.pidFile },
+    });
+    const { hub } = bench;
+    const { NatsAccounts, NatsIngest } = require('@gridhub/hub');
+    const prefix = `bench-${id}-n`;
+    const t0 = Date.now();
+    const creds = await registerDevices(hub, { prefix, count: DEVICES, concurrency: 50 });
+    const registerSeconds = round((Date.now() - t0) / 1000, 1);
+    // The accounts file is rewritten (debounced) after registrations, and NATS reloads it.
+    const lastId = creds.at(-1).id;
+    for (let i = 0; !readFileSync(nats.usersFile, 'utf8').includes(`"${lastId}"`); i++) {
+      if (i > 100) throw new Error('the NATS accounts file never listed the registered devices');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await hub.app.get(NatsAccounts).write();
+    await new Promise((r) => setTimeout(r, 1000));
+    log(`gridhub-nats: ${DEVICES} devices registered in ${registerSeconds} s and issued to NATS`);
+
+    // publish → durable, per message, measured in the hub: commit time minus the payload's ts (its publish time).
+    const ingest = hub.app.get(NatsIngest);
+    const handler = ingest.handler;
+    let durable = new Histogram();
+    let lastDurableAt = 0;
+    const originalHandle = handler.handle;
+    handler.handle = async function timed(topic, payload) {
+      await originalHandle.call(this, topic, payload);
+      const now = Date.now();
+      lastDurableAt = now;
+      const m = /"ts":"([^"]+)"/.exec(payload.toString('latin1', 0, 48));
+      if (m) durable.record(now - Date.parse(m[1]));
+    };
+    const devices = creds.map((c) => ({ username: c.id, password: c.secret, clientId: c.id, topic: `gridhub/v1/air/${c.id}/data` }));
+    const natsCpuBefore = nats.cpuSeconds();
+    let sampler = null;
+    const load = await runLoad(nats.mqttUrl, devices, 'gridhub-nats', SECONDS, () => {
+      sampler = startSampler(100);
+      return null;
+    });
+    const m = load.merged;
+    // Until everything NATS acknowledged is committed (or nothing more arrives for 10 s, at most NATS_DRAIN_MS).
+    const count = async () => (await hub.database.pool.query(`select count(*)::int as n from readings where device_id like $1`, [`${prefix}-%`])).rows[0].n;
+    const expected = m.acked * METRICS;
+    const drainStart = Date.now();
+    let last = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      const n = await count();
+      if (n >= expected) break;
+      if (n !== last) (last = n), (lastChange = Date.now());
+      if (Date.now() - lastChange > 10000 || Date.now() - drainStart > NATS_DRAIN_MS) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const sampled = sampler.stop();
+    const natsCpu = nats.cpuSeconds() - natsCpuBefore;
+    const floodDurable = durable.summary();
+    const floodLastDurableAt = lastDurableAt;
+
+    // A paced pass at 80 % of the durable rate just measured: publish → durable without a backlog in the stream.
+    let paced = null;
+    if (NATS_PACED_SECONDS > 0 && floodLastDurableAt > load.goAt) {
+      const rate = Math.round((0.8 * m.acked) / ((floodLastDurableAt - load.goAt) / 1000));
+      durable = new Histogram();
+      const before = await count();
+      const pacedLoad = await runLoad(nats.mqttUrl, devices, `gridhub-nats-${rate}`, NATS_PACED_SECONDS, null, rate);
+      const expectedPaced = before + pacedLoad.merged.acked * METRICS;
+      for (let i = 0; (await count()) < expectedPaced && i < 120; i++) await new Promise((r) => setTimeout(r, 250));
+      const storedPaced = (await count()) - before;
+      paced = {
+        rate,
+        seconds: NATS_PACED_SECONDS,
+        acked: pacedLoad.merged.acked,
+        behindSchedule: pacedLoad.merged.behindSchedule,
+        messagesStored: storedPaced / METRICS,
+        lostMessages: pacedLoad.merged.acked - storedPaced / METRICS,
+        publishToPubackMs: pacedLoad.merged.latencyMs,
+        publishToDurableMs: durable.summary(),
+        perDevice: pacedLoad.merged.perDevice,
+      };
+      log(`gridhub-nats: paced at ${rate} msg/s: ${paced.messagesStored}/${paced.acked} stored, p99 publish→durable ${paced.publishToDurableMs.p99} ms`);
+    }
+    handler.handle = originalHandle;
+
+    const { rows } = await hub.database.pool.query(`select device_id, count(*)::int as n from readings where device_id like $1 group by device_id`, [`${prefix}-%`]);
+    const stored = new Map(rows.map((r) => [r.device_id, r.n]));
+    let lostReadings = 0;
+    let devicesOverSent = 0;
+    const pacedAcked = new Map((paced?.perDevice ?? []).map((d) => [d.id, d]));
+    for (const d of m.perDevice) {
+      const s = stored.get(d.id) ?? 0;
+      const extra = pacedAcked.get(d.id);
+      const acked = (d.acked + (extra?.acked ?? 0)) * METRICS;
+      if (s < acked) lostReadings += acked - s;
+      if (s > (d.sent + (extra?.sent ?? 0)) * METRICS) devicesOverSent++;
+    }
+    const storedReadings = rows.reduce((n, r) => n + r.n, 0) - (paced ? paced.messagesStored * METRICS : 0);
+    if (paced) delete paced.perDevice;
+    const durableSeconds = (floodLastDurableAt - load.goAt) / 1000;
+    return {
+      database: `${hub.database.mode}${hub.database.timescale ? ' (TimescaleDB)' : ' (plain PostgreSQL)'}`,
+      devices: DEVICES,
+      seconds: m.windowSeconds,
+      sent: m.sent,
+      acked: m.acked,
+      failed: m.failed,
+      natsAckedPerSecond: m.ackedPerSecond,
+      durableSeconds: round(durableSeconds, 1),
+      messagesPerSecond: durableSeconds > 0 ? Math.round(storedReadings / METRICS / durableSeconds) : null,
+      publishToPubackMs: m.latencyMs,
+      publishToDurableMs: floodDurable,
+      paced,
+      loss: {
+        readingsExpectedFromAcked: expected + (paced ? paced.acked * METRICS : 0),
+        readingsStored: storedReadings,
+        messagesStored: storedReadings / METRICS,
+        ackedButNotStoredReadings: lostReadings,
+        devicesStoredMoreThanSent: devicesOverSent,
+        zeroLoss: lostReadings === 0 && devicesOverSent === 0,
+      },
+      hubProcess: { ...sampled, cpuMicrosPerMessage: m.acked > 0 ? round((sampled.cpuSeconds * 1e6) / m.acked, 1) : null },
+      natsServer: { cpuSeconds: round(natsCpu, 2), cpuMicrosPerMessage: m.acked > 0 ? round((natsCpu * 1e6) / m.acked, 1) : null },
+      loadgenCpuPercentOfCore: m.loadgenCpuPercentOfCore,
+      errors: m.errors,
+      timelineAcked: m.timelineAcked,
+    };
+  } finally {
+    log('gridhub-nats: closing the hub, the nats-server and cleaning up');
+    await bench?.cleanup();
+    await nats.stop();
+  }
+}
+
 function gitInfo() {
   try {
     const opts = { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] };
@@ -428,6 +589,7 @@ async function main() {
     goals: null,
     mosquitto: null,
     gridhub: null,
+    gridhubNats: null,
   };
   let failed = false;
 
@@ -444,15 +606,44 @@ async function main() {
   }
 
   try {
-    result.gridhub = await gridhubRun(id);
+    if (EMBEDDED) result.gridhub = await gridhubRun(id);
   } catch (error) {
     log(`gridhub phase failed: ${error.stack ?? error.message}`);
     result.gridhub = { error: error.message };
     failed = true;
   }
 
+  if (NATS) {
+    try {
+      result.gridhubNats = await natsRun(id);
+      if (!result.gridhubNats.loss.zeroLoss) {
+        log(`LOSS behind NATS: ${result.gridhubNats.loss.ackedButNotStoredReadings} readings of acknowledged messages are not stored`);
+        failed = true;
+      }
+    } catch (error) {
+      log(`gridhub-nats phase failed: ${error.stack ?? error.message}`);
+      result.gridhubNats = { error: error.message };
+      failed = true;
+    }
+  }
+
   const g = result.gridhub;
   const mq = result.mosquitto;
+  const n = result.gridhubNats;
+  const losslessMq = mq && !mq.error ? mq.losslessPubSubPerSecond : null;
+  result.sideBySide = [
+    ['mosquitto QoS 1 relay (lossless pub/sub)', losslessMq, null, null, mq && !mq.error ? mq.notDelivered : null],
+    ['gridhub, embedded broker + ' + DB + ' database', g?.messagesPerSecond, g?.hubProcess?.cpuMicrosPerMessage, g?.publishToDurableMs?.p99, g?.loss ? g.loss.ackedButNotStoredReadings / METRICS : null],
+    ['gridhub behind NATS JetStream (flood)', n?.messagesPerSecond, n?.hubProcess?.cpuMicrosPerMessage, n?.publishToDurableMs?.p99, n?.loss ? n.loss.ackedButNotStoredReadings / METRICS : null],
+    ['gridhub behind NATS JetStream (paced at 80 % of the flood durable rate)', n?.paced?.rate, null, n?.paced?.publishToDurableMs?.p99, n?.paced?.lostMessages],
+  ].map(([path, rate, cpu, p99, lost]) => ({
+    path,
+    messagesPerSecond: rate ?? null,
+    ratioToMosquitto: rate && losslessMq ? round(rate / losslessMq, 2) : null,
+    hubCpuMicrosPerMessage: cpu ?? null,
+    p99PublishToDurableMs: p99 ?? null,
+    lostMessages: lost ?? null,
+  }));
   if (g && !g.error) {
     result.goals = {
       messagesPerSecond: { goal: `>= ${GOALS.messagesPerSecond}`, achieved: g.messagesPerSecond, met: g.messagesPerSecond >= GOALS.messagesPerSecond },
@@ -483,6 +674,13 @@ async function main() {
           : ''),
     );
   }
+  if (n && !n.error) {
+    log(
+      `summary: gridhub behind NATS ${n.messagesPerSecond} msg/s durable (NATS acknowledged ${n.natsAckedPerSecond} msg/s), p99 publish→durable ${n.publishToDurableMs.p99} ms, ` +
+        `stored ${n.loss.messagesStored}/${n.acked}, zero loss: ${n.loss.zeroLoss}, hub CPU ${n.hubProcess.cpuMicrosPerMessage} µs and nats-server ${n.natsServer.cpuMicrosPerMessage} µs per message`,
+    );
+  }
+  console.error(result.sideBySide.map((r) => JSON.stringify(r)).join('\n'));
   log(`result written to ${file}`);
   process.exitCode = failed ? 1 : 0;
 }

@@ -19,7 +19,10 @@ import { BrokerAccess } from './broker/broker-access';
 import { AedesLink, BrokerCoreModule, MqttTaskPublisher } from './broker/broker-core.module';
 import { BrokerHooksController } from './broker/broker-hooks.controller';
 import { BrokerLink } from './broker/broker-link';
+import { DeviceMessageHandler } from './broker/device-message.handler';
 import { ExternalBroker } from './broker/external-broker';
+import { NatsAccounts } from './broker/nats-accounts';
+import { NatsIngest } from './broker/nats-ingest';
 import { BrokerService } from './broker/broker.service';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { CoreModule } from './core.module';
@@ -56,6 +59,8 @@ export class AppModule {
       gridResolver: GridLocatorService,
       maintenance: { timescale: runtime.database.timescale, retentionDays: config.retentionDays },
       warnings: { senderCode: config.warningSenderCode },
+      // bcrypt hashes of new device secrets only where NATS's MQTT listener checks device logins.
+      devices: { issueBrokerHashes: config.nats !== null },
       // The embedded database has one connection; a server pool leaves room for API queries beside ingest.
       writer: { concurrency: runtime.database.mode === 'embedded' ? 1 : Math.max(1, Math.min(4, config.databasePoolSize - 2)) },
     });
@@ -100,8 +105,13 @@ export class AppModule {
       controllers: [HealthController, MetricsController, BrokerHooksController],
       providers: [
         BrokerAccess,
-        // The embedded aedes broker by default; with MQTT_URL, a consumer of an external cluster broker.
-        ...(config.mqtt.url
+        // The embedded aedes broker by default; with NATS_URL, a consumer of a JetStream stream; with MQTT_URL, a
+        // consumer of an external cluster broker.
+        DeviceMessageHandler,
+        ...(config.nats
+          ? // The accounts file first: it holds the hub's own NATS login as well.
+            [...(config.nats.accountsFile ? [NatsAccounts] : []), NatsIngest, { provide: BrokerLink, useExisting: NatsIngest }]
+          : config.mqtt.url
           ? [ExternalBroker, { provide: BrokerLink, useExisting: ExternalBroker }]
           : [BrokerService, { provide: BrokerLink, useClass: AedesLink }]),
         HealthService,

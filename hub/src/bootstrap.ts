@@ -12,7 +12,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AppModule, mapUiDist } from './app.module';
 import { BrokerService } from './broker/broker.service';
 import { listenTcp, PortInUseError } from './broker/listen';
-import { HubConfig } from './config/config';
+import { HubConfig, usesExternalBroker } from './config/config';
 import { HubLogger } from './hub-logger';
 import { harden } from './http/harden';
 import { RedisIoAdapter } from './live/redis-io.adapter';
@@ -74,9 +74,10 @@ export async function startHub(config: HubConfig, logger: PinoLogger = createLog
   await checkRedis(config.redisUrl).catch((error: Error) => {
     throw new StartupError(error.message);
   });
-  // The embedded broker's ports are bound first; with MQTT_URL an external broker carries MQTT instead.
-  const mqttServer = config.mqtt.url ? null : createServer();
-  const tlsServer = config.mqtt.url || !config.mqtt.tls ? null : await tlsListener(config);
+  // The embedded broker's ports are bound first; with MQTT_URL or NATS_URL an external engine carries MQTT instead.
+  const external = usesExternalBroker(config);
+  const mqttServer = external ? null : createServer();
+  const tlsServer = external || !config.mqtt.tls ? null : await tlsListener(config);
   const closeMqtt = async () => {
     for (const server of [mqttServer, tlsServer]) {
       if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -133,7 +134,7 @@ export async function startHub(config: HubConfig, logger: PinoLogger = createLog
         ? new StartupError(`HTTP_PORT ${config.httpPort} is already in use. Stop the other program or set HTTP_PORT.`)
         : error;
     });
-    if (!config.mqtt.url) app.get(BrokerService).attachWebSocket(app.getHttpServer());
+    if (!external) app.get(BrokerService).attachWebSocket(app.getHttpServer());
     const address = app.getHttpServer().address();
     const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
     // Where this hub listens, for the simulators and scripts on the same machine (ports may have moved).

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
       `GridHub is running${config.seedDemo ? ' (demo city)' : ''}`,
       `  Map            http://${shown}:${hub.httpPort}/${hub.mapUi ? '' : '   (map UI not built: run npm run build)'}`,
       `  API docs       http://${shown}:${hub.httpPort}/api/docs`,
-      hub.mqttPort === null
+      config.nats
+        ? `  MQTT           NATS JetStream ${config.nats.servers.join(',')} (stream ${config.nats.stream}, consumer ${config.nats.consumer}); devices publish to its MQTT listener`
+        : hub.mqttPort === null
         ? `  MQTT           external broker ${config.mqtt.url!.replace(/\/\/[^@/]*@/, '//***@')} (shared group ${config.mqtt.shareGroup})`
         : `  MQTT           mqtt://${shown}:${hub.mqttPort}    WebSocket ws://${shown}:${hub.httpPort}/mqtt${config.mqtt.tls ? `    TLS mqtts://${shown}:${config.mqtt.tls.port}` : ''}`,
       `  Database       ${hub.database.describe}${hub.database.timescale ? ' (TimescaleDB)' : ' (plain PostgreSQL)'}`,

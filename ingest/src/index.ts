@@ -19,6 +19,7 @@ export * from './alerts/alerts.repository';
 export * from './common/roles';
 export * from './contracts/attributes.schema';
 export * from './devices/device-events';
+export * from './devices/device.options';
 export * from './devices/device.repository';
 export * from './devices/liveness.repository';
 export * from './maintenance/maintenance.options';

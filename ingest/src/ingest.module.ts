@@ -41,6 +41,7 @@ import { TimeseriesRepository } from './readings/timeseries.repository';
 import { TimeseriesService } from './readings/timeseries.service';
 import { RulesRepository } from './rules/rules.repository';
 import { RulesService } from './rules/rules.service';
+import { DeviceOptions } from './devices/device.options';
 
 export interface IngestModuleOptions {
   /** Modules that export the two ports below. */
@@ -50,6 +51,7 @@ export interface IngestModuleOptions {
   writer?: Partial<IngestWriterOptions>;
   maintenance?: Partial<MaintenanceOptions>;
   warnings?: Partial<WarningOptions>;
+  devices?: Partial<DeviceOptions>;
 }
 
 /**
@@ -95,6 +97,7 @@ export class IngestModule {
         MaintenanceScheduler,
         { provide: MaintenanceOptions, useValue: maintenance },
         { provide: WarningOptions, useValue: Object.assign(new WarningOptions(), options.warnings) },
+        { provide: DeviceOptions, useValue: Object.assign(new DeviceOptions(), options.devices) },
         { provide: IngestWriter, useFactory: (r: ReadingsRepository) => new IngestWriter(r, options.writer), inject: [ReadingsRepository] },
         { provide: AlertSink, useExisting: options.alertSink },
         { provide: GridResolver, useExisting: options.gridResolver },

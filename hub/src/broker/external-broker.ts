@@ -2,16 +2,13 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
-import { Clock, Device, DeviceService, IngestService, ingestMetrics, LiveChannel, parseStatus } from '@gridhub/ingest';
-import { parseDeviceTopic, TOPIC_ROOT, MONITOR_ROLES } from '@gridhub/contracts';
-import { WorkerLocationService } from '@gridhub/gridops';
+import { TOPIC_ROOT } from '@gridhub/contracts';
 import { HubRuntime } from '../runtime';
 import { BrokerLink } from './broker-link';
+import { DeviceMessageHandler } from './device-message.handler';
 
 /** What each ingest connection subscribes to, within the shared group. */
 export const INGEST_TOPICS = [`${TOPIC_ROOT}/+/+/data`, `${TOPIC_ROOT}/+/+/event`, `${TOPIC_ROOT}/+/+/status`, `${TOPIC_ROOT}/workers/+/location`];
-const LOCATION_TOPIC = new RegExp(`^${TOPIC_ROOT}/workers/([^/]+)/location$`);
-const DEVICE_CACHE_MS = 30_000;
 /** How long the broker keeps an instance's session while it is away (a week: covers any planned outage). */
 const SESSION_EXPIRY_S = 7 * 24 * 3600;
 
@@ -32,21 +29,19 @@ export class ExternalBroker extends BrokerLink implements OnApplicationBootstrap
   private readonly logger = new Logger(ExternalBroker.name);
   private readonly consumers: MqttClient[] = [];
   private publisher: MqttClient | null = null;
-  private readonly devices = new Map<string, { device: Device | null; at: number }>();
   /** Consumer connections that are connected and subscribed. */
   private readonly subscribed = new Set<MqttClient>();
-  /** Device messages this instance took from the shared subscription and stored (or dead-lettered). */
-  handled = 0;
 
   constructor(
     private readonly runtime: HubRuntime,
-    private readonly deviceService: DeviceService,
-    private readonly ingest: IngestService,
-    private readonly live: LiveChannel,
-    private readonly clock: Clock,
-    private readonly locations: WorkerLocationService,
+    private readonly messages: DeviceMessageHandler,
   ) {
     super();
+  }
+
+  /** Device messages this instance took from the shared subscription and stored (or dead-lettered). */
+  get handled(): number {
+    return this.messages.handled;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -122,53 +117,15 @@ export class ExternalBroker extends BrokerLink implements OnApplicationBootstrap
 
   /** One message from the shared subscription: stored (or dead-lettered) before its PUBACK goes out. */
   private handle(client: MqttClient, rawTopic: string, payload: Buffer, done: (ok: boolean) => void): void {
-    const location = LOCATION_TOPIC.exec(rawTopic);
-    if (location) {
-      this.locations.recordMessage(location[1]!, payload).then(
-        (problem) => {
-          if (problem) this.logger.warn(`location on ${rawTopic} refused: ${problem}`);
-          done(true);
-        },
-        (error: Error) => {
-          this.logger.error(`location on ${rawTopic} not stored (${error.message}); reconnecting for a redelivery`);
-          done(false);
-          client.stream?.destroy();
-        },
-      );
-      return;
-    }
-    const topic = parseDeviceTopic(rawTopic);
-    if (!topic) return done(true); // not a device topic (the ACL should not have let it through); nothing to keep
-    this.deviceOf(topic.deviceId)
-      .then(async (device) => {
-        if (!device || !device.enabled || device.family !== topic.family) {
-          ingestMetrics.refusals.inc({ action: 'publish' });
-          this.logger.warn(`message on ${rawTopic} ignored: no enabled ${topic.family} device ${topic.deviceId} (check the broker's ACL)`);
-          return done(true);
-        }
-        const outcome = await this.ingest.accept(device, topic, rawTopic, payload);
-        this.handled += 1;
-        if (topic.kind === 'status' && outcome === 'stored') {
-          const online = parseStatus(payload) === true;
-          this.live.publish('device.status', { deviceId: device.id, family: device.family, online, at: this.clock.now().toISOString() }, { roles: MONITOR_ROLES, gridCode: device.gridCode });
-        }
-        done(true);
-      })
-      .catch((error: Error) => {
+    this.messages.handle(rawTopic, payload).then(
+      () => done(true),
+      (error: Error) => {
         // Not durable: no PUBACK. Dropping the connection makes the broker deliver the message again.
         this.logger.error(`message on ${rawTopic} not stored (${error.message}); reconnecting for a redelivery`);
         done(false);
         client.stream?.destroy();
-      });
-  }
-
-  private async deviceOf(id: string): Promise<Device | null> {
-    const hit = this.devices.get(id);
-    if (hit && Date.now() - hit.at < DEVICE_CACHE_MS) return hit.device;
-    const device = await this.deviceService.find(id);
-    if (this.devices.size > 200_000) this.devices.clear();
-    this.devices.set(id, { device, at: Date.now() });
-    return device;
+      },
+    );
   }
 }
 

@@ -50,6 +50,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: '', HTTP_PORT: '' }).databaseUrl).toBeNull();
   });
 
+  it('reads NATS settings and refuses those that do not go together, naming the variables', () => {
+    const base = { NATS_URL: 'nats://127.0.0.1:4222' };
+    expect(loadConfig({}).nats).toBeNull();
+    expect(() => loadConfig({ ...base, MQTT_URL: 'mqtt://127.0.0.1:1883' })).toThrow(/MQTT_URL and NATS_URL/);
+    expect(() => loadConfig({ ...base, NATS_ACCOUNTS_FILE: '/tmp/users.conf' })).toThrow(/NATS_ACCOUNTS_FILE needs the hub's own NATS login/);
+    expect(() => loadConfig({ ...base, NATS_SERVER_PID_FILE: '/run/nats.pid' })).toThrow(/NATS_SERVER_PID_FILE needs NATS_ACCOUNTS_FILE/);
+    expect(() => loadConfig({ NATS_ACCOUNTS_FILE: '/tmp/users.conf' })).toThrow(/need NATS_URL/);
+    expect(() => loadConfig({ NATS_URL: 'http://x' })).toThrow(/NATS_URL must be/);
+    expect(loadConfig({ NATS_URL: 'nats://hub:s%40cret@a:4222,nats://b:4222', NATS_REPLICAS: '3' }).nats).toEqual({
+      servers: ['nats://a:4222', 'nats://b:4222'],
+      user: 'hub',
+      password: 's@cret',
+      stream: 'GRIDHUB',
+      consumer: 'ingest',
+      replicas: 3,
+      ackWaitSeconds: 30,
+      maxDeliver: 5,
+      accountsFile: null,
+      serverPidFile: null,
+    });
+  });
+
   it.each([
     ['HTTP_PORT', 'eighty', /HTTP_PORT/],
     ['HTTP_PORT', '70000', /HTTP_PORT must be between 0 and 65535/],

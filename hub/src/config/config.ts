@@ -93,6 +93,17 @@ const schema = z.object({
   MQTT_CONSUMERS: positiveInt('MQTT_CONSUMERS', 'connections').max(64, 'MQTT_CONSUMERS must be at most 64').default(8),
   GRIDHUB_BROKER_HOOK_SECRET: z.string().min(24, 'GRIDHUB_BROKER_HOOK_SECRET must have at least 24 characters').optional(),
   MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'MQTT_SHARE_GROUP may hold letters, digits, _ and -').default('ingest'),
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls):\/\/[^,\s]+(,(nats|tls):\/\/[^,\s]+)*$/, 'NATS_URL must be a nats:// or tls:// URL (several separated by commas)')
+    .optional(),
+  NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'NATS_STREAM may hold up to 64 letters, digits, _ and -').default('GRIDHUB'),
+  NATS_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'NATS_CONSUMER may hold up to 64 letters, digits, _ and -').default('ingest'),
+  NATS_REPLICAS: positiveInt('NATS_REPLICAS', 'replicas').max(5, 'NATS_REPLICAS must be at most 5').default(1),
+  NATS_ACK_WAIT_SECONDS: positiveInt('NATS_ACK_WAIT_SECONDS', 'seconds').default(30),
+  NATS_MAX_DELIVER: positiveInt('NATS_MAX_DELIVER', 'deliveries').default(5),
+  NATS_ACCOUNTS_FILE: z.string().min(1).optional(),
+  NATS_SERVER_PID_FILE: z.string().min(1).optional(),
   MQTT_TLS_PORT: portNumber('MQTT_TLS_PORT').optional(),
   MQTT_TLS_CERT: z.string().optional(),
   MQTT_TLS_KEY: z.string().optional(),
@@ -167,6 +178,31 @@ export interface HubConfig {
     maxPayloadBytes: number;
     loginMaxFailures: number;
   };
+  /** NATS with JetStream as the ingest path (devices publish to its MQTT listener); null: not used. */
+  nats: NatsConfig | null;
+}
+
+export interface NatsConfig {
+  /** Server URLs without credentials. */
+  servers: string[];
+  user: string | null;
+  password: string | null;
+  stream: string;
+  /** The durable pull consumer every hub instance shares. */
+  consumer: string;
+  replicas: number;
+  ackWaitSeconds: number;
+  /** Deliveries without an acknowledgement after which a message goes to dead letters instead of being stored. */
+  maxDeliver: number;
+  /** The NATS users file GridHub writes (device accounts for the MQTT listener); null: not issued. */
+  accountsFile: string | null;
+  /** The NATS server's PID file: signalled to reload after the accounts file changed. */
+  serverPidFile: string | null;
+}
+
+/** Whether the hub consumes from an engine outside it (MQTT cluster broker or NATS) instead of running aedes. */
+export function usesExternalBroker(config: HubConfig): boolean {
+  return config.mqtt.url !== null || config.nats !== null;
 }
 
 /** The one place that reads the environment. Fails fast, naming the variable that is wrong. */
@@ -226,6 +262,39 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
       maxPayloadBytes: c.MQTT_MAX_PAYLOAD_BYTES,
       loginMaxFailures: c.MQTT_LOGIN_MAX_FAILURES,
     },
+    nats: natsOf(c),
+  };
+}
+
+function natsOf(c: z.infer<typeof schema>): NatsConfig | null {
+  if (!c.NATS_URL) {
+    if (c.NATS_ACCOUNTS_FILE || c.NATS_SERVER_PID_FILE) throw new ConfigError('NATS_ACCOUNTS_FILE and NATS_SERVER_PID_FILE need NATS_URL');
+    return null;
+  }
+  if (c.MQTT_URL) throw new ConfigError('MQTT_URL and NATS_URL exclude each other: set one external ingest path');
+  if (c.NATS_SERVER_PID_FILE && !c.NATS_ACCOUNTS_FILE) throw new ConfigError('NATS_SERVER_PID_FILE needs NATS_ACCOUNTS_FILE (the file whose changes it signals)');
+  let user: string | null = null;
+  let password: string | null = null;
+  const servers = c.NATS_URL.split(',').map((raw) => {
+    const url = new URL(raw);
+    if (url.username) user = decodeURIComponent(url.username);
+    if (url.password) password = decodeURIComponent(url.password);
+    return `${url.protocol}//${url.host}`;
+  });
+  if (c.NATS_ACCOUNTS_FILE && (!user || !password)) {
+    throw new ConfigError('NATS_ACCOUNTS_FILE needs the hub\'s own NATS login in NATS_URL (nats://user:password@host:4222): the file replaces the server\'s users');
+  }
+  return {
+    servers,
+    user,
+    password,
+    stream: c.NATS_STREAM,
+    consumer: c.NATS_CONSUMER,
+    replicas: c.NATS_REPLICAS,
+    ackWaitSeconds: c.NATS_ACK_WAIT_SECONDS,
+    maxDeliver: c.NATS_MAX_DELIVER,
+    accountsFile: c.NATS_ACCOUNTS_FILE ?? null,
+    serverPidFile: c.NATS_SERVER_PID_FILE ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
+import bcrypt from 'bcryptjs';
 
 /**
  * argon2id hashes; plain secrets are never stored. Two cost levels:
@@ -8,7 +9,14 @@ import * as argon2 from 'argon2';
  *   144-bit secret is infeasible at any hash cost, while the costly setting would cap device logins at a few
  *   per second per core, so a reconnect storm of a city's sensors would take hours.
  * `verify` reads the parameters from the stored hash, so either kind verifies the same way.
+ *
+ * On the NATS path a device secret also gets a bcrypt hash for the NATS server's MQTT listener (from the users file
+ * GridHub writes): bcrypt is the hash NATS understands. bcrypt's lowest cost (4: ≈ 3 ms here in JavaScript, about
+ * 1 ms for the Go server per login) for the same reason as above: a 144-bit random secret, and a reconnect storm
+ * must not be throttled by hashing.
  */
+const BROKER_BCRYPT_COST = 4;
+
 @Injectable()
 export class SecretHasher {
   hashPassword(password: string): Promise<string> {
@@ -17,6 +25,15 @@ export class SecretHasher {
 
   hashDeviceSecret(secret: string): Promise<string> {
     return argon2.hash(secret, { type: argon2.argon2id, memoryCost: 1024, timeCost: 2, parallelism: 1 });
+  }
+
+  hashDeviceSecretForBroker(secret: string): Promise<string> {
+    return bcrypt.hash(secret, BROKER_BCRYPT_COST);
+  }
+
+  /** bcrypt at the default cost, for a password an engine checks rarely (the hub's own login on NATS). */
+  hashForBroker(password: string): Promise<string> {
+    return bcrypt.hash(password, 10);
   }
 
   async verify(hash: string, secret: string): Promise<boolean> {

@@ -51,16 +51,28 @@ export interface DeviceFilter {
 
 export class DuplicateDeviceError extends Error {}
 
+/** A device secret's hashes: argon2id (checked by GridHub) and bcrypt (for an engine that checks logins itself), if issued. */
+export interface SecretHashes {
+  secret: string;
+  broker: string | null;
+}
+
+export interface BrokerAccount {
+  id: string;
+  family: SensorFamily;
+  brokerSecretHash: string;
+}
+
 @Injectable()
 export class DeviceRepository {
   constructor(private readonly pool: Pool) {}
 
-  async insert(device: Device, secretHash: string): Promise<void> {
+  async insert(device: Device, hashes: SecretHashes): Promise<void> {
     try {
       await this.pool.query(
-        `insert into devices (id, family, name, lon, lat, grid_code, attributes, enabled, secret_hash)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [device.id, device.family, device.name, device.lon, device.lat, device.gridCode, JSON.stringify(device.attributes), device.enabled, secretHash],
+        `insert into devices (id, family, name, lon, lat, grid_code, attributes, enabled, secret_hash, broker_secret_hash)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [device.id, device.family, device.name, device.lon, device.lat, device.gridCode, JSON.stringify(device.attributes), device.enabled, hashes.secret, hashes.broker],
       );
     } catch (error) {
       if (sqlState(error) === SQLSTATE.uniqueViolation) throw new DuplicateDeviceError(`device ${device.id} already exists`);
@@ -105,8 +117,16 @@ export class DeviceRepository {
     return rows[0] ? toDevice(rows[0]) : null;
   }
 
-  async replaceSecret(id: string, secretHash: string, at: Date): Promise<boolean> {
-    const { rowCount } = await this.pool.query('update devices set secret_hash = $2, secret_rotated_at = $3 where id = $1', [id, secretHash, at]);
+  async replaceSecret(id: string, hashes: SecretHashes, at: Date): Promise<boolean> {
+    const { rowCount } = await this.pool.query('update devices set secret_hash = $2, broker_secret_hash = $3, secret_rotated_at = $4 where id = $1', [id, hashes.secret, hashes.broker, at]);
     return (rowCount ?? 0) > 0;
+  }
+
+  /** Enabled devices with a broker hash: the accounts an engine that checks logins itself is given. */
+  async brokerAccounts(): Promise<BrokerAccount[]> {
+    const { rows } = await this.pool.query<{ id: string; family: SensorFamily; broker_secret_hash: string }>(
+      'select id, family, broker_secret_hash from devices where enabled and broker_secret_hash is not null order by id',
+    );
+    return rows.map((r) => ({ id: r.id, family: r.family, brokerSecretHash: r.broker_secret_hash }));
   }
 }

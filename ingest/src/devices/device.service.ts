@@ -6,7 +6,8 @@ import { SecretHasher } from '../common/secret-hasher';
 import { attributesProblem } from '../contracts/attributes.schema';
 import { Device, NewDevice } from './device.types';
 import { DeviceEvents } from './device-events';
-import { DeviceFilter, DeviceRepository } from './device.repository';
+import { DeviceOptions } from './device.options';
+import { BrokerAccount, DeviceFilter, DeviceRepository, SecretHashes } from './device.repository';
 import { GridResolver } from './grid-resolver';
 
 /** A request the caller can fix (becomes a 400 with this message). */
@@ -23,6 +24,7 @@ export class DeviceService {
     private readonly hasher: SecretHasher,
     private readonly events: DeviceEvents,
     private readonly clock: Clock,
+    private readonly options: DeviceOptions,
   ) {}
 
   /**
@@ -51,7 +53,8 @@ export class DeviceService {
       lastSeenAt: null,
     };
     const secret = newSecret();
-    await this.devices.insert(device, await this.hasher.hashDeviceSecret(secret));
+    await this.devices.insert(device, await this.hashes(secret));
+    this.events.emit('changed', device.id);
     return { device, secret };
   }
 
@@ -74,14 +77,29 @@ export class DeviceService {
   async setEnabled(id: string, enabled: boolean): Promise<Device | null> {
     const device = await this.devices.setEnabled(id, enabled);
     if (device && !enabled) this.events.emit('revoked', id, 'device disabled');
+    if (device) this.events.emit('changed', id);
     return device;
   }
 
   /** A new secret, returned once; the old one stops working at once, live session included. */
   async rotateSecret(id: string): Promise<string | null> {
     const secret = newSecret();
-    if (!(await this.devices.replaceSecret(id, await this.hasher.hashDeviceSecret(secret), this.clock.now()))) return null;
+    if (!(await this.devices.replaceSecret(id, await this.hashes(secret), this.clock.now()))) return null;
     this.events.emit('revoked', id, 'secret rotated');
+    this.events.emit('changed', id);
     return secret;
+  }
+
+  /** Enabled devices' accounts for an engine that checks device logins itself (NATS's MQTT listener). */
+  brokerAccounts(): Promise<BrokerAccount[]> {
+    return this.devices.brokerAccounts();
+  }
+
+  private async hashes(secret: string): Promise<SecretHashes> {
+    const [hash, broker] = await Promise.all([
+      this.hasher.hashDeviceSecret(secret),
+      this.options.issueBrokerHashes ? this.hasher.hashDeviceSecretForBroker(secret) : null,
+    ]);
+    return { secret: hash, broker };
   }
 }
