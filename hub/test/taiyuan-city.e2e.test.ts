@@ -37,8 +37,10 @@ describe('the Taiyuan demo city in a running hub', () => {
     ]);
     const devices = (await dispatcher.get('/api/v1/devices?limit=500')).body.items;
     expect(devices.every((d: any) => /^14010[56]\d{9}$/.test(d.gridCode))).toBe(true);
-    const workers = (await dispatcher.get('/api/v1/workers')).body.items;
-    expect(workers).toHaveLength(city.communities.length);
+    const workers = (await dispatcher.get('/api/v1/workers')).body.items as { duty: string }[];
+    // One grid worker per community, and the two supervisors who share the communities out between them.
+    expect(workers.filter((w) => w.duty === 'grid_worker')).toHaveLength(city.communities.length);
+    expect(workers.filter((w) => w.duty === 'supervisor')).toHaveLength(2);
     // The riverside water station is located to a unit grid on the east bank.
     const water = devices.find((d: any) => d.id === 'water-002');
     const located = await dispatcher.get(`/api/v1/grids/locate?lon=${water.lon}&lat=${water.lat}`);
