@@ -39,6 +39,8 @@ export interface Incident {
   lat: number;
   gridCode: string | null;
   departmentCode: string | null;
+  /** The component (部件) the incident is about, if it names one (owner department first, 先属主后属地). */
+  componentId: string | null;
   assigneeWorkerId: string | null;
   assigneeName: string | null;
   verifierWorkerId: string | null;
@@ -107,6 +109,7 @@ export interface NewIncident {
   createdAt: Date;
   emergency?: boolean;
   departmentCode?: string | null;
+  componentId?: string | null;
   reportedBy?: string | null;
   reporterName?: string | null;
   reporterPhone?: string | null;

@@ -4,7 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { defaultRules, DeviceService, RulesRepository, RulesService, SecretHasher } from '@gridhub/ingest';
-import { GridLocatorService, GridRepository, WorkerRepository } from '@gridhub/gridops';
+import { ComponentRepository, ComponentsService, GridLocatorService, GridRepository, WorkerRepository } from '@gridhub/gridops';
+import { demoComponents } from './demo-component';
 import { AccountRepository } from '../auth/account.repository';
 import { HubRuntime } from '../runtime';
 import {
@@ -42,6 +43,8 @@ export class SeedService implements OnApplicationBootstrap {
     private readonly workers: WorkerRepository,
     private readonly rules: RulesRepository,
     private readonly rulesService: RulesService,
+    private readonly componentClasses: ComponentsService,
+    private readonly components: ComponentRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,6 +76,8 @@ export class SeedService implements OnApplicationBootstrap {
     const { areas, communities } = demoGrids();
     await this.grids.insertMany(areas);
     await this.locator.reload();
+    const components = demoComponents(areas, await this.componentClasses.classes(), (lon, lat) => this.locator.locate(lon, lat));
+    await this.components.upsertMany(components, new Date());
 
     const credentials: { id: string; family: string; name: string; secret: string }[] = [];
     for (const input of demoDevices()) {
@@ -157,7 +162,7 @@ export class SeedService implements OnApplicationBootstrap {
     await writeFile(file, JSON.stringify({ devices: credentials }, null, 2) + '\n', { mode: 0o600 });
     const gridCount = areas.filter((a) => a.level === 'grid').length;
     this.logger.log(
-      `demo city seeded: ${gridCount} unit grids, ${credentials.length} devices, ${communities.length} workers; device secrets in ${file}`,
+      `demo city seeded: ${gridCount} unit grids, ${credentials.length} devices, ${components.length} components, ${communities.length} workers; device secrets in ${file}`,
     );
   }
 }
