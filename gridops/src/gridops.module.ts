@@ -37,6 +37,8 @@ import { DepartmentsController } from './departments/departments.controller';
 import { IndicatorRepository } from './indicators/indicator.repository';
 import { IndicatorsService } from './indicators/indicators.service';
 import { IndicatorsController } from './indicators/indicators.controller';
+import { RoleIndicatorRepository } from './indicators/role-indicator.repository';
+import { RoleIndicatorsService } from './indicators/role-indicators.service';
 import { Open311Repository } from './open311/open311.repository';
 import { Open311Service } from './open311/open311.service';
 import { Open311Controller } from './open311/open311.controller';
@@ -76,6 +78,8 @@ export class GridopsModule {
         DepartmentRepository,
         IndicatorRepository,
         IndicatorsService,
+        RoleIndicatorRepository,
+        RoleIndicatorsService,
         Open311Repository,
         ComponentRepository,
         ComponentsService,
