@@ -10,7 +10,7 @@ import type { ComponentClass, ComponentState, GridArea, NewComponent } from '@gr
  */
 const LAYOUT: { classCode: string; dx: number; dy: number; every: number }[] = [
   { classCode: '0103', dx: 0.3, dy: 0.35, every: 1 },
-  { classCode: '0201', dx: 0.72, dy: 0.5, every: 1 },
+  { classCode: '0201', dx: 0.72, dy: 0.64, every: 1 },
   { classCode: '0302', dx: 0.45, dy: 0.75, every: 1 },
   { classCode: '0116', dx: 0.2, dy: 0.7, every: 3 },
   { classCode: '0111', dx: 0.8, dy: 0.2, every: 5 },

@@ -286,3 +286,20 @@ export interface NewIncidentReport {
   priority?: IncidentPriority;
   attachmentIds?: string[];
 }
+
+/** A city component (部件) of GET /components (GeoJSON properties), docs/domain/components.md. */
+export interface CityComponent {
+  id: string;
+  classCode: string;
+  majorCode: string;
+  classNameZh: string | null;
+  classNameEn: string | null;
+  name: string;
+  departmentCode: string | null;
+  gridCode: string | null;
+  state: 'normal' | 'damaged' | 'missing' | 'occupied' | 'abandoned';
+  address: string | null;
+  updatedAt: string;
+  lon: number;
+  lat: number;
+}
