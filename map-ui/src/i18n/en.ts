@@ -331,6 +331,8 @@ const en: MessageSchema = {
     offDuty: 'Off duty',
   },
   legend: {
+    components: 'City components (by major class)',
+    componentFault: 'Damaged / missing',
     title: 'Legend',
     grids: 'Unit grids',
     boundaries: 'Boundaries',
@@ -371,6 +373,7 @@ const en: MessageSchema = {
   component: {
     class: 'Class',
     owner: 'Owner department',
+    major: { '01': 'Public utilities', '02': 'Roads and traffic', '03': 'City appearance', '04': 'Greenery', '05': 'Buildings and land', '06': 'Other facilities' },
     state: { normal: 'Normal', damaged: 'Damaged', missing: 'Missing', occupied: 'Occupied', abandoned: 'Abandoned' },
   },
   roleKpi: {

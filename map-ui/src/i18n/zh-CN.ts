@@ -331,6 +331,8 @@ const zhCN = {
   },
   legend: {
     title: '图例',
+    components: '城市部件（按大类）',
+    componentFault: '破损 / 丢失',
     grids: '单元网格',
     boundaries: '行政边界',
     devices: '物联设备',
@@ -370,6 +372,7 @@ const zhCN = {
   component: {
     class: '部件类别',
     owner: '权属部门',
+    major: { '01': '公用设施', '02': '道路交通', '03': '市容环境', '04': '园林绿化', '05': '房屋土地', '06': '其他设施' },
     state: { normal: '完好', damaged: '破损', missing: '丢失', occupied: '占用', abandoned: '废弃' },
   },
   roleKpi: {
