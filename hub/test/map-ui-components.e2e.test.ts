@@ -15,6 +15,8 @@ describe('map UI: components layer and role indicators', () => {
   let hub: RunningHub;
   let browser: Browser;
   let base: string;
+  /** The hotline report on a storm-drain cover, and the cover. */
+  let onComponent: { id: string; componentId: string };
 
   beforeAll(async () => {
     env = await testEnv('server', { LOG_LEVEL: 'error' });
@@ -29,6 +31,7 @@ describe('map UI: components layer and role indicators', () => {
     const cover = (await dispatcher.get('/api/v1/components?class=0103&limit=1')).body.features[0].properties.id;
     const report = await dispatcher.request('POST', '/api/v1/incidents', { componentId: cover, source: 'hotline', description: '井盖缺失' });
     expect(report.status).toBe(201);
+    onComponent = { id: report.body.id, componentId: cover };
     const asked = await dispatcher.request('POST', `/api/v1/incidents/${report.body.id}/actions`, { action: 'request_verification' });
     expect(asked.status).toBe(200);
     const { rows } = await hub.database.pool.query(`select username from accounts where worker_id = $1`, [asked.body.verifierWorkerId]);
@@ -66,6 +69,12 @@ describe('map UI: components layer and role indicators', () => {
     expect(await toggle.isChecked()).toBe(false);
     await toggle.click();
     expect(await toggle.isChecked()).toBe(true);
+    // The incident on the cover names it, and its owner department, in the detail.
+    await page.click(`[data-incident-id="${onComponent.id}"]`);
+    const detail = await page.waitForSelector('[data-testid="detail-component"]');
+    expect(await detail.innerText()).toContain(onComponent.componentId);
+    expect(await detail.innerText()).toContain('municipal_facilities');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-component-incident-zh.png') });
     expect(errors).toEqual([]);
     await page.context().close();
   });

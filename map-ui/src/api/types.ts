@@ -125,6 +125,9 @@ export interface Incident {
   lon: number;
   lat: number;
   gridCode: string | null;
+  /** The component (部件) it is about, if any; it then went to the component's owner department. */
+  componentId?: string | null;
+  departmentCode?: string | null;
   assigneeWorkerId: string | null;
   assigneeName: string | null;
   verifierWorkerId: string | null;
