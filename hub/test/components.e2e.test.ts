@@ -145,6 +145,7 @@ describe('components (PostgreSQL server path)', () => {
     expect(named.body).toMatchObject({ componentId: cover, category: 'manhole_cover', departmentCode: 'gas_company', status: 'dispatched', assigneeWorkerId: gasWorker });
     expect(named.body.lon).toBeCloseTo(grid.lon + 0.0001, 6);
     expect(named.body.gridCode).toBe(grid.code);
+    expect(named.body.intakeDueAt).toBeNull();
     const suggestions = (await dispatcher.get(`/api/v1/incidents/${named.body.id}/suggestions`)).body.items as any[];
     expect(suggestions[0]).toMatchObject({ workerId: gasWorker, departmentCode: 'gas_company' });
 
@@ -166,6 +167,8 @@ describe('components (PostgreSQL server path)', () => {
     const first = await dispatcher.request('POST', '/api/v1/incidents', { componentId: lamp, source: 'hotline', description: '路灯不亮' });
     expect(first.status).toBe(201);
     expect(first.body.duplicates.filter((d: any) => d.sameComponent)).toEqual([]);
+    // A report left to the command centre has an intake deadline (受理时限, for 按时受理率); a task from above has none.
+    expect(Date.parse(first.body.intakeDueAt)).toBeGreaterThan(Date.parse(first.body.createdAt));
     // A nearby incident of the same category without a component (the radius signal).
     const nearby = await dispatcher.request('POST', '/api/v1/incidents', { category: 'street_lamp', source: 'public', lon: grid.lon + 0.0002, lat: grid.lat + 0.0002 });
     expect(nearby.status).toBe(201);

@@ -77,7 +77,7 @@ describe('role indicators (PostgreSQL server path)', () => {
     // D: a 12345 report verified, dispatched, handled, re-inspected and closed on time.
     await incident(
       {
-        status: 'closed', source: 'hotline', created_at: T, verifier_worker_id: supervisorId, verification_requested_at: early,
+        status: 'closed', source: 'hotline', created_at: T, intake_due_at: at(T, limit), verifier_worker_id: supervisorId, verification_requested_at: early,
         verify_due_at: at(T, 600), verified_at: at(T, 300), filed_at: at(T, 310), dispatch_due_at: at(T, 400), dispatched_at: at(T, 320),
         assignee_worker_id: worker, due_at: at(T, 2000), handled_at: at(T, 1000), reinspector_worker_id: supervisorId,
         reinspect_due_at: at(T, 1500), reinspected_at: at(T, 1100), closed_at: at(T, 1200),
@@ -91,7 +91,7 @@ describe('role indicators (PostgreSQL server path)', () => {
     // E: a public report taken up late, verified late, dispatched late by the system, reworked, handled and re-inspected late.
     await incident(
       {
-        status: 'closed', source: 'public', created_at: T, verifier_worker_id: supervisorId, verification_requested_at: late,
+        status: 'closed', source: 'public', created_at: T, intake_due_at: at(T, limit), verifier_worker_id: supervisorId, verification_requested_at: late,
         verify_due_at: at(T, 600), verified_at: at(T, 700), filed_at: at(T, 710), dispatch_due_at: at(T, 720), dispatched_at: at(T, 800),
         assignee_worker_id: worker, due_at: at(T, 2000), handled_at: at(T, 2500), rework_count: 1, reinspector_worker_id: supervisorId,
         reinspect_due_at: at(T, 2600), reinspected_at: at(T, 2700), closed_at: at(T, 2800),

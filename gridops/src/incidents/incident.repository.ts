@@ -14,7 +14,7 @@ const SELECT = `
          i.reported_by as "reportedBy", i.reporter_name as "reporterName", i.reporter_phone as "reporterPhone",
          i.reporter_email as "reporterEmail", i.step_seq as "stepSeq", i.step_started_at as "stepStartedAt",
          i.created_at as "createdAt", i.updated_at as "updatedAt",
-         i.verification_requested_at as "verificationRequestedAt", i.verify_due_at as "verifyDueAt",
+         i.intake_due_at as "intakeDueAt", i.verification_requested_at as "verificationRequestedAt", i.verify_due_at as "verifyDueAt",
          i.verified_at as "verifiedAt", i.verified_valid as "verifiedValid", i.filed_at as "filedAt",
          i.dispatch_due_at as "dispatchDueAt", i.voided_at as "voidedAt", i.dispatched_at as "dispatchedAt",
          i.accept_due_at as "acceptDueAt", i.accepted_at as "acceptedAt", i.arrived_at as "arrivedAt",
@@ -219,6 +219,7 @@ export class IncidentRepository {
     put('verified_at', incident.verifiedAt ?? null, '::timestamptz');
     put('verified_valid', incident.verifiedAt ? true : null);
     put('filed_at', incident.filedAt ?? null, '::timestamptz');
+    put('intake_due_at', incident.intakeDueAt ?? null, '::timestamptz');
     const merged: IncidentPatch = { status: incident.status, ...patch };
     for (const [key, value] of Object.entries(merged) as [keyof IncidentPatch, unknown][]) {
       if (value === undefined) continue;

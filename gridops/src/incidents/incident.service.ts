@@ -168,6 +168,11 @@ export class IncidentService {
       createdAt: now,
       verifiedAt: selfVerified ? now : null,
       filedAt: fileAtOnce ? now : null,
+      // 受理: a report left to the command centre is to be taken up within the category's dispatch limit, on its basis.
+      intakeDueAt:
+        !fileAtOnce && ['public', 'hotline', 'patrol'].includes(input.source)
+          ? this.steps.due(category, 'dispatch', now, category.limits.dispatchMinutes).at
+          : null,
     };
     // Filed at once: dispatched in the same statement as the insert (one round trip to the database).
     const worker = fileAtOnce ? await this.dispatcher.choose(incident, category) : null;
@@ -231,6 +236,7 @@ export class IncidentService {
       stepStartedAt: null,
       createdAt: n.createdAt,
       updatedAt: n.createdAt,
+      intakeDueAt: n.intakeDueAt ?? null,
       verificationRequestedAt: null,
       verifyDueAt: null,
       verifiedAt: n.verifiedAt ?? null,

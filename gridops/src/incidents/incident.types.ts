@@ -55,6 +55,8 @@ export interface Incident {
   stepStartedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** 受理时限: a report waiting for the command centre should be taken up by then (public, 12345, patrol). */
+  intakeDueAt: Date | null;
   verificationRequestedAt: Date | null;
   verifyDueAt: Date | null;
   verifiedAt: Date | null;
@@ -114,6 +116,7 @@ export interface NewIncident {
   reporterName?: string | null;
   reporterPhone?: string | null;
   reporterEmail?: string | null;
+  intakeDueAt?: Date | null;
   /** Set for a worker's own patrol report or an alert that verifies itself. */
   verifiedAt?: Date | null;
   filedAt?: Date | null;

@@ -59,19 +59,19 @@ const SQL: Readonly<Record<IndicatorRole, string>> = {
              'gridFiled', sum(f."gridFiled"), 'missed', sum(f.missed)) as counts
       from facts f group by f.code, f.bucket`,
   // 受理: a public, 12345 or patrol report taken up (sent for verification, filed or voided) by the intake
-  // account; on time within the category's dispatch limit in natural minutes from the report. A report nobody took
-  // up past that limit counts against "(pending)".
+  // account; on time by its intake deadline (set at intake on the dispatch limit's basis; natural minutes of that
+  // limit for rows without one). A report nobody took up past it counts against "(pending)".
   intake: `
     with inc as (${INCIDENTS}),
     facts as (
       select coalesce(d.actor, '(pending)') as code, i.bucket, 1 as "toTake",
-             (d.at is not null and d.at <= i.created_at + c.dispatch_minutes * interval '1 minute')::int as "takenOnTime"
+             (d.at is not null and d.at <= coalesce(i.intake_due_at, i.created_at + c.dispatch_minutes * interval '1 minute'))::int as "takenOnTime"
         from inc i join incident_categories c on c.code = i.category
         left join lateral (select e.actor, e.at from incident_events e
                             where e.incident_id = i.id and e.action in ('request_verification', 'file', 'void')
                             order by e.id limit 1) d on true
        where i.source in ('public', 'hotline', 'patrol') and not i.emergency
-         and (d.at is not null or i.created_at + c.dispatch_minutes * interval '1 minute' <= $3))
+         and (d.at is not null or coalesce(i.intake_due_at, i.created_at + c.dispatch_minutes * interval '1 minute') <= $3))
     select f.code, f.bucket, (select a.display_name from accounts a where a.username = f.code) as name,
            json_build_object('toTake', sum(f."toTake"), 'takenOnTime', sum(f."takenOnTime")) as counts
       from facts f group by f.code, f.bucket`,
