@@ -4,7 +4,8 @@
 // (generate_series, one statement per batch — not one insert per row) with a realistic mix of outcomes (voided,
 // still open, closed on time and late, reworked, extended, late dispatches/verifications/re-inspections). Then
 // the API query a supervision centre makes — GET /api/v1/indicators?scope=district&code=…&from=…&to=… for the
-// whole year — timed over repeated HTTP requests, with the per-street and per-grid breakdowns too.
+// whole year — timed over repeated HTTP requests, with the per-street and per-grid breakdowns too, and the role
+// indicators (GET /api/v1/indicators/roles) per month or quarter.
 // Goal: < 1 s for the district's year on the PostgreSQL server path.
 //
 //   npm run build && node bench/indicators.js
@@ -125,6 +126,11 @@ async function main() {
       gridsOfDistrictYear: `/api/v1/indicators?scope=grid&code=${DISTRICT}&${period}`,
       departmentsYear: `/api/v1/indicators?scope=department&${period}`,
       districtYearCsv: `/api/v1/indicators?scope=district&code=${DISTRICT}&${period}&format=csv`,
+      // Role indicators (docs/domain/indicators.md) over the same year, split per month or quarter.
+      rolesAreaStreetsMonths: `/api/v1/indicators/roles?role=area&level=street&period=month&code=${DISTRICT}&${period}`,
+      rolesDepartmentQuarters: `/api/v1/indicators/roles?role=department&period=quarter&${period}`,
+      rolesDispatchMonths: `/api/v1/indicators/roles?role=dispatch&period=month&code=${DISTRICT}&${period}`,
+      rolesIntakeMonths: `/api/v1/indicators/roles?role=intake&period=month&code=${DISTRICT}&${period}`,
     };
     let check = null;
     const results = await timeGets(base, accessToken, queries, {

@@ -37,9 +37,14 @@ import { DepartmentsController } from './departments/departments.controller';
 import { IndicatorRepository } from './indicators/indicator.repository';
 import { IndicatorsService } from './indicators/indicators.service';
 import { IndicatorsController } from './indicators/indicators.controller';
+import { RoleIndicatorRepository } from './indicators/role-indicator.repository';
+import { RoleIndicatorsService } from './indicators/role-indicators.service';
 import { Open311Repository } from './open311/open311.repository';
 import { Open311Service } from './open311/open311.service';
 import { Open311Controller } from './open311/open311.controller';
+import { ComponentRepository } from './components/component.repository';
+import { ComponentsService } from './components/components.service';
+import { ComponentsController } from './components/components.controller';
 
 export interface GridopsModuleOptions {
   /** Modules that export the TaskPublisher implementation. */
@@ -61,7 +66,7 @@ export class GridopsModule {
     return {
       module: GridopsModule,
       imports: [...(options.imports ?? []), queues],
-      controllers: [GridsController, WorkersController, IncidentsController, IncidentCategoriesController, AttachmentsController, DepartmentsController, IndicatorsController, Open311Controller, WorkingCalendarController],
+      controllers: [GridsController, WorkersController, IncidentsController, IncidentCategoriesController, AttachmentsController, DepartmentsController, IndicatorsController, Open311Controller, WorkingCalendarController, ComponentsController],
       providers: [
         Clock,
         GridRepository,
@@ -73,7 +78,11 @@ export class GridopsModule {
         DepartmentRepository,
         IndicatorRepository,
         IndicatorsService,
+        RoleIndicatorRepository,
+        RoleIndicatorsService,
         Open311Repository,
+        ComponentRepository,
+        ComponentsService,
         Open311Service,
         IncidentRepository,
         IncidentService,
@@ -100,7 +109,7 @@ export class GridopsModule {
         },
         { provide: TaskPublisher, useExisting: options.taskPublisher },
       ],
-      exports: [queues, GridLocatorService, GridRepository, GridHierarchyService, WorkerRepository, WorkerLocationService, DepartmentRepository, IndicatorsService, IncidentIntakeService, IncidentService, IncidentCategoryService, DispatchTimers, WorkingCalendarService],
+      exports: [queues, GridLocatorService, GridRepository, GridHierarchyService, WorkerRepository, WorkerLocationService, DepartmentRepository, IndicatorsService, IncidentIntakeService, IncidentService, IncidentCategoryService, DispatchTimers, WorkingCalendarService, ComponentRepository, ComponentsService],
     };
   }
 }

@@ -36,3 +36,7 @@ export * from './open311/open311.format';
 export * from './open311/open311.service';
 export * from './incidents/working-calendar.service';
 export * from './incidents/step-clock';
+export * from './components/component.types';
+export * from './components/component.repository';
+export * from './components/components.service';
+export * from './components/component-validation';

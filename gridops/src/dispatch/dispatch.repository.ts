@@ -54,7 +54,7 @@ export class DispatchRepository {
   }
 
   /** On-duty workers of the department (专业部门) that handles the category. */
-  async departmentCandidates(departmentCode: string | null, category: string, at: Date): Promise<DispatchCandidate[]> {
+  async departmentCandidates(departmentCode: string | null, category: string | null, at: Date): Promise<DispatchCandidate[]> {
     const m = dutyMoment(at);
     const { rows } = await this.pool.query<DispatchCandidate>(
       prepared(

@@ -5,6 +5,20 @@ import { Incident } from '../incidents/incident.types';
 import { DispatchCandidate, rankCandidates, RankedCandidate } from './dispatch-policy';
 import { DispatchRepository } from './dispatch.repository';
 
+/** What routing needs of an incident; `departmentCode` and `componentId` are absent on callers that predate them. */
+export type Routed = Pick<Incident, 'gridCode' | 'lon' | 'lat' | 'category'> & Partial<Pick<Incident, 'departmentCode' | 'componentId'>>;
+
+/**
+ * The owner department and the order: an incident naming a component goes to that component's owner
+ * (`departmentCode`, set at intake from the component) first, and only to it, not to every department that
+ * handles the category; a fixed-asset (部件) category goes to its specialist department first; an event to the
+ * locality first.
+ */
+export function routeOf(incident: Routed, category: IncidentCategory): { owner: string | null; ownerFirst: boolean; byCategory: string | null } {
+  if (incident.componentId) return { owner: incident.departmentCode ?? category.departmentCode, ownerFirst: true, byCategory: null };
+  return { owner: category.departmentCode, ownerFirst: category.kind === 'component', byCategory: category.code };
+}
+
 /**
  * Who should take an incident. Events go to the locality first, then the owner (先属地后属主): the unit
  * grid's own worker, its backups, then the community, street and district (属地兜底), the category's
@@ -19,17 +33,18 @@ export class DispatchService {
   ) {}
 
   /** Every on-duty candidate, best first. */
-  async suggestions(incident: Pick<Incident, 'gridCode' | 'lon' | 'lat' | 'category'>, category: IncidentCategory): Promise<RankedCandidate[]> {
+  async suggestions(incident: Routed, category: IncidentCategory): Promise<RankedCandidate[]> {
     const now = this.clock.now();
     const target = { lon: incident.lon, lat: incident.lat, skill: category.skill };
+    const { owner, ownerFirst, byCategory } = routeOf(incident, category);
     const local = incident.gridCode ? rankCandidates(await this.repository.localCandidates(incident.gridCode, now), target) : [];
-    const needsDepartment = category.departmentCode !== null && (category.kind === 'component' || local.length === 0);
+    const needsDepartment = owner !== null && (ownerFirst || local.length === 0);
     const department = needsDepartment
-      ? rankCandidates(await this.repository.departmentCandidates(category.departmentCode, category.code, now), target).filter(
+      ? rankCandidates(await this.repository.departmentCandidates(owner, byCategory, now), target).filter(
           (d) => !local.some((l) => l.id === d.id),
         )
       : [];
-    return category.kind === 'component' ? [...department, ...local] : [...local, ...department];
+    return ownerFirst ? [...department, ...local] : [...local, ...department];
   }
 
   /**
@@ -37,17 +52,13 @@ export class DispatchService {
    * grid first and widens to its community, street and district only when nobody is there (属地兜底): the
    * same choice as the head of `suggestions`, without ranking a whole district's workers on every intake.
    */
-  async choose(
-    incident: Pick<Incident, 'gridCode' | 'lon' | 'lat' | 'category'>,
-    category: IncidentCategory,
-    exclude: readonly string[] = [],
-  ): Promise<RankedCandidate | null> {
+  async choose(incident: Routed, category: IncidentCategory, exclude: readonly string[] = []): Promise<RankedCandidate | null> {
     const now = this.clock.now();
     const target = { lon: incident.lon, lat: incident.lat, skill: category.skill };
     const best = (list: DispatchCandidate[]) => rankCandidates(list.filter((c) => !exclude.includes(c.id)), target)[0] ?? null;
-    const department = async () =>
-      category.departmentCode ? best(await this.repository.departmentCandidates(category.departmentCode, category.code, now)) : null;
-    if (category.kind === 'component') {
+    const { owner, ownerFirst, byCategory } = routeOf(incident, category);
+    const department = async () => (owner ? best(await this.repository.departmentCandidates(owner, byCategory, now)) : null);
+    if (ownerFirst) {
       const owner = await department();
       if (owner) return owner;
     }
@@ -58,7 +69,7 @@ export class DispatchService {
         if (found) return found;
       }
     }
-    return category.kind === 'component' ? null : department();
+    return ownerFirst ? null : department();
   }
 
   /**

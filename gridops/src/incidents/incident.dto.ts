@@ -16,6 +16,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { EVALUATION_GRADES, EvaluationGrade, INCIDENT_ACTIONS, INCIDENT_STATUSES, IncidentAction, PRIORITIES, Priority, TIME_BASES, TimeBasis } from '@gridhub/contracts';
@@ -28,9 +29,15 @@ const list = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : (Array.isArray(value) ? value : String(value).split(',')).map((v) => String(v).trim()).filter(Boolean);
 
 export class CreateIncidentDto {
-  @ApiProperty({ example: 'garbage_exposed', description: 'minor class code (GET /api/v1/incident-categories)' })
+  @ApiPropertyOptional({ example: '1401060103000001', description: 'the component (部件) it is about: routed to its owner department, the first duplicate signal; category, lon and lat default to its' })
+  @IsOptional()
+  @Matches(/^\d{16}$/, { message: 'componentId must be a 16-digit component identifier' })
+  componentId?: string;
+
+  @ApiProperty({ example: 'garbage_exposed', description: 'minor class code (GET /api/v1/incident-categories); optional with a componentId' })
+  @ValidateIf((o: CreateIncidentDto) => o.componentId === undefined || o.category !== undefined)
   @Matches(/^[a-z][a-z0-9_]{1,63}$/, { message: 'category must be a category code such as garbage_exposed' })
-  category!: string;
+  category?: string;
 
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
@@ -44,17 +51,19 @@ export class CreateIncidentDto {
   @MaxLength(4000)
   description?: string;
 
-  @ApiProperty({ example: 112.5512 })
+  @ApiProperty({ example: 112.5512, description: 'optional with a componentId' })
+  @ValidateIf((o: CreateIncidentDto) => o.componentId === undefined || o.lon !== undefined)
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'lon must be a number' })
   @Min(-180)
   @Max(180)
-  lon!: number;
+  lon?: number;
 
-  @ApiProperty({ example: 37.8521 })
+  @ApiProperty({ example: 37.8521, description: 'optional with a componentId' })
+  @ValidateIf((o: CreateIncidentDto) => o.componentId === undefined || o.lat !== undefined)
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'lat must be a number' })
   @Min(-90)
   @Max(90)
-  lat!: number;
+  lat?: number;
 
   @ApiPropertyOptional({ enum: PRIORITIES, description: 'default: the category’s' })
   @IsOptional()

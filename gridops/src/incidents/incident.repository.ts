@@ -8,13 +8,13 @@ import { Incident, IncidentEvent, IncidentEventRow, IncidentPatch, NewIncident }
 const SELECT = `
   select i.id, i.code, i.category, i.title, i.description, i.priority, i.status, i.source,
          i.source_ref as "sourceRef", i.emergency, i.lon, i.lat, i.grid_code as "gridCode",
-         i.department_code as "departmentCode",
+         i.department_code as "departmentCode", i.component_id as "componentId",
          i.assignee_worker_id as "assigneeWorkerId", w.name as "assigneeName",
          i.verifier_worker_id as "verifierWorkerId", i.reinspector_worker_id as "reinspectorWorkerId",
          i.reported_by as "reportedBy", i.reporter_name as "reporterName", i.reporter_phone as "reporterPhone",
          i.reporter_email as "reporterEmail", i.step_seq as "stepSeq", i.step_started_at as "stepStartedAt",
          i.created_at as "createdAt", i.updated_at as "updatedAt",
-         i.verification_requested_at as "verificationRequestedAt", i.verify_due_at as "verifyDueAt",
+         i.intake_due_at as "intakeDueAt", i.verification_requested_at as "verificationRequestedAt", i.verify_due_at as "verifyDueAt",
          i.verified_at as "verifiedAt", i.verified_valid as "verifiedValid", i.filed_at as "filedAt",
          i.dispatch_due_at as "dispatchDueAt", i.voided_at as "voidedAt", i.dispatched_at as "dispatchedAt",
          i.accept_due_at as "acceptDueAt", i.accepted_at as "acceptedAt", i.arrived_at as "arrivedAt",
@@ -40,6 +40,8 @@ export interface NearQuery {
   since: Date;
   excludeId: string | null;
   limit: number;
+  /** The component the new report names: an open incident on it within the window is a duplicate wherever it is. */
+  componentId?: string | null;
 }
 
 /** The duplicate search as SQL, its values added through `param` (so it can be part of a larger statement). */
@@ -50,17 +52,23 @@ function nearSql(q: NearQuery, param: (value: unknown) => string): string {
   const [category, lon, lat] = [param(q.category), `${param(q.lon)}::float8`, `${param(q.lat)}::float8`];
   const exclude = `${param(q.excludeId)}::uuid`;
   const [latSpan, lonSpan] = [`${param(dLat)}::float8`, `${param(dLon)}::float8`];
+  const component = `${param(q.componentId ?? null)}::text`;
+  // The same component first (the strongest signal: "this cover was reported 2 h ago"), then the radius.
   return `select * from (
          select i.id, i.code, i.category, i.title, i.priority, i.status, i.lon, i.lat, i.grid_code as "gridCode",
-                i.created_at as "createdAt",
+                i.created_at as "createdAt", i.component_id as "componentId",
+                coalesce(i.component_id = ${component}, false) as "sameComponent",
                 2 * 6371008.8 * asin(sqrt(power(sin(radians(i.lat - ${lat}) / 2), 2)
                   + cos(radians(${lat})) * cos(radians(i.lat)) * power(sin(radians(i.lon - ${lon}) / 2), 2))) as "distanceM"
            from incidents i
-          where i.category = ${category} and i.status = any(${param(OPEN_STATUSES)}::text[]) and i.created_at >= ${param(q.since)}::timestamptz
+          where i.status = any(${param(OPEN_STATUSES)}::text[]) and i.created_at >= ${param(q.since)}::timestamptz
             and (${exclude} is null or i.id <> ${exclude})
-            and i.lat between ${lat} - ${latSpan} and ${lat} + ${latSpan}
-            and i.lon between ${lon} - ${lonSpan} and ${lon} + ${lonSpan}
-       ) n where n."distanceM" <= ${param(q.radiusM)}::float8 order by n."distanceM", n."createdAt" limit ${param(q.limit)}`;
+            and ((i.category = ${category}
+                  and i.lat between ${lat} - ${latSpan} and ${lat} + ${latSpan}
+                  and i.lon between ${lon} - ${lonSpan} and ${lon} + ${lonSpan})
+                 or (${component} is not null and i.component_id = ${component}))
+       ) n where n."sameComponent" or n."distanceM" <= ${param(q.radiusM)}::float8
+       order by n."sameComponent" desc, n."distanceM", n."createdAt" limit ${param(q.limit)}`;
 }
 
 /** A placeholder for a value appended to `params` (`$1`, `$2`, … in the order they are asked for). */
@@ -131,6 +139,9 @@ export interface DuplicateCandidate {
   gridCode: string | null;
   createdAt: Date;
   distanceM: number;
+  componentId: string | null;
+  /** Open on the same component as the report (the first duplicate signal, before the radius). */
+  sameComponent: boolean;
 }
 
 export interface IncidentFilter {
@@ -197,6 +208,7 @@ export class IncidentRepository {
     put('lat', incident.lat);
     put('grid_code', incident.gridCode);
     put('department_code', incident.departmentCode ?? null);
+    put('component_id', incident.componentId ?? null);
     put('reported_by', incident.reportedBy ?? null);
     put('reporter_name', incident.reporterName ?? null);
     put('reporter_phone', incident.reporterPhone ?? null);
@@ -207,6 +219,7 @@ export class IncidentRepository {
     put('verified_at', incident.verifiedAt ?? null, '::timestamptz');
     put('verified_valid', incident.verifiedAt ? true : null);
     put('filed_at', incident.filedAt ?? null, '::timestamptz');
+    put('intake_due_at', incident.intakeDueAt ?? null, '::timestamptz');
     const merged: IncidentPatch = { status: incident.status, ...patch };
     for (const [key, value] of Object.entries(merged) as [keyof IncidentPatch, unknown][]) {
       if (value === undefined) continue;
@@ -233,7 +246,7 @@ export class IncidentRepository {
     let select = selectFrom('ins');
     if (duplicates) {
       const near = nearSql(
-        { category: incident.category, lon: incident.lon, lat: incident.lat, radiusM: duplicates.radiusM, since: duplicates.since, excludeId: null, limit: duplicates.limit ?? 10 },
+        { category: incident.category, lon: incident.lon, lat: incident.lat, radiusM: duplicates.radiusM, since: duplicates.since, excludeId: null, limit: duplicates.limit ?? 10, componentId: incident.componentId ?? null },
         param,
       );
       select = select.replace('select i.id,', `select (select coalesce(json_agg(d order by d."distanceM", d."createdAt"), '[]'::json) from (${near}) d) as "nearby", i.id,`);
@@ -348,9 +361,10 @@ export class IncidentRepository {
     since: Date,
     excludeId: string | null,
     limit = 10,
+    componentId: string | null = null,
   ): Promise<DuplicateCandidate[]> {
     const params: unknown[] = [];
-    const sql = nearSql({ category, lon, lat, radiusM, since, excludeId, limit }, placeholders(params));
+    const sql = nearSql({ category, lon, lat, radiusM, since, excludeId, limit, componentId }, placeholders(params));
     const { rows } = await this.pool.query<DuplicateCandidate>(prepared(sql, params));
     return rows.map(roundDistance);
   }

@@ -18,6 +18,7 @@ import { AcceptanceTimeoutData, StepDeadlineData } from '../dispatch/queues';
 import { timerChanges, timerPlan } from '../dispatch/timer-plan';
 import { GRIDOPS_SETTINGS, GridopsSettings } from '../gridops.options';
 import { GridLocatorService } from '../grids/grid-locator.service';
+import { ComponentsService } from '../components/components.service';
 import { canSeeIncident } from './incident-access';
 import { IncidentCategory } from './incident-categories';
 import { IncidentCategoryService } from './incident-category.service';
@@ -40,11 +41,13 @@ import { Actor, Incident, IncidentEvent, IncidentEventRow, IncidentPatch, NewInc
 
 /** Any intake: a worker's patrol report, a public (Open311 / 12345) report, a task from above, an alert. */
 export interface ReportInput {
-  category: string;
+  /** The minor class; may be left out when `componentId` is given (the component class's category). */
+  category?: string;
   title?: string;
   description?: string;
-  lon: number;
-  lat: number;
+  /** Where; may be left out when `componentId` is given (the component's place). */
+  lon?: number;
+  lat?: number;
   priority?: Priority;
   source: IncidentSource;
   /** Idempotency key of the source (alert id, Open311 token…): a second report with it returns the first. */
@@ -58,6 +61,8 @@ export interface ReportInput {
   needsVerification?: boolean;
   /** Extra facts for the first trail entry (alert id, rule, value…). */
   detail?: Record<string, unknown>;
+  /** The component (部件) the report is about: it goes to the component's owner department (先属主后属地). */
+  componentId?: string | null;
 }
 
 export interface ReportResult {
@@ -110,6 +115,7 @@ export class IncidentService {
     private readonly attachments: AttachmentsService,
     private readonly clock: Clock,
     private readonly steps: StepClock,
+    private readonly components: ComponentsService,
     @Inject(GRIDOPS_SETTINGS) private readonly settings: GridopsSettings,
   ) {}
 
@@ -123,10 +129,17 @@ export class IncidentService {
    * possible duplicates.
    */
   async report(input: ReportInput, actor: Actor, options: { duplicates?: boolean } = {}): Promise<ReportResult> {
+    const component = input.componentId ? await this.components.forIncident(input.componentId) : null;
+    const code = input.category ?? component?.incidentCategory;
+    if (!code) throw new UnprocessableEntityException('name a category or a componentId');
     const category = input.source === 'sensor' || input.source === 'video' || input.source === 'emergency'
-      ? await this.categories.resolve(input.category)
-      : await this.categories.find(input.category);
-    if (!category || !category.enabled) throw new UnprocessableEntityException(`unknown incident category ${input.category} (see GET /api/v1/incident-categories)`);
+      ? await this.categories.resolve(code)
+      : await this.categories.find(code);
+    if (!category || !category.enabled) throw new UnprocessableEntityException(`unknown incident category ${code} (see GET /api/v1/incident-categories)`);
+    // A component is where it is: the report takes its place unless the reporter gave one.
+    const lon = input.lon ?? component?.lon;
+    const lat = input.lat ?? component?.lat;
+    if (lon === undefined || lat === undefined) throw new UnprocessableEntityException('lon and lat are required unless a componentId is given');
     const now = this.clock.now();
     const emergency = input.emergency === true || input.source === 'emergency' || category.emergency;
     const priority: Priority = emergency ? 'urgent' : (input.priority ?? category.defaultPriority);
@@ -142,10 +155,12 @@ export class IncidentService {
       source: input.source,
       sourceRef: input.sourceRef ?? null,
       emergency,
-      lon: input.lon,
-      lat: input.lat,
-      gridCode: this.locator.locate(input.lon, input.lat),
-      departmentCode: category.departmentCode,
+      lon,
+      lat,
+      gridCode: this.locator.locate(lon, lat),
+      // 先属主后属地: a named component goes to its owner department; otherwise the category's specialist one.
+      departmentCode: component?.departmentCode ?? category.departmentCode,
+      componentId: component?.id ?? null,
       reportedBy: actor.username,
       reporterName: input.reporterName ?? null,
       reporterPhone: input.reporterPhone ?? null,
@@ -153,6 +168,11 @@ export class IncidentService {
       createdAt: now,
       verifiedAt: selfVerified ? now : null,
       filedAt: fileAtOnce ? now : null,
+      // 受理: a report left to the command centre is to be taken up within the category's dispatch limit, on its basis.
+      intakeDueAt:
+        !fileAtOnce && ['public', 'hotline', 'patrol'].includes(input.source)
+          ? this.steps.due(category, 'dispatch', now, category.limits.dispatchMinutes).at
+          : null,
     };
     // Filed at once: dispatched in the same statement as the insert (one round trip to the database).
     const worker = fileAtOnce ? await this.dispatcher.choose(incident, category) : null;
@@ -165,8 +185,8 @@ export class IncidentService {
       toStatus: status,
       actor: actor.username,
       at: now,
-      lon: input.lon,
-      lat: input.lat,
+      lon,
+      lat,
       note: input.description?.trim() || null,
       detail: { role: actor.role, source: input.source, emergency, ...(input.detail ?? {}) },
     };
@@ -203,6 +223,7 @@ export class IncidentService {
       lat: n.lat,
       gridCode: n.gridCode,
       departmentCode: n.departmentCode ?? null,
+      componentId: n.componentId ?? null,
       assigneeWorkerId: null,
       assigneeName: null,
       verifierWorkerId: null,
@@ -215,6 +236,7 @@ export class IncidentService {
       stepStartedAt: null,
       createdAt: n.createdAt,
       updatedAt: n.createdAt,
+      intakeDueAt: n.intakeDueAt ?? null,
       verificationRequestedAt: null,
       verifyDueAt: null,
       verifiedAt: n.verifiedAt ?? null,
@@ -254,7 +276,7 @@ export class IncidentService {
   /** Open incidents of the same category nearby and recent (configured radius and window). */
   duplicates(incident: Incident): Promise<DuplicateCandidate[]> {
     const since = this.duplicateSince(incident.createdAt);
-    return this.incidents.near(incident.category, incident.lon, incident.lat, this.settings.duplicateRadiusM, since, incident.id);
+    return this.incidents.near(incident.category, incident.lon, incident.lat, this.settings.duplicateRadiusM, since, incident.id, 10, incident.componentId);
   }
 
   private duplicateSince(createdAt: Date): Date {

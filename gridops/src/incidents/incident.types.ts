@@ -39,6 +39,8 @@ export interface Incident {
   lat: number;
   gridCode: string | null;
   departmentCode: string | null;
+  /** The component (部件) the incident is about, if it names one (owner department first, 先属主后属地). */
+  componentId: string | null;
   assigneeWorkerId: string | null;
   assigneeName: string | null;
   verifierWorkerId: string | null;
@@ -53,6 +55,8 @@ export interface Incident {
   stepStartedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** 受理时限: a report waiting for the command centre should be taken up by then (public, 12345, patrol). */
+  intakeDueAt: Date | null;
   verificationRequestedAt: Date | null;
   verifyDueAt: Date | null;
   verifiedAt: Date | null;
@@ -107,10 +111,12 @@ export interface NewIncident {
   createdAt: Date;
   emergency?: boolean;
   departmentCode?: string | null;
+  componentId?: string | null;
   reportedBy?: string | null;
   reporterName?: string | null;
   reporterPhone?: string | null;
   reporterEmail?: string | null;
+  intakeDueAt?: Date | null;
   /** Set for a worker's own patrol report or an alert that verifies itself. */
   verifiedAt?: Date | null;
   filedAt?: Date | null;

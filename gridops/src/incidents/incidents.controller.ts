@@ -77,9 +77,10 @@ export class IncidentsController {
     if (COMMAND_CENTRE_ROLES.includes(actor.role) && source === 'patrol') throw new ForbiddenException('patrol reports come from grid workers');
     const { incident, duplicates } = await this.incidents.report(
       {
-        category: body.category,
-        lon: body.lon,
-        lat: body.lat,
+        ...(body.category !== undefined ? { category: body.category } : {}),
+        ...(body.lon !== undefined ? { lon: body.lon } : {}),
+        ...(body.lat !== undefined ? { lat: body.lat } : {}),
+        componentId: body.componentId ?? null,
         source,
         ...(body.title !== undefined ? { title: body.title } : {}),
         ...(body.description !== undefined ? { description: body.description } : {}),

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags }
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { Roles } from '@gridhub/ingest';
-import { INDICATOR_SCOPES, IndicatorScope } from '@gridhub/contracts';
+import { INDICATOR_PERIODS, INDICATOR_ROLES, INDICATOR_SCOPES, IndicatorPeriod, IndicatorRole, IndicatorScope } from '@gridhub/contracts';
+import { AREA_LEVELS, AreaLevel, roleIndicatorsCsv, RoleIndicatorsService } from './role-indicators.service';
 import { indicatorsCsv, IndicatorsService } from './indicators.service';
 
 export class IndicatorsQuery {
@@ -32,11 +33,79 @@ export class IndicatorsQuery {
   format?: 'json' | 'csv';
 }
 
+export class RoleIndicatorsQuery {
+  @ApiProperty({ enum: INDICATOR_ROLES, description: 'whose work: supervisors, intake, dispatch, departments or areas' })
+  @IsIn(INDICATOR_ROLES, { message: `role must be one of ${INDICATOR_ROLES.join(', ')}` })
+  role!: IndicatorRole;
+
+  @ApiPropertyOptional({ enum: INDICATOR_PERIODS, default: 'month', description: 'rows per China-calendar day, month or quarter' })
+  @IsOptional()
+  @IsIn(INDICATOR_PERIODS, { message: `period must be one of ${INDICATOR_PERIODS.join(', ')}` })
+  period?: IndicatorPeriod;
+
+  @ApiPropertyOptional({ enum: AREA_LEVELS, default: 'district', description: 'role=area: the unit of each row' })
+  @IsOptional()
+  @IsIn(AREA_LEVELS, { message: `level must be one of ${AREA_LEVELS.join(', ')}` })
+  level?: AreaLevel;
+
+  @ApiPropertyOptional({ description: 'only incidents in this area (district, street, community or grid code)', example: '140106' })
+  @IsOptional()
+  @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'code must be a 6, 9, 12 or 15-digit grid code' })
+  code?: string;
+
+  @ApiPropertyOptional({ description: 'start (incidents reported from then); default: start of the current period (UTC+8)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'end (exclusive); default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'csv'], { message: 'format must be json or csv' })
+  format?: 'json' | 'csv';
+}
+
 @ApiTags('indicators')
 @ApiBearerAuth()
 @Controller('api/v1/indicators')
 export class IndicatorsController {
-  constructor(private readonly indicators: IndicatorsService) {}
+  constructor(
+    private readonly indicators: IndicatorsService,
+    private readonly roles: RoleIndicatorsService,
+  ) {}
+
+  /**
+   * Role indicators (GB/T 30428.4 style): supervisors (有效上报率, 按时核实率, 按时核查率, 漏报率), intake (按时受理率),
+   * dispatch (准确派遣率, 按时派遣率), departments (处置率, 按时处置率, 返工率) and areas, each with its weighted composite
+   * score and grade, per day, month or quarter.
+   */
+  @Get('roles')
+  @Roles('admin', 'dispatcher', 'shift_lead', 'bureau_analyst')
+  @ApiProduces('application/json', 'text/csv')
+  async roleReport(@Query() query: RoleIndicatorsQuery, @Req() req: { user?: { gridScope?: string | null } }, @Res() res: Response): Promise<void> {
+    const period = query.period ?? 'month';
+    const report = await this.roles.report(
+      {
+        role: query.role,
+        period,
+        ...(query.code ? { code: query.code } : {}),
+        ...(query.level ? { level: query.level } : {}),
+        ...(query.from ? { from: new Date(query.from) } : {}),
+        ...(query.to ? { to: new Date(query.to) } : {}),
+      },
+      { gridScope: req.user?.gridScope ?? null },
+    );
+    if (query.format === 'csv') {
+      const name = `indicators-${query.role}-${period}-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.csv`;
+      res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', `attachment; filename="${name}"`).send(roleIndicatorsCsv(report));
+      return;
+    }
+    res.status(200).json(report);
+  }
 
   /**
    * 综合评价: closure, on-time closure, rework, extension, on-time dispatch/verification/re-inspection rates,

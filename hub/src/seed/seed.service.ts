@@ -4,7 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { defaultRules, DeviceService, RulesRepository, RulesService, SecretHasher } from '@gridhub/ingest';
-import { GridLocatorService, GridRepository, WorkerRepository } from '@gridhub/gridops';
+import { ComponentRepository, ComponentsService, GridLocatorService, GridRepository, WorkerRepository } from '@gridhub/gridops';
+import { demoComponents } from './demo-component';
 import { AccountRepository } from '../auth/account.repository';
 import { HubRuntime } from '../runtime';
 import {
@@ -40,6 +41,8 @@ export class SeedService implements OnApplicationBootstrap {
     private readonly workers: WorkerRepository,
     private readonly rules: RulesRepository,
     private readonly rulesService: RulesService,
+    private readonly componentClasses: ComponentsService,
+    private readonly components: ComponentRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,6 +76,8 @@ export class SeedService implements OnApplicationBootstrap {
     const { areas, communities, devices, workerName } = demoCityPlan(kind);
     await this.grids.insertMany(areas);
     await this.locator.reload();
+    const components = demoComponents(areas, await this.componentClasses.classes(), (lon, lat) => this.locator.locate(lon, lat));
+    await this.components.upsertMany(components, new Date());
 
     const credentials: { id: string; family: string; name: string; secret: string }[] = [];
     for (const input of devices) {
@@ -160,7 +165,7 @@ export class SeedService implements OnApplicationBootstrap {
     await writeFile(file, JSON.stringify({ devices: credentials }, null, 2) + '\n', { mode: 0o600 });
     const gridCount = areas.filter((a) => a.level === 'grid').length;
     this.logger.log(
-      `demo city (${kind}) seeded in ${Math.round(performance.now() - started)} ms: ${gridCount} unit grids, ${credentials.length} devices, ${communities.length} workers; device secrets in ${file}`,
+      `demo city (${kind}) seeded in ${Math.round(performance.now() - started)} ms: ${gridCount} unit grids, ${credentials.length} devices, ${components.length} components, ${communities.length} workers; device secrets in ${file}`,
     );
   }
 }

@@ -127,6 +127,9 @@ export interface Incident {
   lon: number;
   lat: number;
   gridCode: string | null;
+  /** The component (部件) it is about, if any; it then went to the component's owner department. */
+  componentId?: string | null;
+  departmentCode?: string | null;
   assigneeWorkerId: string | null;
   assigneeName: string | null;
   verifierWorkerId: string | null;
@@ -260,4 +263,21 @@ export interface NewIncidentReport {
   lat: number;
   priority?: IncidentPriority;
   attachmentIds?: string[];
+}
+
+/** A city component (部件) of GET /components (GeoJSON properties), docs/domain/components.md. */
+export interface CityComponent {
+  id: string;
+  classCode: string;
+  majorCode: string;
+  classNameZh: string | null;
+  classNameEn: string | null;
+  name: string;
+  departmentCode: string | null;
+  gridCode: string | null;
+  state: 'normal' | 'damaged' | 'missing' | 'occupied' | 'abandoned';
+  address: string | null;
+  updatedAt: string;
+  lon: number;
+  lat: number;
 }

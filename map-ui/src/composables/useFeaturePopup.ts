@@ -10,7 +10,7 @@ import Point from 'ol/geom/Point';
 import type VectorSource from 'ol/source/Vector';
 import { unByKey } from 'ol/Observable';
 import { buffer, createEmpty, extend, getCenter } from 'ol/extent';
-import type { Device, GridProperties, Incident, Worker } from '../api/types';
+import type { CityComponent, Device, GridProperties, Incident, Worker } from '../api/types';
 import { ITEM, KIND, type FeatureKind } from '../map/features';
 import { SENSOR_LEVEL_MIN_ZOOM, SENSOR_LEVELS, type SensorGroup } from '../map/sensor-groups';
 
@@ -18,9 +18,10 @@ export type PopupContent =
   | { kind: 'grid'; item: GridProperties }
   | { kind: 'device'; item: Device }
   | { kind: 'incident'; item: Incident }
-  | { kind: 'worker'; item: Worker };
+  | { kind: 'worker'; item: Worker }
+  | { kind: 'component'; item: CityComponent };
 
-const POINT_KINDS: readonly FeatureKind[] = ['device', 'sensor-group', 'incident', 'worker'];
+const POINT_KINDS: readonly FeatureKind[] = ['device', 'sensor-group', 'incident', 'worker', 'component'];
 const isPointLayer = (layer: Layer) => POINT_KINDS.includes(layer.get(KIND) as FeatureKind);
 const isClickable = (layer: Layer) => isPointLayer(layer) || layer.get(KIND) === 'grid';
 
@@ -34,6 +35,7 @@ function contentOf(feature: FeatureLike): PopupContent | null {
   switch (kind) {
     case 'device':
     case 'incident':
+    case 'component':
     case 'worker': {
       // A point that left the map (e.g. an incident that closed) has no item any more.
       const item: unknown = feature.get(ITEM);

@@ -70,6 +70,18 @@ export function usePopupView(content: Readonly<Ref<PopupContent | null>>, gridNa
             { label: t('fields.createdAt'), value: L.dateTime(c.item.createdAt, 'long') },
           ],
         };
+      case 'component':
+        return {
+          kindLabel,
+          title: c.item.name,
+          rows: [
+            { label: t('fields.id'), value: c.item.id, mono: true },
+            { label: t('component.class'), value: `${c.item.classCode} ${(String(L.locale.value).startsWith('zh') ? c.item.classNameZh : c.item.classNameEn) ?? ''}` },
+            { label: t('fields.status'), value: t(`component.state.${c.item.state}`) },
+            { label: t('component.owner'), value: c.item.departmentCode ?? '—' },
+            { label: t('fields.grid'), value: gridName(c.item.gridCode) },
+          ],
+        };
       case 'worker':
         return {
           kindLabel,

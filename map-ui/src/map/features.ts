@@ -3,7 +3,7 @@ import Point from 'ol/geom/Point';
 import type VectorSource from 'ol/source/Vector';
 import { fromLonLat } from 'ol/proj';
 
-export type FeatureKind = 'grid' | 'boundary' | 'device' | 'sensor-group' | 'incident' | 'worker';
+export type FeatureKind = 'grid' | 'boundary' | 'device' | 'sensor-group' | 'incident' | 'worker' | 'component';
 
 /** Property names set on every feature and layer the app creates. */
 export const KIND = 'gridhub:kind';
