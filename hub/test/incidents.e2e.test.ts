@@ -7,6 +7,7 @@ import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_SUPERVISOR_PASSWORD, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
 import { Api, connect, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
+import { acceptanceTimersOf, stepTimersOf, timersSettled } from './support/timers';
 
 /**
  * The seven-step incident loop through the HTTP API, MQTT and BullMQ on the PostgreSQL server path with real
@@ -334,7 +335,7 @@ describe('incident loop (PostgreSQL server path)', () => {
     }, 10_000, 'the reassignment');
     expect(reassigned).toMatchObject({ status: 'dispatched', reassignCount: 1 });
     await eventually(async () => ((await actions(created.id)).includes('escalate') ? true : undefined), 10_000, 'the escalation');
-    await new Promise((r) => setTimeout(r, 1500));
+    await timersSettled(hub, acceptanceTimersOf(created.id), 'the acceptance timers');
     const trail = await actions(created.id);
     expect(trail.filter((a) => a === 'reassign')).toHaveLength(1);
     expect(trail.filter((a) => a === 'escalate')).toHaveLength(1);
@@ -355,7 +356,7 @@ describe('incident loop (PostgreSQL server path)', () => {
     expect(await timers.pending(stepTimerId(done.id, 'handle', doneSeq - 1, 100))).toBe(false);
 
     await eventually(async () => ((await dispatcher.get(`/api/v1/incidents/${late.id}`)).body.overdue ? true : undefined), 10_000, 'overdue');
-    await new Promise((r) => setTimeout(r, 1000));
+    await timersSettled(hub, stepTimersOf(late.id, 'handle'), 'the handling timers');
     const trail = await history(late.id);
     expect(trail.filter((e) => e.action === 'supervise').map((e) => e.detail.percent)).toEqual([50, 80]);
     expect(trail.filter((e) => e.action === 'overdue')).toHaveLength(1);
@@ -404,11 +405,12 @@ describe('incident loop (PostgreSQL server path)', () => {
     const created = await report(lead, { category: 'hydrant', lon: me.lon, lat: me.lat, source: 'superior' });
     expect(created.status).toBe('dispatched');
     await hub.close();
+    // Down for a second on purpose: the timers' clock runs on in Redis while no hub is there to fire them.
     await new Promise((r) => setTimeout(r, 1000));
     hub = await startHub(env.config);
     await login();
     await eventually(async () => ((await dispatcher.get(`/api/v1/incidents/${created.id}`)).body.overdue ? true : undefined), 15_000, 'overdue after the restart');
-    await new Promise((r) => setTimeout(r, 1000));
+    await timersSettled(hub, stepTimersOf(created.id, 'handle'), 'the handling timers');
     const trail = await history(created.id);
     expect(trail.filter((e) => e.action === 'overdue')).toHaveLength(1);
     expect(trail.filter((e) => e.action === 'supervise').map((e) => e.detail.percent)).toEqual([50, 80]);

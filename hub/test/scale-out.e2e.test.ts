@@ -9,6 +9,7 @@ import { startHub, RunningHub } from '../src/bootstrap';
 import { ExternalBroker } from '../src/broker/external-broker';
 import { DEMO_DISPATCHER, DEMO_SHIFT_LEAD } from '../src/seed/demo-city';
 import { Api, demoCredentials, eventually, liveClient } from './support/clients';
+import { stepTimersOf, timersSettled } from './support/timers';
 import { testEnv, TestEnv } from './support/test-env';
 
 /** The Mosquitto of this machine (and CI): a real external broker, standing in for an EMQX cluster. */
@@ -121,7 +122,7 @@ describe('scaled out: two hubs on an external broker', () => {
     const created = await lead.request('POST', '/api/v1/incidents', { category: 'road_damage', lon, lat, source: 'superior' });
     expect(created.body.status).toBe('dispatched');
     await eventually(async () => ((await lead.get(`/api/v1/incidents/${created.body.id}`)).body.overdue ? true : undefined), 20_000, 'overdue');
-    await new Promise((r) => setTimeout(r, 1_000));
+    await timersSettled(hubs[0]!, stepTimersOf(created.body.id, 'handle'), 'the handling timers of both instances');
     const trail = (await lead.get(`/api/v1/incidents/${created.body.id}/history`)).body.items as { action: string; detail: { percent?: number } }[];
     expect(trail.filter((e) => e.action === 'supervise').map((e) => e.detail.percent)).toEqual([50, 80]);
     expect(trail.filter((e) => e.action === 'overdue')).toHaveLength(1);

@@ -186,7 +186,8 @@ describe('simulators against a hub', () => {
     expect((await admin.request('POST', '/api/v1/devices/air-012/disable', {})).status).toBe(200);
     await eventually(async () => ((await dispatcher.get('/api/v1/devices/air-012')).body.online === false ? true : undefined), 5000, 'air-012 offline');
     const pending = fleet.publishUntil(new Date(now - 10 * 60_000)); // queued while the session is down
-    await new Promise((r) => setTimeout(r, 1500));
+    // The fleet has tried to come back and holds unacknowledged messages: re-enable the device now.
+    await eventually(async () => (fleet.stats.reconnects > 0 && fleet.stats.inFlight > 0 ? true : undefined), 10_000, 'messages held while refused');
     expect((await admin.request('POST', '/api/v1/devices/air-012/enable', {})).status).toBe(200);
     const sent = await pending;
     await fleet.stop();
