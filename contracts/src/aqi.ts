@@ -299,23 +299,15 @@ export const POLLUTANT_NAMES: Record<Pollutant, { zh: string; en: string; unit: 
   pm25: { zh: '细颗粒物(PM2.5)', en: 'PM2.5', unit: 'µg/m³' },
 };
 
-/** An hourly or daily AQI report as the API returns it (a station's, or an area's). */
-export interface AqiReport {
-  kind: AqiKind;
-  edition: AqiEdition;
+/**
+ * An hourly or daily AQI report as the API returns it (a station's, or an area's): the result's figures, the period it
+ * covers, and the concentrations indexed (`so2_24h` too, when it indexed SO2).
+ */
+export interface AqiReport
+  extends Pick<AqiResult, 'kind' | 'edition' | 'aqi' | 'level' | 'levelZh' | 'categoryZh' | 'categoryEn' | 'colour' | 'primaryPollutants' | 'exceedingPollutants' | 'iaqi'> {
   /** Start of the hour or China calendar day (00:00 UTC+8) the report covers, and its end (exclusive), ISO 8601. */
   time: string;
   end: string;
-  aqi: number;
-  level: AqiLevel;
-  levelZh: string;
-  categoryZh: string;
-  categoryEn: string;
-  colour: AqiColour;
-  primaryPollutants: Pollutant[];
-  /** HJ 633-2012 reports only. */
-  exceedingPollutants?: Pollutant[];
-  iaqi: Partial<Record<Pollutant, number>>;
   concentrations: Record<string, number>;
   /** Daily reports: hours of the day with pollutant data. */
   hours?: number;

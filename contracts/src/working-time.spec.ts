@@ -6,6 +6,7 @@ import {
   isWorkday,
   isWorkingTime,
   localDate,
+  parseCalendarOverrides,
   parseWorkingHours,
   timeBetween,
   workingCalendar,
@@ -144,5 +145,22 @@ describe('bases and hours', () => {
     const browser = calendarFromData(data);
     expect(iso(addWorkingMinutes(cst('2026-09-30T16:00:00'), 120, browser))).toBe('2026-10-02T10:00');
     expect(isWorkday('2026-10-10', browser)).toBe(true);
+  });
+});
+
+describe('calendar overrides (GRIDHUB_CALENDAR_OVERRIDES)', () => {
+  it('reads days off and days worked', () => {
+    expect(parseCalendarOverrides('2027-01-01=off, 2027-02-06=work,2027-02-11=off')).toEqual({
+      holidays: ['2027-01-01', '2027-02-11'],
+      workdays: ['2027-02-06'],
+    });
+    expect(parseCalendarOverrides('')).toEqual({ holidays: [], workdays: [] });
+  });
+
+  it('refuses what is not a real day or names one twice', () => {
+    expect(() => parseCalendarOverrides('2027-02-30=off')).toThrow(/a real date/);
+    expect(() => parseCalendarOverrides('2027-1-1=off')).toThrow(/expected YYYY-MM-DD=off/);
+    expect(() => parseCalendarOverrides('2027-01-01=holiday')).toThrow(/expected YYYY-MM-DD=off/);
+    expect(() => parseCalendarOverrides('2027-01-01=off,2027-01-01=work')).toThrow(/given twice/);
   });
 });

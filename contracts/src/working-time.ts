@@ -60,6 +60,31 @@ export function parseWorkingHours(text: string): WorkingPeriod[] {
   return periods;
 }
 
+/** A city's own days off and days worked, beside (and over) the national calendar. */
+export interface CalendarOverrides {
+  holidays: string[];
+  workdays: string[];
+}
+
+/**
+ * Parses `YYYY-MM-DD=off|work[,…]` (GRIDHUB_CALENDAR_OVERRIDES): days a city declares off or worked itself — a local
+ * holiday, or next year's arrangement before the holiday package carries it. Throws naming the part that is wrong.
+ */
+export function parseCalendarOverrides(text: string): CalendarOverrides {
+  const out: CalendarOverrides = { holidays: [], workdays: [] };
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})=(off|work)$/.exec(part);
+    const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+    if (!m || !day || day.getUTCMonth() !== Number(m[2]) - 1 || day.getUTCDate() !== Number(m[3])) {
+      throw new Error(`calendar override "${part}": expected YYYY-MM-DD=off or YYYY-MM-DD=work, a real date`);
+    }
+    const date = `${m[1]}-${m[2]}-${m[3]}`;
+    if (out.holidays.includes(date) || out.workdays.includes(date)) throw new Error(`calendar override "${part}": ${date} is given twice`);
+    (m[4] === 'off' ? out.holidays : out.workdays).push(date);
+  }
+  return out;
+}
+
 /** Writes periods back as `HH:MM-HH:MM,…`. */
 export function formatWorkingHours(periods: readonly WorkingPeriod[]): string {
   const hm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;

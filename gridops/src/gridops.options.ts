@@ -13,6 +13,8 @@ export interface GridopsSettings {
   duplicateWindowHours: number;
   /** The city's working hours on a workday (工作时): `HH:MM-HH:MM[,…]`. */
   workingHours: string;
+  /** The city's own days off and days worked, over the national calendar: `YYYY-MM-DD=off|work[,…]`. */
+  calendarOverrides: string;
 }
 
 export const GRIDOPS_SETTINGS = Symbol('GRIDOPS_SETTINGS');
@@ -23,4 +25,5 @@ export const DEFAULT_GRIDOPS_SETTINGS: Omit<GridopsSettings, 'attachmentsDir'> =
   duplicateRadiusM: 100,
   duplicateWindowHours: 24,
   workingHours: DEFAULT_WORKING_HOURS,
+  calendarOverrides: '',
 };

@@ -52,7 +52,7 @@ export function mapUiDist(): string | null {
 export class AppModule {
   static forRoot(runtime: HubRuntime, logger: PinoLogger): DynamicModule {
     const { config } = runtime;
-    const gridops = GridopsModule.register({ imports: [], taskPublisher: MqttTaskPublisher, attachmentsDir: join(config.dataDir, 'attachments'), incidents: { workingHours: config.workingHours } });
+    const gridops = GridopsModule.register({ imports: [], taskPublisher: MqttTaskPublisher, attachmentsDir: join(config.dataDir, 'attachments'), incidents: { workingHours: config.workingHours, calendarOverrides: config.calendarOverrides } });
     const ingest = IngestModule.register({
       imports: [gridops],
       alertSink: IncidentIntakeService,

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'warn',
       GRIDHUB_WORKING_HOURS: '09:00-12:00,13:30-17:30',
       GRIDHUB_WARNING_SENDER_CODE: '14010612300100',
+      GRIDHUB_CALENDAR_OVERRIDES: '2027-01-01=off,2027-02-06=work',
     });
     expect(config).toMatchObject({
       env: 'production',
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
       seedDemo: false,
       workingHours: '09:00-12:00,13:30-17:30',
       warningSenderCode: '14010612300100',
+      calendarOverrides: '2027-01-01=off,2027-02-06=work',
     });
   });
 
@@ -85,6 +87,7 @@ describe('loadConfig', () => {
     ['GRIDHUB_WORKING_HOURS', '14:00-12:00', /GRIDHUB_WORKING_HOURS must be periods like 08:30-12:00/],
     ['GRIDHUB_WORKING_HOURS', '08:30-12:00,11:00-18:00', /GRIDHUB_WORKING_HOURS/],
     ['GRIDHUB_WARNING_SENDER_CODE', '140100', /GRIDHUB_WARNING_SENDER_CODE must be 14 digits/],
+    ['GRIDHUB_CALENDAR_OVERRIDES', '2027-02-30=off', /GRIDHUB_CALENDAR_OVERRIDES: calendar override "2027-02-30=off"/],
     ['GRIDHUB_DEMO_CITY', 'beijing', /GRIDHUB_DEMO_CITY must be taiyuan or classic/],
   ])('fails fast naming %s when it is %p', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

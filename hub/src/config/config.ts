@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_WORKING_HOURS, parseWorkingHours, SENDER_CODE_PATTERN } from '@gridhub/contracts';
+import { DEFAULT_WORKING_HOURS, parseCalendarOverrides, parseWorkingHours, SENDER_CODE_PATTERN } from '@gridhub/contracts';
 
 /** A bad or missing environment variable, named in the message. */
 export class ConfigError extends Error {}
@@ -61,6 +61,16 @@ const schema = z.object({
       }
     }, 'GRIDHUB_WORKING_HOURS must be periods like 08:30-12:00,14:00-18:00 (ascending, not overlapping)')
     .default(DEFAULT_WORKING_HOURS),
+  GRIDHUB_CALENDAR_OVERRIDES: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parseCalendarOverrides(v);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `GRIDHUB_CALENDAR_OVERRIDES: ${(error as Error).message}` });
+      }
+    })
+    .default(''),
   GRIDHUB_WARNING_SENDER_CODE: z
     .string()
     .regex(SENDER_CODE_PATTERN, 'GRIDHUB_WARNING_SENDER_CODE must be 14 digits: GB/T 2260 area code (6), GB/T 4657 agency code (3), unit code (3), extension (2)')
@@ -141,6 +151,8 @@ export interface HubConfig {
   retentionDays: number;
   /** The city's working hours on a workday (工作时), e.g. 08:30-12:00,14:00-18:00. */
   workingHours: string;
+  /** The city's own days off and days worked over the national calendar (`YYYY-MM-DD=off|work,…`). */
+  calendarOverrides: string;
   /** GB/T 35965.1 issuing unit code of the hub's early warnings (ZZZZZZDDDUUUXX). */
   warningSenderCode: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -233,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): HubConfig {
     timescale: c.GRIDHUB_TIMESCALE,
     retentionDays: c.GRIDHUB_RETENTION_DAYS,
     workingHours: c.GRIDHUB_WORKING_HOURS,
+    calendarOverrides: c.GRIDHUB_CALENDAR_OVERRIDES,
     warningSenderCode: c.GRIDHUB_WARNING_SENDER_CODE,
     logLevel: c.LOG_LEVEL,
     auth: {
