@@ -4,7 +4,7 @@ import { startHub, RunningHub } from '../src/bootstrap';
 import { cellPoint, DEMO_ANALYST, DEMO_DISPATCHER, DEMO_SUPERVISOR_PASSWORD } from '../src/seed/demo-city';
 import { Api } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
-import { ARTIFACTS, launchBrowser, login, mapCounts, mapReady, newPage } from './map-ui-helpers';
+import { ARTIFACTS, launchBrowser, login, mapCounts, mapReady, newPage, mapSettled } from './map-ui-helpers';
 
 /**
  * The console's component layer (部件, toggled in the layer switcher) and its role indicators (岗位考核), in headless
@@ -63,7 +63,7 @@ describe('map UI: components layer and role indicators', () => {
     const toggle = page.locator('[data-testid="layer-switcher"] input[data-layer="component"]');
     expect(await toggle.isChecked()).toBe(true);
     expect((await page.innerText('[data-testid="layer-switcher"]')).includes('城市部件')).toBe(true);
-    await page.waitForTimeout(800);
+    await mapSettled(page);
     await page.screenshot({ path: join(ARTIFACTS, 'console-components-zh.png') });
     await toggle.click();
     expect(await toggle.isChecked()).toBe(false);
@@ -102,7 +102,7 @@ describe('map UI: components layer and role indicators', () => {
         first.score === null ? '—' : new Intl.NumberFormat(locale).format(Number(first.score.toFixed(1))),
       );
       await page.click('[data-testid="role-indicators"] button[data-role="supervisor"]');
-      await page.waitForTimeout(500);
+      await page.waitForSelector('[data-testid="role-indicators"][data-shown-role="supervisor"]');
       await page.screenshot({ path: join(ARTIFACTS, `console-role-indicators-${locale === 'en' ? 'en' : 'zh'}.png`) });
       expect(errors).toEqual([]);
       await page.context().close();

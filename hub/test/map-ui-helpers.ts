@@ -54,6 +54,15 @@ export async function mapReady(page: Page, timeout = 30_000): Promise<void> {
   await page.waitForSelector('#map[data-map-ready="true"]', { timeout });
 }
 
+/**
+ * Waits until the map has drawn what the last action changed: two animation frames (a change schedules its render in
+ * the next one), then until the map says its render is complete again. Used before screenshots instead of a sleep.
+ */
+export async function mapSettled(page: Page, timeout = 15_000): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  await page.waitForSelector('#map[data-rendering="false"]', { timeout });
+}
+
 export async function mapCounts(page: Page): Promise<Record<string, number>> {
   return page.$eval('#map', (el) => {
     const out: Record<string, number> = {};

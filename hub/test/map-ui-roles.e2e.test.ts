@@ -4,7 +4,7 @@ import { startHub, RunningHub } from '../src/bootstrap';
 import { cellPoint, DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_ANALYST, DEMO_SUPERVISOR_PASSWORD, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
 import { Api, connect, demoCredentials, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
-import { ARTIFACTS, launchBrowser, login, mapReady, newPage, TINY_JPEG } from './map-ui-helpers';
+import { ARTIFACTS, launchBrowser, login, mapReady, newPage, TINY_JPEG, mapSettled } from './map-ui-helpers';
 
 /**
  * The closed loop across two browsers: the dispatcher dispatches a filed incident from the console, the grid worker's
@@ -185,7 +185,7 @@ describe('map UI: dispatcher console and worker tablet together', () => {
     expect(await dispatcher.page.locator('[data-testid="station-ranking"] tr').count()).toBe(pm25.length);
     // Today's readings are indexed under HJ 633—2026, and the monitor says so.
     expect(await dispatcher.page.locator('[data-testid="aqi-edition"]').innerText()).toContain('HJ 633-2026');
-    await dispatcher.page.waitForTimeout(400);
+    await mapSettled(dispatcher.page);
     await dispatcher.page.screenshot({ path: join(ARTIFACTS, 'bureau-monitor-air-zh.png') });
     await dispatcher.page.click('[data-testid="tab-water"]');
     await dispatcher.page.waitForSelector('[data-testid="water-stations"]');

@@ -4,7 +4,7 @@ import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER } from '../src/seed/demo-city';
 import { Api, connect, demoCredentials, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
-import { ARTIFACTS, launchBrowser, login, mapCounts, mapReady, newPage, sensorLevel, sensorPoints } from './map-ui-helpers';
+import { ARTIFACTS, launchBrowser, login, mapCounts, mapReady, newPage, sensorLevel, sensorPoints, mapSettled } from './map-ui-helpers';
 
 /** The dispatcher console at `/`, in Debian's Chromium: the demo city, its sensors and a live incident, in both languages. */
 describe('map UI: dispatcher console in headless Chromium', () => {
@@ -75,14 +75,14 @@ describe('map UI: dispatcher console in headless Chromium', () => {
     await page.locator('[data-incident-id]').first().click();
     await page.waitForSelector('[data-testid="timeline"] li');
     await page.waitForSelector('[data-testid="dispatch-panel"]');
-    await page.waitForTimeout(500);
+    await mapSettled(page);
     await page.screenshot({ path: join(ARTIFACTS, 'dispatcher-incident-zh.png') });
   });
 
   it('colours sensors by AQI and keeps the map ready', async () => {
     await page.selectOption('[data-testid="sensor-mode"]', 'aqi');
     await page.selectOption('[data-testid="grid-metric"]', 'aqi');
-    await page.waitForTimeout(300);
+    await mapSettled(page);
     expect((await mapCounts(page))['device']).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, 'dispatcher-aqi-zh.png') });
     await page.selectOption('[data-testid="sensor-mode"]', 'family');
@@ -100,12 +100,12 @@ describe('map UI: dispatcher console in headless Chromium', () => {
     const zoomUntil = async (deltaY: number, level: string) => {
       for (let step = 0; step < 20 && (await sensorLevel(page)) !== level; step++) {
         await page.mouse.wheel(0, deltaY);
-        await page.waitForTimeout(500);
+        await mapSettled(page);
       }
       expect(await sensorLevel(page)).toBe(level);
     };
     await zoomUntil(100, 'grid');
-    await page.waitForTimeout(300);
+    await mapSettled(page);
     // Every sensor is still on the map, counted in its grid's disc; no single points are left.
     expect((await mapCounts(page))['device']).toBe(total);
     expect(await sensorPoints(page)).toBe(0);

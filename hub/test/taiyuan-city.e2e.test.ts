@@ -5,7 +5,7 @@ import { DEMO_DISPATCHER, demoWorkerUsername, DEMO_WORKER_PASSWORD } from '../sr
 import { taiyuanGrids } from '../src/seed/taiyuan/taiyuan-city';
 import { Api, connect, demoCredentials, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
-import { ARTIFACTS, launchBrowser, login, mapCounts, mapReady, newPage } from './map-ui-helpers';
+import { ARTIFACTS, launchBrowser, login, mapCounts, mapReady, newPage, mapSettled } from './map-ui-helpers';
 
 /** The default demo city (GRIDHUB_DEMO_CITY=taiyuan) seeded into a hub, used end to end and looked at in Chromium. */
 describe('the Taiyuan demo city in a running hub', () => {
@@ -92,7 +92,7 @@ describe('the Taiyuan demo city in a running hub', () => {
       await login(page, `http://127.0.0.1:${hub.httpPort}`, DEMO_DISPATCHER.username, DEMO_DISPATCHER.password);
       await mapReady(page, 90_000);
       expect((await mapCounts(page))['grid']).toBe(unitGrids);
-      await page.waitForTimeout(800);
+      await mapSettled(page);
       await page.screenshot({ path: join(ARTIFACTS, 'taiyuan-city.png') });
       await zoomIn(page, 0.42, 0.3, 2);
       await page.screenshot({ path: join(ARTIFACTS, 'taiyuan-city-centre.png') });
@@ -101,13 +101,13 @@ describe('the Taiyuan demo city in a running hub', () => {
       await mapReady(page, 90_000);
       await page.waitForSelector('[data-testid="station-ranking"] tr');
       expect(await page.locator('[data-testid="station-ranking"] tr').count()).toBe(air.length + 1);
-      await page.waitForTimeout(800);
+      await mapSettled(page);
       await page.screenshot({ path: join(ARTIFACTS, 'taiyuan-city-monitor.png') });
       await page.click('[data-testid="nav-console"]');
       await mapReady(page, 90_000);
       await zoomIn(page, 0.42, 0.3, 2);
       await page.click('[data-testid="lang-toggle"]');
-      await page.waitForTimeout(800);
+      await mapSettled(page);
       await page.screenshot({ path: join(ARTIFACTS, 'taiyuan-city-centre-en.png') });
       expect(errors).toEqual([]);
     } finally {
@@ -116,13 +116,12 @@ describe('the Taiyuan demo city in a running hub', () => {
   }, 180_000);
 });
 
-/** Wheel-zooms `steps` times at a point given as fractions of the map's box, then lets it settle. */
+/** Wheel-zooms `steps` times at a point given as fractions of the map's box, each step drawn before the next. */
 async function zoomIn(page: Page, fx: number, fy: number, steps: number): Promise<void> {
   const box = (await page.locator('#map').boundingBox())!;
   await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
   for (let i = 0; i < steps; i++) {
     await page.mouse.wheel(0, -200);
-    await page.waitForTimeout(400);
+    await mapSettled(page);
   }
-  await page.waitForTimeout(1500);
 }

@@ -4,13 +4,17 @@ import type { EventsKey } from 'ol/events';
 import { unByKey } from 'ol/Observable';
 
 /**
- * Becomes true once `allLoaded()` is true and the map has then finished a full render (`rendercomplete`): the DOM
- * signal browser tests wait for instead of sleeping. Never goes back.
+ * `ready` becomes true once `allLoaded()` is true and the map has then finished a full render (`rendercomplete`), and
+ * never goes back; the map element's `data-rendering` is "true" from a frame's start until the map has rendered
+ * completely again (every source loaded, no animation). Both are DOM signals browser tests wait for instead of sleeping.
  */
 export function useMapReady(map: OlMap, allLoaded: () => boolean) {
   const ready = shallowRef(false);
   const readyAt = shallowRef<number | null>(null);
   let key: EventsKey | EventsKey[] | null = null;
+  // Written on the map's element directly: a reactive value changed every frame would re-render the component each frame.
+  const mark = (value: 'true' | 'false') => map.getTargetElement()?.setAttribute('data-rendering', value);
+  const renderKeys = [map.on('precompose', () => mark('true')), map.on('rendercomplete', () => mark('false'))];
 
   const stop = watch(
     allLoaded,
@@ -29,6 +33,7 @@ export function useMapReady(map: OlMap, allLoaded: () => boolean) {
 
   onBeforeUnmount(() => {
     stop();
+    unByKey(renderKeys);
     if (key) unByKey(key);
     key = null;
   });
