@@ -27,7 +27,6 @@ import { StepClock } from './step-clock';
 import { suspensionPlan } from './incident-suspension';
 import {
   ASSIGNED_STATUSES,
-  OPEN_STATUSES,
   EvaluationGrade,
   IncidentAction,
   IncidentSource,
@@ -732,10 +731,9 @@ export class IncidentService {
   async onStepDeadline(data: StepDeadlineData): Promise<boolean> {
     const incident = await this.incidents.find(data.incidentId);
     if (!incident) return false;
-    const manual = data.seq === undefined;
-    const key = `${data.step}:${data.incidentId}:${data.seq ?? 'manual'}:${data.percent}`;
+    const key = `${data.step}:${data.incidentId}:${data.seq}:${data.percent}`;
     const { changed } = await this.system(incident, (i, now) => {
-      if (manual ? !OPEN_STATUSES.includes(i.status) : i.stepSeq !== data.seq || !this.inStep(i, data.step)) return null;
+      if (i.stepSeq !== data.seq || !this.inStep(i, data.step)) return null;
       // A stopped clock (挂账) neither warns nor runs overdue.
       if (i.suspendedAt) return null;
       const overdue = data.step === 'handle' && data.percent === 100;
@@ -822,10 +820,5 @@ export class IncidentService {
 
   private stepName(step: StepDeadlineData['step']): string {
     return { verify: '核实', dispatch: '派遣', handle: '处置', reinspect: '核查' }[step];
-  }
-
-  /** Kept for callers of the first version: the handling deadline passed (idempotent). */
-  markOverdue(id: string): Promise<boolean> {
-    return this.onStepDeadline({ incidentId: id, step: 'handle', percent: 100, dueAt: this.clock.now().toISOString() });
   }
 }
