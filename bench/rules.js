@@ -42,6 +42,7 @@ async function run({ withRules }) {
     const ingest = require('@gridhub/ingest');
     const pool = hub.database.pool;
     const rulesService = hub.app.get(ingest.RulesService);
+    const evaluation = hub.app.get(ingest.RuleEvaluationService);
     const repo = hub.app.get(ingest.RulesRepository);
     const creds = await registerDevices(hub, { prefix: `bench-${id}`, count: DEVICES });
     const probes = withRules ? await registerDevices(hub, { prefix: `probe-${id}`, count: PROBES }) : [];
@@ -57,7 +58,7 @@ async function run({ withRules }) {
       for (const def of defs) await repo.insert(def);
     }
     rulesService.invalidate();
-    await rulesService.drain();
+    await evaluation.drain();
     const active = (await pool.query(`select count(*)::int as n from rules where enabled and deleted_at is null`)).rows[0].n;
     log(`${withRules ? 'with' : 'without'} rules: ${active} active`);
 
@@ -85,7 +86,7 @@ async function run({ withRules }) {
       }),
     );
     const ackSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    await rulesService.drain();
+    await evaluation.drain();
     const evaluatedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const burst = sent;
 

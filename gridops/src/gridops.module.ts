@@ -23,6 +23,7 @@ import { IncidentCategoryService } from './incidents/incident-category.service';
 import { IncidentIntakeService } from './incidents/incident-intake.service';
 import { IncidentRepository } from './incidents/incident.repository';
 import { IncidentService } from './incidents/incident.service';
+import { IncidentTimerService } from './incidents/incident-timer.service';
 import { StepClock } from './incidents/step-clock';
 import { WorkingCalendarService } from './incidents/working-calendar.service';
 import { WorkingCalendarController } from './incidents/working-calendar.controller';
@@ -86,6 +87,7 @@ export class GridopsModule {
         Open311Service,
         IncidentRepository,
         IncidentService,
+        IncidentTimerService,
         WorkingCalendarService,
         StepClock,
         IncidentIntakeService,

@@ -8,6 +8,7 @@ export * from './workers/worker.repository';
 export * from './incidents/incident-categories';
 export * from './incidents/incident.types';
 export * from './incidents/incident.service';
+export * from './incidents/incident-timer.service';
 export * from './incidents/incident-intake.service';
 export * from './dispatch/queues';
 export * from './dispatch/task-message';

@@ -1,7 +1,9 @@
 import { XMLParser } from 'fast-xml-parser';
 import { MqttClient } from 'mqtt';
 import { Pool } from 'pg';
-import { AlertsRepository, RulesService, SecretHasher } from '@gridhub/ingest';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { AlertsRepository, INGEST_MAINTENANCE_QUEUE, MAINTENANCE_JOBS, RuleEvaluationService, SecretHasher } from '@gridhub/ingest';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { AccountRepository } from '../src/auth/account.repository';
 import { DEMO_DISPATCHER } from '../src/seed/demo-city';
@@ -341,7 +343,7 @@ describe('rules and alerts (PostgreSQL server path)', () => {
         Promise.all(Array.from({ length: 15 }, (_, m) => publish(client, `gridhub/v1/air/${ids[s]}/data`, { ts: new Date(base + m * 1000).toISOString(), readings: { no2: 250 + m } }))),
       ),
     );
-    await hub.app.get(RulesService).drain();
+    await hub.app.get(RuleEvaluationService).drain();
     const pool = hub.app.get(Pool);
     const { rows } = await pool.query(`select device_id, count(*)::int as n, sum(count)::int as repeats from alerts where rule_id = $1 group by device_id order by device_id`, [rule.id]);
     expect(rows.map((r) => [r.device_id, r.n]).sort()).toEqual(ids.map((id) => [id, 1]).sort());
@@ -365,7 +367,7 @@ describe('rules and alerts (PostgreSQL server path)', () => {
     const station = await device('air-slow');
     await publish(station, 'gridhub/v1/air/air-slow/data', { ts: minutesAgo(30), readings: { co: 12 } });
     await publish(station, 'gridhub/v1/air/air-slow/data', { ts: minutesAgo(25), readings: { co: 13 } });
-    await hub.app.get(RulesService).drain();
+    await hub.app.get(RuleEvaluationService).drain();
     expect(await alertsOf('air-slow', rule.id)).toHaveLength(0);
 
     await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
@@ -397,9 +399,22 @@ describe('rules and alerts (PostgreSQL server path)', () => {
     expect(alert.summary).toContain('HJ 633-2026');
   });
 
+  it('checks "no data" rules every 30 s in a repeatable maintenance job, run once per cluster', async () => {
+    const queue = hub.app.get<Queue>(getQueueToken(INGEST_MAINTENANCE_QUEUE));
+    const scheduler = await queue.getJobScheduler(MAINTENANCE_JOBS.silenceSweep);
+    expect(scheduler).toMatchObject({ every: 30_000, name: MAINTENANCE_JOBS.silenceSweep });
+    // The first run is due at once: it completes with the time it swept at.
+    const run = await eventually(async () => {
+      const done = await queue.getJobs(['completed', 'failed']);
+      return done.find((j) => j.name === MAINTENANCE_JOBS.silenceSweep);
+    }, 10_000, 'a silence-sweep run');
+    expect(await run.getState()).toBe('completed');
+    expect(run.returnvalue).toEqual({ at: expect.any(String) });
+  });
+
   it('raises "no data" for a silent device and clears it when data arrives', async () => {
     const rule = await createRule({ name: '无数据 (e2e)', family: 'air', kind: 'no_data', threshold: 5, severity: 'blue', scope: { deviceId: 'air-e2' } });
-    const rules = hub.app.get(RulesService);
+    const rules = hub.app.get(RuleEvaluationService);
     await rules.sweepSilence(new Date());
     expect(await alertsOf('air-e2', rule.id)).toHaveLength(0);
     await rules.sweepSilence(new Date(Date.now() + 10 * 60_000));
@@ -428,7 +443,7 @@ describe('rules and alerts (PostgreSQL server path)', () => {
       await publish(cam1, 'gridhub/v1/video/cam-e1/event', detection('garbage_exposed', 0.88));
       await publish(cam2, 'gridhub/v1/video/cam-e2/event', detection('garbage_exposed', 0.95)); // ≈ 10 m away: same situation
       await publish(cam2, 'gridhub/v1/video/cam-e2/event', detection('garbage_exposed', 0.3)); // below the confidence threshold
-      await hub.app.get(RulesService).drain();
+      await hub.app.get(RuleEvaluationService).drain();
       const merged = await alertsOf('cam-e1');
       expect(merged).toHaveLength(1);
       expect(merged[0]).toMatchObject({ id: alert.id, count: 3 });

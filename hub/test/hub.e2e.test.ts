@@ -1,5 +1,7 @@
 import { MqttClient } from 'mqtt';
-import { DispatchTimers } from '@gridhub/gridops';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { INCIDENT_TIMERS_QUEUE, stepTimerId } from '@gridhub/gridops';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
 import { Api, closed, connect, demoCredentials, DemoDeviceCredentials, eventually } from './support/clients';
@@ -96,21 +98,28 @@ describe('hub end to end (embedded database)', () => {
   });
 
   it('marks an incident overdue once when its BullMQ handling timer fires', async () => {
-    const [incident] = (await dispatcher.get('/api/v1/incidents?status=dispatched')).body.items;
+    const [listed] = (await dispatcher.get('/api/v1/incidents?status=dispatched')).body.items;
+    const incident = (await dispatcher.get(`/api/v1/incidents/${listed.id}`)).body;
     expect(incident.overdue).toBe(false);
-    const timers = hub.app.get(DispatchTimers);
-    // The dispatch already scheduled this incident's deadline hours ahead; replace it with one due now.
-    expect(await timers.cancelHandlingDeadline(incident.id)).toBe(true);
-    await timers.scheduleHandlingDeadline(incident.id, 50);
-    await timers.scheduleHandlingDeadline(incident.id, 50); // the same timer again: one job, one firing
-    const overdue = await eventually(async () => {
-      const detail = (await dispatcher.get(`/api/v1/incidents/${incident.id}`)).body;
-      return detail.overdue ? detail : undefined;
-    }, 10_000, 'the overdue flag');
-    await new Promise((r) => setTimeout(r, 300));
-    const events = (await dispatcher.get(`/api/v1/incidents/${incident.id}`)).body.events;
-    expect(overdue.status).toBe('dispatched');
-    expect(events.filter((e: any) => e.action === 'overdue')).toHaveLength(1);
+    // The dispatch scheduled the handling deadline hours ahead as a delayed job: make the real job fire now.
+    const queue = hub.app.get<Queue>(getQueueToken(INCIDENT_TIMERS_QUEUE));
+    const job = await queue.getJob(stepTimerId(incident.id, 'handle', incident.stepSeq, 100));
+    expect(job).toBeDefined();
+    expect(await job!.getState()).toBe('delayed');
+    await job!.promote();
+    const state = await eventually(async () => {
+      const s = await job!.getState();
+      return s === 'completed' || s === 'failed' ? s : undefined;
+    }, 10_000, 'the handling-deadline job to finish');
+    expect(state).toBe('completed');
+    expect((await queue.getJob(job!.id!))!.returnvalue).toEqual({ changed: true });
+    // The same timer added again (a retried schedule) is one job: it does not fire a second time.
+    await queue.add(job!.name, job!.data, { jobId: job!.id });
+    expect(await queue.getJob(job!.id!).then((j) => j!.getState())).toBe('completed');
+    const detail = (await dispatcher.get(`/api/v1/incidents/${incident.id}`)).body;
+    expect(detail.overdue).toBe(true);
+    expect(detail.status).toBe('dispatched');
+    expect(detail.events.filter((e: any) => e.action === 'overdue')).toHaveLength(1);
   });
 
   it('clears the alert when readings return below the threshold; a later breach is a new situation', async () => {

@@ -10,6 +10,8 @@ export * from './readings/ingest-writer';
 export * from './rules/rule.types';
 export * from './rules/rules.repository';
 export * from './rules/rules.service';
+export * from './rules/rule-evaluation.service';
+export * from './rules/rule-summary';
 export * from './alerts/alert.types';
 export * from './alerts/alert-sink';
 export * from './ingest.metrics';

@@ -40,6 +40,7 @@ import { RollupRepository } from './readings/rollup.repository';
 import { TimeseriesRepository } from './readings/timeseries.repository';
 import { TimeseriesService } from './readings/timeseries.service';
 import { RulesRepository } from './rules/rules.repository';
+import { RuleEvaluationService } from './rules/rule-evaluation.service';
 import { RulesService } from './rules/rules.service';
 import { DeviceOptions } from './devices/device.options';
 
@@ -83,6 +84,7 @@ export class IngestModule {
         DeadLetterRepository,
         RulesRepository,
         RulesService,
+        RuleEvaluationService,
         AlertsRepository,
         AlertsService,
         EventRulesRepository,
@@ -102,7 +104,7 @@ export class IngestModule {
         { provide: AlertSink, useExisting: options.alertSink },
         { provide: GridResolver, useExisting: options.gridResolver },
       ],
-      exports: [AlertsService, AlertsRepository, EventRulesService, DeviceService, DeviceEvents, IngestService, IngestWriter, LastSeenTracker, LivenessRepository, MaintenanceService, RulesRepository, RulesService, SecretHasher, Clock],
+      exports: [AlertsService, AlertsRepository, EventRulesService, DeviceService, DeviceEvents, IngestService, IngestWriter, LastSeenTracker, LivenessRepository, MaintenanceService, RulesRepository, RulesService, RuleEvaluationService, SecretHasher, Clock],
     };
   }
 }

@@ -81,27 +81,4 @@ export class DispatchTimers {
     return state === 'delayed' || state === 'waiting' || state === 'prioritized';
   }
 
-  /** Drops an incident's pending handling-deadline timers; true if there were some. Scans the delayed jobs. */
-  async cancelHandlingDeadline(incidentId: string): Promise<boolean> {
-    const jobs = await this.queue.getJobs(['delayed', 'waiting']);
-    let removed = 0;
-    for (const job of jobs) {
-      const data = job.data as StepDeadlineData;
-      if (job.name === INCIDENT_TIMER_JOBS.stepDeadline && data.incidentId === incidentId && data.step === 'handle' && job.id) {
-        removed += await this.queue.remove(job.id).catch(() => 0);
-      }
-    }
-    return removed > 0;
-  }
-
-  /** A manual handling deadline (an operator's or a test's): marks the incident overdue when it fires, once. */
-  async scheduleHandlingDeadline(incidentId: string, delayMs: number): Promise<void> {
-    const data: StepDeadlineData = {
-      incidentId,
-      step: 'handle',
-      percent: 100,
-      dueAt: new Date(this.clock.now().getTime() + delayMs).toISOString(),
-    };
-    await this.queue.add(INCIDENT_TIMER_JOBS.stepDeadline, data, { ...OPTIONS, jobId: `deadline-${incidentId}-manual`, delay: Math.max(0, delayMs) });
-  }
 }

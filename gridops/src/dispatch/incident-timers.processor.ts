@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { IncidentService } from '../incidents/incident.service';
+import { IncidentTimerService } from '../incidents/incident-timer.service';
 import { INCIDENT_TIMER_JOBS, INCIDENT_TIMERS_QUEUE, IncidentTimerData, IncidentTimerJob } from './queues';
 
 type Handlers = { [K in IncidentTimerJob]: (data: IncidentTimerData[K]) => Promise<boolean> };
@@ -15,7 +15,7 @@ export class IncidentTimersProcessor extends WorkerHost {
     [INCIDENT_TIMER_JOBS.acceptanceTimeout]: (data) => this.incidents.onAcceptanceTimeout(data),
   };
 
-  constructor(private readonly incidents: IncidentService) {
+  constructor(private readonly incidents: IncidentTimerService) {
     super();
   }
 

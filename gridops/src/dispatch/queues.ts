@@ -20,8 +20,8 @@ export type WarningPercent = (typeof WARNING_PERCENTS)[number];
 export interface StepDeadlineData {
   incidentId: string;
   step: TimedStep;
-  /** The incident's step number when scheduled; absent for a manual deadline (fires whatever the step). */
-  seq?: number;
+  /** The incident's step number when scheduled: the timer does nothing once the step has moved on. */
+  seq: number;
   percent: WarningPercent;
   dueAt: string;
 }

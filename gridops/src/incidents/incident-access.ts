@@ -1,4 +1,4 @@
-import { isFieldRole, OPEN_STATUSES } from '@gridhub/contracts';
+import { isFieldRole } from '@gridhub/contracts';
 import { Actor, Incident } from './incident.types';
 
 /** Roles that run the command centre and see every incident. */
@@ -24,7 +24,3 @@ export function canSeeAttachments(incident: Incident, actor: Actor): boolean {
   return isFieldRole(actor.role) && (isParty(incident, actor.workerId) || incident.reportedBy === actor.username);
 }
 
-/** Uploads: to an open incident, by those who may see its photos. */
-export function canAddAttachment(incident: Incident, actor: Actor): boolean {
-  return OPEN_STATUSES.includes(incident.status) && canSeeAttachments(incident, actor);
-}

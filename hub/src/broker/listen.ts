@@ -1,4 +1,4 @@
-import { createServer, Server } from 'node:net';
+import { Server } from 'node:net';
 
 export class PortInUseError extends Error {}
 
@@ -19,5 +19,3 @@ export function listenTcp(server: Server, port: number, host: string): Promise<n
     server.listen(port, host);
   });
 }
-
-export { createServer };

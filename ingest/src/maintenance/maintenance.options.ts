@@ -1,3 +1,5 @@
+import { SILENCE_SWEEP_MS } from '../rules/rule-evaluation.service';
+
 /** Storage facts and schedules the hub passes to ingest. */
 export class MaintenanceOptions {
   /** The database has the timescaledb extension (hypertables, drop_chunks). */
@@ -7,4 +9,5 @@ export class MaintenanceOptions {
   livenessEveryMs = 30_000;
   rollupEveryMs = 60_000;
   retentionEveryMs = 6 * 3600_000;
+  silenceEveryMs = SILENCE_SWEEP_MS;
 }

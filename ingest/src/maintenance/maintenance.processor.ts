@@ -12,6 +12,7 @@ export class MaintenanceProcessor extends WorkerHost {
     [MAINTENANCE_JOBS.livenessSweep]: () => this.maintenance.sweepLiveness(),
     [MAINTENANCE_JOBS.rollup]: () => this.maintenance.rollup(),
     [MAINTENANCE_JOBS.retention]: () => this.maintenance.applyRetention(),
+    [MAINTENANCE_JOBS.silenceSweep]: () => this.maintenance.sweepSilence(),
   } satisfies Record<MaintenanceJob, () => Promise<unknown>>;
 
   constructor(private readonly maintenance: MaintenanceService) {
@@ -38,6 +39,7 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
       [MAINTENANCE_JOBS.livenessSweep]: this.options.livenessEveryMs,
       [MAINTENANCE_JOBS.rollup]: this.options.rollupEveryMs,
       [MAINTENANCE_JOBS.retention]: this.options.retentionEveryMs,
+      [MAINTENANCE_JOBS.silenceSweep]: this.options.silenceEveryMs,
     };
     for (const [name, ms] of Object.entries(every)) {
       await this.queue.upsertJobScheduler(name, { every: ms }, { name, opts: { removeOnComplete: 100, removeOnFail: 1000 } });

@@ -4,6 +4,8 @@ import { Clock } from '../common/clock';
 import { LivenessRepository } from '../devices/liveness.repository';
 import { RetentionRepository } from '../readings/retention.repository';
 import { RollupRepository } from '../readings/rollup.repository';
+import { EventRulesService } from '../rules/event-rules.service';
+import { RuleEvaluationService } from '../rules/rule-evaluation.service';
 import { MaintenanceOptions } from './maintenance.options';
 
 const ROLLUP_PAIRS_PER_TRANSACTION = 5000;
@@ -22,6 +24,8 @@ export class MaintenanceService {
     private readonly options: MaintenanceOptions,
     private readonly clock: Clock,
     private readonly airQuality: AirQualityService,
+    private readonly rules: RuleEvaluationService,
+    private readonly eventRules: EventRulesService,
   ) {}
 
   /** Marks silent devices offline and raises one device-offline alert each. */
@@ -41,6 +45,24 @@ export class MaintenanceService {
     }
     const { hours: aqiHours } = await this.airQuality.refresh();
     return { pairs, aqiHours };
+  }
+
+  /**
+   * Checks "no data for N minutes" rules and clears video alerts whose situation is no longer seen. Both run
+   * whatever the other does; a failure is logged and fails the job.
+   */
+  async sweepSilence(): Promise<{ at: string }> {
+    const now = this.clock.now();
+    const [silence, stale] = await Promise.allSettled([this.rules.sweepSilence(now), this.eventRules.expireStale(now)]);
+    const failed: Error[] = [];
+    for (const [what, r] of [['no-data sweep', silence], ['expiring stale video alerts', stale]] as const) {
+      if (r.status === 'rejected') {
+        this.logger.error(`${what} failed: ${(r.reason as Error).message}`);
+        failed.push(r.reason as Error);
+      }
+    }
+    if (failed.length > 0) throw failed[0]!;
+    return { at: now.toISOString() };
   }
 
   /** Drops raw data past the retention period. */

@@ -5,5 +5,7 @@ export const MAINTENANCE_JOBS = {
   livenessSweep: 'liveness-sweep',
   rollup: 'rollup',
   retention: 'retention',
+  /** "No data" rules checked and stale video alerts expired (was a per-hub setInterval in the rules service). */
+  silenceSweep: 'silence-sweep',
 } as const;
 export type MaintenanceJob = (typeof MAINTENANCE_JOBS)[keyof typeof MAINTENANCE_JOBS];

@@ -5,7 +5,7 @@ import { PayloadValidator } from '../contracts/payload.schema';
 import { Device } from '../devices/device.types';
 import { LastSeenTracker } from '../devices/last-seen.tracker';
 import { LivenessRepository } from '../devices/liveness.repository';
-import { RulesService } from '../rules/rules.service';
+import { RuleEvaluationService } from '../rules/rule-evaluation.service';
 import { ingestMetrics } from '../ingest.metrics';
 import { deadLetter, MessageWrite, READING_FLAGS } from './reading.types';
 import { IngestWriter } from './ingest-writer';
@@ -39,7 +39,7 @@ export class IngestService {
 
   constructor(
     private readonly writer: IngestWriter,
-    private readonly rules: RulesService,
+    private readonly rules: RuleEvaluationService,
     private readonly liveness: LivenessRepository,
     private readonly lastSeen: LastSeenTracker,
     private readonly clock: Clock,

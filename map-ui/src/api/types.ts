@@ -12,7 +12,7 @@ export type DeviceFamily = SensorFamily;
 
 // The seven-step loop's states and the priorities: the server's own (@gridhub/contracts).
 import type { EvaluationGrade, IncidentStatus, Priority as IncidentPriority } from '@gridhub/contracts';
-export { INCIDENT_STATUSES, OPEN_STATUSES, PRIORITIES as INCIDENT_PRIORITIES } from '@gridhub/contracts';
+export { OPEN_STATUSES, PRIORITIES as INCIDENT_PRIORITIES } from '@gridhub/contracts';
 export type { IncidentStatus, IncidentPriority };
 
 export interface SessionUser {
@@ -219,14 +219,6 @@ export interface TrailPoint {
 
 /** An alert as the API and the live channel carry it: the server's AlertView on the wire. */
 export type Alert = OnWire<AlertView>;
-
-export interface IndicatorValue {
-  code: string;
-  value: number | null;
-  numerator?: number;
-  denominator?: number;
-  grade?: string;
-}
 
 export interface ListResponse<T> {
   items: T[];

@@ -4,16 +4,12 @@ import type { DeviceFamily, IncidentPriority } from '../api/types';
 
 export type SymbolShape = 'circle' | 'diamond' | 'square' | 'triangle';
 
-export const BASEMAP_COLOR = '#e9edf2';
-
 export const DEVICE_SYMBOLS: Record<DeviceFamily, { color: string; shape: SymbolShape }> = {
   air: { color: '#16a34a', shape: 'circle' },
   water: { color: '#2563eb', shape: 'diamond' },
   video: { color: '#7c3aed', shape: 'square' },
   emergency: { color: '#db2777', shape: 'triangle' },
 };
-
-export const DISABLED_DEVICE = { fill: '#f8fafc', stroke: '#94a3b8' };
 
 export const PRIORITY_COLORS: Record<IncidentPriority, string> = {
   low: '#64748b',

@@ -1,11 +1,9 @@
 import type { FeatureLike } from 'ol/Feature';
 import { Circle as CircleStyle, Fill, Icon, RegularShape, Stroke, Style, Text } from 'ol/style';
 import type ImageStyle from 'ol/style/Image';
-import type { Device, GridLevel, Incident, IncidentPriority, Worker } from '../api/types';
+import type { GridLevel, IncidentPriority, Worker } from '../api/types';
 import {
   BOUNDARY_STROKES,
-  DEVICE_SYMBOLS,
-  DISABLED_DEVICE,
   GRID_FILLS,
   GRID_STROKE,
   PRIORITY_COLORS,
@@ -124,27 +122,6 @@ export function boundaryStyle(feature: FeatureLike, resolution: number): Style[]
   return [line, boundaryLabel];
 }
 
-// ---- devices ---------------------------------------------------------------
-
-const deviceCache = new Map<string, Style>();
-
-export function deviceStyle(feature: FeatureLike): Style {
-  const d = feature.get('item') as Device;
-  const key = `${d.family}|${d.enabled}`;
-  let style = deviceCache.get(key);
-  if (!style) {
-    const sym = DEVICE_SYMBOLS[d.family] ?? DEVICE_SYMBOLS.air;
-    style = new Style({
-      image: d.enabled
-        ? symbolImage(sym.shape, sym.color, '#ffffff', 5.5)
-        : symbolImage(sym.shape, DISABLED_DEVICE.fill, DISABLED_DEVICE.stroke, 5, 1.5),
-      zIndex: d.enabled ? 2 : 1,
-    });
-    deviceCache.set(key, style);
-  }
-  return style;
-}
-
 // ---- incidents -----------------------------------------------------------
 
 const incidentCache = new Map<string, Style[]>();
@@ -196,13 +173,6 @@ export function incidentStyles(priority: IncidentPriority, selected: boolean): S
   );
   incidentCache.set(key, styles);
   return styles;
-}
-
-export function incidentStyleFunction(selectedId: () => string | null) {
-  return (feature: FeatureLike): Style[] => {
-    const inc = feature.get('item') as Incident;
-    return incidentStyles(inc.priority, inc.id === selectedId());
-  };
 }
 
 // ---- workers ---------------------------------------------------------------

@@ -3,9 +3,6 @@ import { markRaw, shallowRef } from 'vue';
 import { io, type Socket } from 'socket.io-client';
 import type { LiveEventName, LiveEvents } from '@gridhub/contracts';
 
-/** The events and their payloads are the server's own (@gridhub/contracts LiveEvents). */
-export { LIVE_EVENT_NAMES as LIVE_EVENTS } from '@gridhub/contracts';
-export type { LiveEventName as LiveEvent } from '@gridhub/contracts';
 export type LiveState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 type Handler = (payload: never) => void;
 

@@ -4,7 +4,7 @@ import { api } from '../api';
 import { ApiError } from '../api/client';
 import type { Incident, ActionRequest } from '../api/types';
 import { useLiveStore } from './live';
-import { outboxDb, type OutboxEntry, type OutboxPhoto } from './outbox-db';
+import { outboxDb, type OutboxEntry } from './outbox-db';
 
 export type SubmitResult = { status: 'done'; result: unknown } | { status: 'queued' };
 
@@ -156,4 +156,4 @@ export const useOutboxStore = defineStore('outbox', () => {
   return { entries, pending, failed, syncing, online, submit, flush, discard, start, reload };
 });
 
-export type { OutboxEntry, OutboxPhoto, Incident };
+export type { OutboxEntry };
