@@ -1,4 +1,6 @@
+import { beijingExtended } from '@gridhub/contracts';
 import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { AlertView } from '@gridhub/contracts';
 import { WarningColour } from '@gridhub/contracts';
 
@@ -45,11 +47,11 @@ export interface CapArea {
   geometry: unknown;
 }
 
-/** "2026-11-22T13:05:00+08:00": CAP dateTime with an offset and no fractional seconds (CAP 1.2 §3.3.2). */
-export function capDateTime(at: Date): string {
-  const local = new Date(Math.floor(at.getTime() / 1000) * 1000 + 8 * 3600_000);
-  return `${local.toISOString().slice(0, 19)}+08:00`;
-}
+/**
+ * "2026-11-22T13:05:00+08:00": CAP dateTime with an offset and no fractional seconds (CAP 1.2 §3.3.2) — the same text
+ * as GB/T 35965.1's extended Beijing time, so both documents share one function.
+ */
+export const capDateTime = beijingExtended;
 
 /** CAP polygons ("lat,lon lat,lon …", first = last) from a GeoJSON Polygon or MultiPolygon's outer rings. */
 export function capPolygons(geometry: unknown): string[] {
@@ -65,6 +67,27 @@ export function capPolygons(geometry: unknown): string[] {
       if (first[0] !== last[0] || first[1] !== last[1]) pts.push(first);
       return pts.map(([lat, lon]) => `${lat},${lon}`).join(' ');
     });
+}
+
+/** How soon to act: past for a cancellation, immediate for red and orange warnings, expected otherwise. */
+export function capUrgency(alert: AlertView, msgType: 'Alert' | 'Update' | 'Cancel'): 'Past' | 'Immediate' | 'Expected' {
+  return msgType === 'Cancel' ? 'Past' : alert.severity === 'red' || alert.severity === 'orange' ? 'Immediate' : 'Expected';
+}
+
+/** A video detection is likely; a measurement or an alarm is observed. */
+export const capCertainty = (alert: AlertView): 'Likely' | 'Observed' => (alert.source === 'video' ? 'Likely' : 'Observed');
+
+/**
+ * Writes a warning's `area` into an `info` element: its description, the unit grid's polygon(s) or, without a grid
+ * boundary, a 100 m circle around the device ("lat,lon radius-km"), and the given geocodes.
+ */
+export function writeArea(info: XMLBuilder, alert: AlertView, area: CapArea | null, areaDesc: string, geocodes: readonly [string, string][]): void {
+  const areaEl = info.ele('area');
+  areaEl.ele('areaDesc').txt(areaDesc);
+  const polygons = area ? capPolygons(area.geometry) : [];
+  for (const polygon of polygons) areaEl.ele('polygon').txt(polygon);
+  if (polygons.length === 0) areaEl.ele('circle').txt(`${alert.lat},${alert.lon} 0.1`);
+  for (const [name, value] of geocodes) areaEl.ele('geocode').ele('valueName').txt(name).up().ele('value').txt(value);
 }
 
 export function capCategory(alert: AlertView): string {
@@ -159,7 +182,6 @@ export function capDocument(alert: AlertView, area: CapArea | null): string {
   doc.ele('scope').txt('Public');
   if (message.references) doc.ele('references').txt(message.references);
   doc.ele('incidents').txt(capIdentifier(alert.id));
-  const polygons = area ? capPolygons(area.geometry) : [];
   for (const [lang, language] of [['zh', 'zh-CN'], ['en', 'en-US']] as const) {
     const t = warningTexts(alert, area, lang);
     const info = doc.ele('info');
@@ -167,9 +189,9 @@ export function capDocument(alert: AlertView, area: CapArea | null): string {
     info.ele('category').txt(capCategory(alert));
     info.ele('event').txt(t.event);
     info.ele('responseType').txt(message.msgType === 'Cancel' ? 'AllClear' : alert.emergency ? 'Evacuate' : 'Monitor');
-    info.ele('urgency').txt(message.msgType === 'Cancel' ? 'Past' : alert.severity === 'red' || alert.severity === 'orange' ? 'Immediate' : 'Expected');
+    info.ele('urgency').txt(capUrgency(alert, message.msgType));
     info.ele('severity').txt(CAP_SEVERITY[alert.severity]);
-    info.ele('certainty').txt(alert.source === 'video' ? 'Likely' : 'Observed');
+    info.ele('certainty').txt(capCertainty(alert));
     info.ele('eventCode').ele('valueName').txt('GridHubAlertKind').up().ele('value').txt(alert.eventType ?? alert.kind);
     info.ele('effective').txt(capDateTime(alert.raisedAt));
     info.ele('onset').txt(capDateTime(alert.raisedAt));
@@ -180,12 +202,7 @@ export function capDocument(alert: AlertView, area: CapArea | null): string {
     info.ele('instruction').txt(t.instruction);
     info.ele('parameter').ele('valueName').txt('warningColour').up().ele('value').txt(alert.severity);
     info.ele('parameter').ele('valueName').txt('count').up().ele('value').txt(String(alert.count));
-    const areaEl = info.ele('area');
-    areaEl.ele('areaDesc').txt(t.areaDesc);
-    for (const polygon of polygons) areaEl.ele('polygon').txt(polygon);
-    // Without a grid boundary the warning covers a 100 m circle around the device ("lat,lon radius-km").
-    if (polygons.length === 0) areaEl.ele('circle').txt(`${alert.lat},${alert.lon} 0.1`);
-    if (area) areaEl.ele('geocode').ele('valueName').txt('GridCode').up().ele('value').txt(area.code);
+    writeArea(info, alert, area, t.areaDesc, area ? [['GridCode', area.code]] : []);
   }
   return doc.end({ prettyPrint: true });
 }

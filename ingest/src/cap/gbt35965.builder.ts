@@ -2,7 +2,7 @@ import { beijingExtended } from '@gridhub/contracts';
 import { create } from 'xmlbuilder2';
 import { AlertView } from '@gridhub/contracts';
 import { WarningColour } from '@gridhub/contracts';
-import { CapArea, capCategory, capMessage, capPolygons, warningTexts } from './cap.builder';
+import { CapArea, capCategory, capCertainty, capMessage, capUrgency, warningTexts, writeArea } from './cap.builder';
 
 export const GBT35965_CONTENT_TYPE = 'application/xml';
 
@@ -42,9 +42,9 @@ export function gbt35965Document(alert: AlertView, area: CapArea | null, ids: Wa
   info.ele('language').txt('zh-CN');
   info.ele('eventType').txt(alert.eventType ?? alert.kind);
   info.ele('category').txt(capCategory(alert));
-  info.ele('urgency').txt(message.msgType === 'Cancel' ? 'Past' : alert.severity === 'red' || alert.severity === 'orange' ? 'Immediate' : 'Expected');
+  info.ele('urgency').txt(capUrgency(alert, message.msgType));
   info.ele('severity').txt(SEVERITY[alert.severity]);
-  info.ele('certainty').txt(alert.source === 'video' ? 'Likely' : 'Observed');
+  info.ele('certainty').txt(capCertainty(alert));
   info.ele('effective').txt(beijingExtended(alert.raisedAt));
   info.ele('onset').txt(beijingExtended(alert.raisedAt));
   if (alert.clearedAt) info.ele('expires').txt(beijingExtended(alert.clearedAt));
@@ -52,15 +52,7 @@ export function gbt35965Document(alert: AlertView, area: CapArea | null, ids: Wa
   info.ele('headline').txt(t.headline);
   info.ele('description').txt(t.description);
   info.ele('instruction').txt(t.instruction);
-  const areaEl = info.ele('area');
-  areaEl.ele('areaDesc').txt(t.areaDesc);
-  const polygons = area ? capPolygons(area.geometry) : [];
-  for (const polygon of polygons) areaEl.ele('polygon').txt(polygon);
-  if (polygons.length === 0) areaEl.ele('circle').txt(`${alert.lat},${alert.lon} 0.1`);
   // GB/T 2260 area code of the district the grid lies in (the grid code's first 6 digits), and the grid itself.
-  if (area) {
-    areaEl.ele('geocode').ele('valueName').txt('AreaCode').up().ele('value').txt(area.code.slice(0, 6));
-    areaEl.ele('geocode').ele('valueName').txt('GridCode').up().ele('value').txt(area.code);
-  }
+  writeArea(info, alert, area, t.areaDesc, area ? [['AreaCode', area.code.slice(0, 6)], ['GridCode', area.code]] : []);
   return doc.end({ prettyPrint: true });
 }
