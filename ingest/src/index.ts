@@ -49,3 +49,6 @@ export * from './common/paging.dto';
 export * from './common/time-window.dto';
 export * from './common/geo';
 export * from './common/transaction';
+export * from './common/api-schema';
+export * from './devices/device.schema';
+export * from './alerts/alert.schema';

@@ -1,3 +1,5 @@
+import { ApiOk } from '@gridhub/ingest';
+import { sessionSchema } from './auth.schema';
 import { Body, Controller, ForbiddenException, HttpCode, HttpException, HttpStatus, Post, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
@@ -35,6 +37,7 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiOk(sessionSchema)
   async login(@Body() body: LoginDto, @Req() request: Request) {
     const outcome = await this.auth.login(body.username, body.password, request.ip ?? null);
     switch (outcome.kind) {
@@ -55,6 +58,7 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
+  @ApiOk(sessionSchema)
   async refresh(@Body() body: RefreshDto, @Req() request: Request) {
     const session = await this.auth.refresh(body.refreshToken, request.ip ?? null);
     if (!session) throw new UnauthorizedException('the refresh token is invalid, expired, revoked or already used; log in again');

@@ -5,9 +5,11 @@ import { Roles } from '../common/roles';
 import { Device } from './device.types';
 import { DuplicateDeviceError } from './device.repository';
 import { DeviceService, InvalidDeviceError } from './device.service';
+import { ApiCreated, ApiOk } from '../common/api-schema';
+import { deviceListSchema, DeviceResponse, deviceSchema, registeredDeviceSchema, rotatedSecretSchema } from './device.schema';
 import { CreateDeviceDto, ListDevicesQuery } from './devices.dto';
 
-export function presentDevice(device: Device) {
+export function presentDevice(device: Device): DeviceResponse {
   return {
     id: device.id,
     family: device.family,
@@ -38,6 +40,7 @@ export class DevicesController {
   /** Registers a device; the response holds its secret, shown this once. */
   @Post()
   @Roles('admin')
+  @ApiCreated(registeredDeviceSchema)
   async create(@Body() body: CreateDeviceDto) {
     try {
       const { device, secret } = await this.devices.register(body);
@@ -50,6 +53,7 @@ export class DevicesController {
   }
 
   @Get()
+  @ApiOk(deviceListSchema)
   async list(@Query() query: ListDevicesQuery, @Req() req: { user?: ScopedActor }) {
     const bbox = parseBbox(query.bbox);
     const { items, total } = await this.devices.list({
@@ -65,6 +69,7 @@ export class DevicesController {
   }
 
   @Get(':id')
+  @ApiOk(deviceSchema)
   async get(@Param('id') id: string, @Req() req: { user?: ScopedActor }) {
     const device = await this.devices.find(id);
     if (!device) throw new NotFoundException(`device ${id} not found`);
@@ -75,6 +80,7 @@ export class DevicesController {
   @Post(':id/disable')
   @HttpCode(200)
   @Roles('admin')
+  @ApiOk(deviceSchema)
   disable(@Param('id') id: string) {
     return this.setEnabled(id, false);
   }
@@ -82,6 +88,7 @@ export class DevicesController {
   @Post(':id/enable')
   @HttpCode(200)
   @Roles('admin')
+  @ApiOk(deviceSchema)
   enable(@Param('id') id: string) {
     return this.setEnabled(id, true);
   }
@@ -90,6 +97,7 @@ export class DevicesController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @Roles('admin')
+  @ApiOk(rotatedSecretSchema)
   async rotate(@Param('id') id: string) {
     const secret = await this.devices.rotateSecret(id);
     if (!secret) throw new NotFoundException(`device ${id} not found`);

@@ -1,0 +1,184 @@
+import Ajv from 'ajv';
+import { MqttClient } from 'mqtt';
+import { startHub, RunningHub } from '../src/bootstrap';
+import { DEMO_DISPATCHER } from '../src/seed/demo-city';
+import { Api, connect, eventually } from './support/clients';
+import { testEnv, TestEnv } from './support/test-env';
+
+type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Document = { paths: Record<string, Record<string, Operation>> };
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/**
+ * Routes whose response schema is still to be declared (issue 18, item 2). The list may only shrink: the test fails
+ * when a route not on it lacks a schema, and when a route on it has gained one (take it off the list then).
+ */
+const UNDECLARED = new Set<string>([
+  "DELETE /api/v1/kiosk-tokens/{id}",
+  "GET /api/v1/accounts",
+  "GET /api/v1/air/aqi",
+  "GET /api/v1/air/compliance",
+  "GET /api/v1/air/ranking",
+  "GET /api/v1/attachments/{id}",
+  "GET /api/v1/audit",
+  "GET /api/v1/basemap",
+  "GET /api/v1/catalogue",
+  "GET /api/v1/catalogue/access-requests",
+  "GET /api/v1/catalogue/{deviceId}",
+  "GET /api/v1/component-classes",
+  "GET /api/v1/components",
+  "GET /api/v1/components/{id}",
+  "GET /api/v1/dead-letters",
+  "GET /api/v1/departments",
+  "GET /api/v1/departments/{code}",
+  "GET /api/v1/devices/{id}/readings",
+  "GET /api/v1/event-rules",
+  "GET /api/v1/grids",
+  "GET /api/v1/grids/locate",
+  "GET /api/v1/grids/{code}/responsible",
+  "GET /api/v1/incidents",
+  "GET /api/v1/incidents/{id}",
+  "GET /api/v1/incidents/{id}/attachments",
+  "GET /api/v1/incidents/{id}/duplicates",
+  "GET /api/v1/incidents/{id}/history",
+  "GET /api/v1/incidents/{id}/suggestions",
+  "GET /api/v1/indicators",
+  "GET /api/v1/indicators/roles",
+  "GET /api/v1/kiosk-tokens",
+  "GET /api/v1/latest",
+  "GET /api/v1/overview",
+  "GET /api/v1/overview/areas",
+  "GET /api/v1/readings",
+  "GET /api/v1/rules",
+  "GET /api/v1/rules/{id}",
+  "GET /api/v1/water/level",
+  "GET /api/v1/water/quality",
+  "GET /api/v1/workers",
+  "GET /api/v1/workers/me",
+  "GET /api/v1/workers/{id}",
+  "GET /api/v1/workers/{id}/trail",
+  "GET /api/v1/working-calendar",
+  "GET /metrics",
+  "PATCH /api/v1/accounts/{id}",
+  "PATCH /api/v1/components/{id}",
+  "POST /api/v1/accounts",
+  "POST /api/v1/accounts/{id}/unlock",
+  "POST /api/v1/air/aqi/recompute",
+  "POST /api/v1/broker/authenticate",
+  "POST /api/v1/broker/authorize",
+  "POST /api/v1/catalogue/access-requests",
+  "POST /api/v1/catalogue/access-requests/{id}/decision",
+  "POST /api/v1/components/import",
+  "POST /api/v1/grids/import",
+  "POST /api/v1/incidents",
+  "POST /api/v1/incidents/{id}/actions",
+  "POST /api/v1/incidents/{id}/attachments",
+  "POST /api/v1/kiosk-tokens",
+  "POST /api/v1/kiosk/session",
+  "POST /api/v1/rules",
+  "POST /api/v1/workers/me/location",
+  "PUT /api/v1/catalogue/{deviceId}",
+  "PUT /api/v1/departments/{code}",
+  "PUT /api/v1/event-rules/{type}",
+  "PUT /api/v1/rules/{id}",
+  "PUT /api/v1/workers/me/status",
+  "PUT /api/v1/workers/{id}/grids",
+  "PUT /api/v1/workers/{id}/shifts",
+  "PUT /api/v1/workers/{id}/status",
+]);
+
+/**
+ * The OpenAPI document against the presenters: every route declares its 2xx response, and real responses of
+ * representative calls of every controller validate against the schema the document declares for them.
+ */
+describe('the OpenAPI document describes the responses', () => {
+  let env: TestEnv;
+  let hub: RunningHub;
+  let admin: Api;
+  let dispatcher: Api;
+  let doc: Document;
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  const clients: MqttClient[] = [];
+
+  beforeAll(async () => {
+    env = await testEnv('server');
+    hub = await startHub(env.config);
+    admin = await Api.of(hub).login('admin', 'test-admin-password');
+    dispatcher = await Api.of(hub).login(DEMO_DISPATCHER.username, DEMO_DISPATCHER.password);
+    doc = (await admin.get('/api/docs-json')).body;
+    ajv.addSchema({ ...doc, $id: 'openapi' });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await hub?.close();
+    await env?.cleanup();
+  });
+
+  /** Calls a route and checks the answer against the document; answers the body. */
+  async function call(api: Api, method: string, template: string, params: Record<string, string> = {}, body?: unknown, query = ''): Promise<any> {
+    const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+    const res = await api.request(method.toUpperCase(), path + query, body);
+    const op = doc.paths[template]?.[method.toLowerCase()];
+    if (!op) throw new Error(`${method} ${template} is not in the document`);
+    const declared = op.responses?.[String(res.status)];
+    if (!declared) throw new Error(`${method} ${template} answered ${res.status}, which the document does not declare: ${JSON.stringify(res.body).slice(0, 300)}`);
+    const jsonSchema = declared.content?.['application/json']?.schema;
+    if (res.status !== 204) expect(jsonSchema).toBeDefined();
+    if (jsonSchema) {
+      const pointer = `openapi#/paths/${template.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}/responses/${res.status}/content/application~1json/schema`;
+      const validate = ajv.compile({ $ref: pointer });
+      if (!validate(res.body)) {
+        throw new Error(`${method} ${template} ${res.status} does not match its schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body).slice(0, 500)}`);
+      }
+    }
+    return res.body;
+  }
+
+  it('declares a 2xx response schema for every route, except those still listed as undeclared', () => {
+    const undeclared: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (!METHODS.includes(method)) continue;
+        const ok = Object.entries(op.responses ?? {}).some(
+          ([status, r]) => status === '204' || (/^2\d\d$/.test(status) && Object.values(r.content ?? {}).some((c) => c.schema !== undefined)),
+        );
+        if (!ok) undeclared.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(undeclared.sort()).toEqual([...UNDECLARED].sort());
+  });
+
+  it('auth and health: login, refresh, liveness, readiness', async () => {
+    const session = await call(Api.of(hub), 'post', '/api/v1/auth/login', {}, { username: 'admin', password: 'test-admin-password' });
+    await call(Api.of(hub), 'post', '/api/v1/auth/refresh', {}, { refreshToken: session.refreshToken });
+    await call(Api.of(hub), 'get', '/health/live');
+    await call(Api.of(hub), 'get', '/health/ready');
+  });
+
+  it('devices: register, list, get, disable, enable, rotate the secret', async () => {
+    await call(admin, 'post', '/api/v1/devices', {}, { id: 'oa-air', family: 'air', name: 'openapi air', lon: 112.55, lat: 37.86 });
+    await call(dispatcher, 'get', '/api/v1/devices', {}, undefined, '?limit=5');
+    await call(dispatcher, 'get', '/api/v1/devices/{id}', { id: 'oa-air' });
+    await call(admin, 'post', '/api/v1/devices/{id}/disable', { id: 'oa-air' }, {});
+    await call(admin, 'post', '/api/v1/devices/{id}/enable', { id: 'oa-air' }, {});
+    await call(admin, 'post', '/api/v1/devices/{id}/rotate-secret', { id: 'oa-air' }, {});
+  });
+
+  it('incident categories: list and update', async () => {
+    const { items } = await call(dispatcher, 'get', '/api/v1/incident-categories');
+    expect(items.length).toBeGreaterThan(0);
+    await call(admin, 'patch', '/api/v1/incident-categories/{code}', { code: items[0].code }, { enabled: true });
+  });
+
+  it('alerts: list, detail, acknowledge, clear', async () => {
+    const created = await call(admin, 'post', '/api/v1/devices', {}, { id: 'oa-smoke', family: 'emergency', name: 'openapi smoke', lon: 112.5465, lat: 37.8555, attributes: { sensor: 'smoke' } });
+    const smoke = await connect(hub, 'oa-smoke', created.secret);
+    clients.push(smoke);
+    await smoke.publishAsync('gridhub/v1/emergency/oa-smoke/event', JSON.stringify({ ts: new Date().toISOString(), type: 'smoke_alarm' }), { qos: 1 });
+    const alert = await eventually(async () => (await call(dispatcher, 'get', '/api/v1/alerts', {}, undefined, '?deviceId=oa-smoke')).items[0], 10_000, 'the smoke alert');
+    await call(dispatcher, 'get', '/api/v1/alerts/{id}', { id: alert.id });
+    await call(dispatcher, 'post', '/api/v1/alerts/{id}/acknowledge', { id: alert.id }, {});
+    await call(dispatcher, 'post', '/api/v1/alerts/{id}/clear', { id: alert.id }, {});
+  });
+});
