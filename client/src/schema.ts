@@ -3245,7 +3245,125 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            acceptDueAt: string | null;
+                            /** Format: date-time */
+                            acceptedAt: string | null;
+                            allowedActions: ("request_verification" | "verify" | "file" | "void" | "dispatch" | "accept" | "reject" | "check_in" | "handle" | "request_extension" | "approve_extension" | "refuse_extension" | "request_suspension" | "approve_suspension" | "refuse_suspension" | "resume" | "reinspect_pass" | "reinspect_fail" | "close" | "evaluate")[];
+                            /** Format: date-time */
+                            arrivedAt: string | null;
+                            assigneeName: string | null;
+                            assigneeWorkerId: string | null;
+                            category: string;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            code: string;
+                            componentId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentCode: string | null;
+                            description: string;
+                            /** Format: date-time */
+                            dispatchDueAt: string | null;
+                            /** Format: date-time */
+                            dispatchedAt: string | null;
+                            /** Format: date-time */
+                            dueAt: string | null;
+                            emergency: boolean;
+                            /** Format: date-time */
+                            escalatedAt: string | null;
+                            /** Format: date-time */
+                            evaluatedAt: string | null;
+                            /** @enum {string|null} */
+                            evaluationGrade: "satisfied" | "basically_satisfied" | "dissatisfied" | null;
+                            extended: boolean;
+                            extensionCount: number;
+                            extensionPending: {
+                                hours: number;
+                                reason: string;
+                                requestedAt: string;
+                                requestedBy: string;
+                            } | null;
+                            /** Format: date-time */
+                            filedAt: string | null;
+                            gridCode: string | null;
+                            /** Format: date-time */
+                            handledAt: string | null;
+                            id: string;
+                            /** Format: date-time */
+                            intakeDueAt: string | null;
+                            lat: number;
+                            lon: number;
+                            overdue: boolean;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            reassignCount: number;
+                            /** Format: date-time */
+                            reinspectDueAt: string | null;
+                            /** Format: date-time */
+                            reinspectedAt: string | null;
+                            reinspectionPassed: boolean | null;
+                            /** Format: date-time */
+                            reinspectionRequestedAt: string | null;
+                            reinspectorWorkerId: string | null;
+                            reportedBy: string | null;
+                            reporterEmail: string | null;
+                            reporterName: string | null;
+                            reporterPhone: string | null;
+                            reworkCount: number;
+                            source: string;
+                            sourceRef: string | null;
+                            /** @enum {string} */
+                            status: "reported" | "verifying" | "filed" | "voided" | "dispatched" | "accepted" | "in_progress" | "handled" | "reinspecting" | "closed" | "evaluated";
+                            /** @enum {string|null} */
+                            stepBasis: "working" | "natural" | null;
+                            stepSeq: number;
+                            /** Format: date-time */
+                            stepStartedAt: string | null;
+                            /** Format: date-time */
+                            suspendedAt: string | null;
+                            suspendedMinutes: number;
+                            suspension: {
+                                approvedBy: string;
+                                at: string;
+                                /** @enum {string} */
+                                basis: "working" | "natural";
+                                elapsedMinutes: number;
+                                reason: string;
+                                remainingMinutes: number;
+                                requestedAt: string;
+                                requestedBy: string;
+                                /** @enum {string} */
+                                step: "handle";
+                            } | null;
+                            suspensionCount: number;
+                            suspensionPending: {
+                                reason: string;
+                                requestedAt: string;
+                                requestedBy: string;
+                            } | null;
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            verificationRequestedAt: string | null;
+                            /** Format: date-time */
+                            verifiedAt: string | null;
+                            verifiedValid: boolean | null;
+                            verifierWorkerId: string | null;
+                            /** Format: date-time */
+                            verifyDueAt: string | null;
+                            /** Format: date-time */
+                            voidedAt: string | null;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -3266,7 +3384,138 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        acceptDueAt: string | null;
+                        /** Format: date-time */
+                        acceptedAt: string | null;
+                        allowedActions: ("request_verification" | "verify" | "file" | "void" | "dispatch" | "accept" | "reject" | "check_in" | "handle" | "request_extension" | "approve_extension" | "refuse_extension" | "request_suspension" | "approve_suspension" | "refuse_suspension" | "resume" | "reinspect_pass" | "reinspect_fail" | "close" | "evaluate")[];
+                        /** Format: date-time */
+                        arrivedAt: string | null;
+                        assigneeName: string | null;
+                        assigneeWorkerId: string | null;
+                        category: string;
+                        /** Format: date-time */
+                        closedAt: string | null;
+                        code: string;
+                        componentId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        departmentCode: string | null;
+                        description: string;
+                        /** Format: date-time */
+                        dispatchDueAt: string | null;
+                        /** Format: date-time */
+                        dispatchedAt: string | null;
+                        /** Format: date-time */
+                        dueAt: string | null;
+                        duplicates: {
+                            category: string;
+                            code: string;
+                            componentId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            distanceM: number;
+                            gridCode: string | null;
+                            id: string;
+                            lat: number;
+                            lon: number;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            sameComponent: boolean;
+                            /** @enum {string} */
+                            status: "reported" | "verifying" | "filed" | "voided" | "dispatched" | "accepted" | "in_progress" | "handled" | "reinspecting" | "closed" | "evaluated";
+                            title: string;
+                        }[];
+                        emergency: boolean;
+                        /** Format: date-time */
+                        escalatedAt: string | null;
+                        /** Format: date-time */
+                        evaluatedAt: string | null;
+                        /** @enum {string|null} */
+                        evaluationGrade: "satisfied" | "basically_satisfied" | "dissatisfied" | null;
+                        extended: boolean;
+                        extensionCount: number;
+                        extensionPending: {
+                            hours: number;
+                            reason: string;
+                            requestedAt: string;
+                            requestedBy: string;
+                        } | null;
+                        /** Format: date-time */
+                        filedAt: string | null;
+                        gridCode: string | null;
+                        /** Format: date-time */
+                        handledAt: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        intakeDueAt: string | null;
+                        lat: number;
+                        lon: number;
+                        overdue: boolean;
+                        /** @enum {string} */
+                        priority: "low" | "normal" | "high" | "urgent";
+                        reassignCount: number;
+                        /** Format: date-time */
+                        reinspectDueAt: string | null;
+                        /** Format: date-time */
+                        reinspectedAt: string | null;
+                        reinspectionPassed: boolean | null;
+                        /** Format: date-time */
+                        reinspectionRequestedAt: string | null;
+                        reinspectorWorkerId: string | null;
+                        reportedBy: string | null;
+                        reporterEmail: string | null;
+                        reporterName: string | null;
+                        reporterPhone: string | null;
+                        reworkCount: number;
+                        source: string;
+                        sourceRef: string | null;
+                        /** @enum {string} */
+                        status: "reported" | "verifying" | "filed" | "voided" | "dispatched" | "accepted" | "in_progress" | "handled" | "reinspecting" | "closed" | "evaluated";
+                        /** @enum {string|null} */
+                        stepBasis: "working" | "natural" | null;
+                        stepSeq: number;
+                        /** Format: date-time */
+                        stepStartedAt: string | null;
+                        /** Format: date-time */
+                        suspendedAt: string | null;
+                        suspendedMinutes: number;
+                        suspension: {
+                            approvedBy: string;
+                            at: string;
+                            /** @enum {string} */
+                            basis: "working" | "natural";
+                            elapsedMinutes: number;
+                            reason: string;
+                            remainingMinutes: number;
+                            requestedAt: string;
+                            requestedBy: string;
+                            /** @enum {string} */
+                            step: "handle";
+                        } | null;
+                        suspensionCount: number;
+                        suspensionPending: {
+                            reason: string;
+                            requestedAt: string;
+                            requestedBy: string;
+                        } | null;
+                        title: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        verificationRequestedAt: string | null;
+                        /** Format: date-time */
+                        verifiedAt: string | null;
+                        verifiedValid: boolean | null;
+                        verifierWorkerId: string | null;
+                        /** Format: date-time */
+                        verifyDueAt: string | null;
+                        /** Format: date-time */
+                        voidedAt: string | null;
+                    };
+                };
             };
         };
     };
@@ -3285,7 +3534,138 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        acceptDueAt: string | null;
+                        /** Format: date-time */
+                        acceptedAt: string | null;
+                        allowedActions: ("request_verification" | "verify" | "file" | "void" | "dispatch" | "accept" | "reject" | "check_in" | "handle" | "request_extension" | "approve_extension" | "refuse_extension" | "request_suspension" | "approve_suspension" | "refuse_suspension" | "resume" | "reinspect_pass" | "reinspect_fail" | "close" | "evaluate")[];
+                        /** Format: date-time */
+                        arrivedAt: string | null;
+                        assigneeName: string | null;
+                        assigneeWorkerId: string | null;
+                        category: string;
+                        /** Format: date-time */
+                        closedAt: string | null;
+                        code: string;
+                        componentId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        departmentCode: string | null;
+                        description: string;
+                        /** Format: date-time */
+                        dispatchDueAt: string | null;
+                        /** Format: date-time */
+                        dispatchedAt: string | null;
+                        /** Format: date-time */
+                        dueAt: string | null;
+                        emergency: boolean;
+                        /** Format: date-time */
+                        escalatedAt: string | null;
+                        /** Format: date-time */
+                        evaluatedAt: string | null;
+                        /** @enum {string|null} */
+                        evaluationGrade: "satisfied" | "basically_satisfied" | "dissatisfied" | null;
+                        events: {
+                            action: string;
+                            actor: string;
+                            /** Format: date-time */
+                            at: string;
+                            attachments: string[];
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string|null} */
+                            fromStatus: "reported" | "verifying" | "filed" | "voided" | "dispatched" | "accepted" | "in_progress" | "handled" | "reinspecting" | "closed" | "evaluated" | null;
+                            id: number;
+                            lat: number | null;
+                            lon: number | null;
+                            note: string | null;
+                            /** @enum {string|null} */
+                            toStatus: "reported" | "verifying" | "filed" | "voided" | "dispatched" | "accepted" | "in_progress" | "handled" | "reinspecting" | "closed" | "evaluated" | null;
+                        }[];
+                        extended: boolean;
+                        extensionCount: number;
+                        extensionPending: {
+                            hours: number;
+                            reason: string;
+                            requestedAt: string;
+                            requestedBy: string;
+                        } | null;
+                        /** Format: date-time */
+                        filedAt: string | null;
+                        gridCode: string | null;
+                        /** Format: date-time */
+                        handledAt: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        intakeDueAt: string | null;
+                        lat: number;
+                        lon: number;
+                        overdue: boolean;
+                        /** @enum {string} */
+                        priority: "low" | "normal" | "high" | "urgent";
+                        reassignCount: number;
+                        /** Format: date-time */
+                        reinspectDueAt: string | null;
+                        /** Format: date-time */
+                        reinspectedAt: string | null;
+                        reinspectionPassed: boolean | null;
+                        /** Format: date-time */
+                        reinspectionRequestedAt: string | null;
+                        reinspectorWorkerId: string | null;
+                        reportedBy: string | null;
+                        reporterEmail: string | null;
+                        reporterName: string | null;
+                        reporterPhone: string | null;
+                        reworkCount: number;
+                        source: string;
+                        sourceRef: string | null;
+                        /** @enum {string} */
+                        status: "reported" | "verifying" | "filed" | "voided" | "dispatched" | "accepted" | "in_progress" | "handled" | "reinspecting" | "closed" | "evaluated";
+                        /** @enum {string|null} */
+                        stepBasis: "working" | "natural" | null;
+                        stepSeq: number;
+                        /** Format: date-time */
+                        stepStartedAt: string | null;
+                        /** Format: date-time */
+                        suspendedAt: string | null;
+                        suspendedMinutes: number;
+                        suspension: {
+                            approvedBy: string;
+                            at: string;
+                            /** @enum {string} */
+                            basis: "working" | "natural";
+                            elapsedMinutes: number;
+                            reason: string;
+                            remainingMinutes: number;
+                            requestedAt: string;
+                            requestedBy: string;
+                            /** @enum {string} */
+                            step: "handle";
+                        } | null;
+                        suspensionCount: number;
+                        suspensionPending: {
+                            reason: string;
+                            requestedAt: string;
+                            requestedBy: string;
+                        } | null;
+                        title: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        verificationRequestedAt: string | null;
+                        /** Format: date-time */
+                        verifiedAt: string | null;
+                        verifiedValid: boolean | null;
+                        verifierWorkerId: string | null;
+                        /** Format: date-time */
+                        verifyDueAt: string | null;
+                        /** Format: date-time */
+                        voidedAt: string | null;
+                    };
+                };
             };
         };
     };
@@ -3308,7 +3688,120 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        acceptDueAt: string | null;
+                        /** Format: date-time */
+                        acceptedAt: string | null;
+                        allowedActions: ("request_verification" | "verify" | "file" | "void" | "dispatch" | "accept" | "reject" | "check_in" | "handle" | "request_extension" | "approve_extension" | "refuse_extension" | "request_suspension" | "approve_suspension" | "refuse_suspension" | "resume" | "reinspect_pass" | "reinspect_fail" | "close" | "evaluate")[];
+                        /** Format: date-time */
+                        arrivedAt: string | null;
+                        assigneeName: string | null;
+                        assigneeWorkerId: string | null;
+                        category: string;
+                        /** Format: date-time */
+                        closedAt: string | null;
+                        code: string;
+                        componentId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        departmentCode: string | null;
+                        description: string;
+                        /** Format: date-time */
+                        dispatchDueAt: string | null;
+                        /** Format: date-time */
+                        dispatchedAt: string | null;
+                        /** Format: date-time */
+                        dueAt: string | null;
+                        emergency: boolean;
+                        /** Format: date-time */
+                        escalatedAt: string | null;
+                        /** Format: date-time */
+                        evaluatedAt: string | null;
+                        /** @enum {string|null} */
+                        evaluationGrade: "satisfied" | "basically_satisfied" | "dissatisfied" | null;
+                        extended: boolean;
+                        extensionCount: number;
+                        extensionPending: {
+                            hours: number;
+                            reason: string;
+                            requestedAt: string;
+                            requestedBy: string;
+                        } | null;
+                        /** Format: date-time */
+                        filedAt: string | null;
+                        gridCode: string | null;
+                        /** Format: date-time */
+                        handledAt: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        intakeDueAt: string | null;
+                        lat: number;
+                        lon: number;
+                        overdue: boolean;
+                        /** @enum {string} */
+                        priority: "low" | "normal" | "high" | "urgent";
+                        reassignCount: number;
+                        /** Format: date-time */
+                        reinspectDueAt: string | null;
+                        /** Format: date-time */
+                        reinspectedAt: string | null;
+                        reinspectionPassed: boolean | null;
+                        /** Format: date-time */
+                        reinspectionRequestedAt: string | null;
+                        reinspectorWorkerId: string | null;
+                        reportedBy: string | null;
+                        reporterEmail: string | null;
+                        reporterName: string | null;
+                        reporterPhone: string | null;
+                        reworkCount: number;
+                        source: string;
+                        sourceRef: string | null;
+                        /** @enum {string} */
+                        status: "reported" | "verifying" | "filed" | "voided" | "dispatched" | "accepted" | "in_progress" | "handled" | "reinspecting" | "closed" | "evaluated";
+                        /** @enum {string|null} */
+                        stepBasis: "working" | "natural" | null;
+                        stepSeq: number;
+                        /** Format: date-time */
+                        stepStartedAt: string | null;
+                        /** Format: date-time */
+                        suspendedAt: string | null;
+                        suspendedMinutes: number;
+                        suspension: {
+                            approvedBy: string;
+                            at: string;
+                            /** @enum {string} */
+                            basis: "working" | "natural";
+                            elapsedMinutes: number;
+                            reason: string;
+                            remainingMinutes: number;
+                            requestedAt: string;
+                            requestedBy: string;
+                            /** @enum {string} */
+                            step: "handle";
+                        } | null;
+                        suspensionCount: number;
+                        suspensionPending: {
+                            reason: string;
+                            requestedAt: string;
+                            requestedBy: string;
+                        } | null;
+                        title: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** Format: date-time */
+                        verificationRequestedAt: string | null;
+                        /** Format: date-time */
+                        verifiedAt: string | null;
+                        verifiedValid: boolean | null;
+                        verifierWorkerId: string | null;
+                        /** Format: date-time */
+                        verifyDueAt: string | null;
+                        /** Format: date-time */
+                        voidedAt: string | null;
+                    };
+                };
             };
         };
     };
@@ -3372,7 +3865,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            category: string;
+                            code: string;
+                            componentId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            distanceM: number;
+                            gridCode: string | null;
+                            id: string;
+                            lat: number;
+                            lon: number;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            sameComponent: boolean;
+                            /** @enum {string} */
+                            status: "reported" | "verifying" | "filed" | "voided" | "dispatched" | "accepted" | "in_progress" | "handled" | "reinspecting" | "closed" | "evaluated";
+                            title: string;
+                        }[];
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -3391,7 +3906,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            actor: string;
+                            /** Format: date-time */
+                            at: string;
+                            attachments: string[];
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string|null} */
+                            fromStatus: "reported" | "verifying" | "filed" | "voided" | "dispatched" | "accepted" | "in_progress" | "handled" | "reinspecting" | "closed" | "evaluated" | null;
+                            id: number;
+                            lat: number | null;
+                            lon: number | null;
+                            note: string | null;
+                            /** @enum {string|null} */
+                            toStatus: "reported" | "verifying" | "filed" | "voided" | "dispatched" | "accepted" | "in_progress" | "handled" | "reinspecting" | "closed" | "evaluated" | null;
+                        }[];
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -3410,7 +3947,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            backupHere: boolean;
+                            departmentCode: string | null;
+                            distanceM: number | null;
+                            name: string;
+                            openTasks: number;
+                            primaryHere: boolean;
+                            reason: string;
+                            skillMatch: boolean;
+                            status: string;
+                            workerId: string;
+                        }[];
+                        total: number;
+                    };
+                };
             };
         };
     };

@@ -39,12 +39,7 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/grids",
   "GET /api/v1/grids/locate",
   "GET /api/v1/grids/{code}/responsible",
-  "GET /api/v1/incidents",
-  "GET /api/v1/incidents/{id}",
   "GET /api/v1/incidents/{id}/attachments",
-  "GET /api/v1/incidents/{id}/duplicates",
-  "GET /api/v1/incidents/{id}/history",
-  "GET /api/v1/incidents/{id}/suggestions",
   "GET /api/v1/indicators",
   "GET /api/v1/indicators/roles",
   "GET /api/v1/kiosk-tokens",
@@ -73,8 +68,6 @@ const UNDECLARED = new Set<string>([
   "POST /api/v1/catalogue/access-requests/{id}/decision",
   "POST /api/v1/components/import",
   "POST /api/v1/grids/import",
-  "POST /api/v1/incidents",
-  "POST /api/v1/incidents/{id}/actions",
   "POST /api/v1/incidents/{id}/attachments",
   "POST /api/v1/kiosk-tokens",
   "POST /api/v1/kiosk/session",
@@ -182,6 +175,20 @@ describe('the OpenAPI document describes the responses', () => {
     const { items } = await call(dispatcher, 'get', '/api/v1/incident-categories');
     expect(items.length).toBeGreaterThan(0);
     await call(admin, 'patch', '/api/v1/incident-categories/{code}', { code: items[0].code }, { enabled: true });
+  });
+
+  it('incidents: report, list, detail, history, duplicates, suggestions, an action', async () => {
+    const at = { lon: 112.5465, lat: 37.8555 };
+    const created = await call(dispatcher, 'post', '/api/v1/incidents', {}, { category: 'garbage_exposed', ...at, reporterName: '张三', reporterPhone: '13812345678' });
+    await call(dispatcher, 'post', '/api/v1/incidents', {}, { category: 'garbage_exposed', ...at });
+    await call(dispatcher, 'get', '/api/v1/incidents', {}, undefined, '?limit=5');
+    await call(dispatcher, 'get', '/api/v1/incidents/{id}', { id: created.id });
+    await call(dispatcher, 'get', '/api/v1/incidents/{id}/history', { id: created.id });
+    const { items } = await call(dispatcher, 'get', '/api/v1/incidents/{id}/duplicates', { id: created.id });
+    expect(items.length).toBeGreaterThan(0);
+    await call(dispatcher, 'get', '/api/v1/incidents/{id}/suggestions', { id: created.id });
+    expect(created.allowedActions).toContain('request_verification');
+    await call(dispatcher, 'post', '/api/v1/incidents/{id}/actions', { id: created.id }, { action: 'request_verification' });
   });
 
   it('alerts: list, detail, acknowledge, clear', async () => {

@@ -1,7 +1,21 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Roles } from '@gridhub/ingest';
+import { ApiCreated, ApiOk, Roles, z } from '@gridhub/ingest';
+import {
+  candidateListSchema,
+  candidateSchema,
+  createdIncidentSchema,
+  duplicateListSchema,
+  duplicateSchema,
+  incidentDetailSchema,
+  incidentEventListSchema,
+  incidentEventSchema,
+  incidentPageSchema,
+  IncidentResponse,
+  IncidentRowOnWire,
+  incidentSchema,
+} from './incident.schema';
 import { INCIDENT_ACTIONS, refusalOf } from '@gridhub/contracts';
 import { RankedCandidate } from '../dispatch/dispatch-policy';
 import { isFieldRole } from '@gridhub/contracts';
@@ -25,14 +39,13 @@ export function maskEmail(email: string | null): string | null {
   return `${(user ?? '').slice(0, 1)}***@${domain ?? ''}`;
 }
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function presentIncident(i: Incident, actor: Actor) {
+export function presentIncident(i: Incident, actor: Actor): IncidentResponse {
   const full = COMMAND_CENTRE_ROLES.includes(actor.role);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(i)) out[key] = value instanceof Date ? value.toISOString() : value;
   return {
-    ...out,
+    ...(out as IncidentRowOnWire),
     // What the caller may do now, by the same rules the actions endpoint applies (clients need not guess).
     allowedActions: INCIDENT_ACTIONS.filter((action) => refusalOf(action, i, actor) === null),
     reporterName: full ? i.reporterName : i.reporterName ? `${i.reporterName.slice(0, 1)}**` : null,
@@ -41,13 +54,13 @@ export function presentIncident(i: Incident, actor: Actor) {
   };
 }
 
-export function presentEvent(e: IncidentEventRow) {
-  return { ...e, id: Number(e.id), at: iso(e.at) };
+export function presentEvent(e: IncidentEventRow): z.infer<typeof incidentEventSchema> {
+  return { ...e, id: Number(e.id), at: e.at.toISOString() };
 }
 
-const presentDuplicate = (d: DuplicateCandidate) => ({ ...d, createdAt: d.createdAt.toISOString() });
+const presentDuplicate = (d: DuplicateCandidate): z.infer<typeof duplicateSchema> => ({ ...d, createdAt: d.createdAt.toISOString() });
 
-const presentCandidate = (c: RankedCandidate) => ({
+const presentCandidate = (c: RankedCandidate): z.infer<typeof candidateSchema> => ({
   workerId: c.id,
   name: c.name,
   status: c.status,
@@ -69,6 +82,7 @@ export class IncidentsController {
   /** 信息收集: a worker's patrol report, or a public / 12345 report or task from above entered by the command centre. */
   @Post()
   @Roles('admin', 'dispatcher', 'shift_lead', 'grid_worker', 'supervisor', 'bureau_analyst')
+  @ApiCreated(createdIncidentSchema)
   async create(@Body() body: CreateIncidentDto, @Req() req: AuthedRequest) {
     const actor = req.user;
     const source = body.source ?? (isFieldRole(actor.role) ? 'patrol' : actor.role === 'bureau_analyst' ? 'superior' : 'public');
@@ -95,6 +109,7 @@ export class IncidentsController {
   }
 
   @Get()
+  @ApiOk(incidentPageSchema)
   async list(@Query() q: ListIncidentsQuery, @Req() req: AuthedRequest) {
     const limit = q.limit ?? 100;
     const offset = q.offset ?? 0;
@@ -118,6 +133,7 @@ export class IncidentsController {
   }
 
   @Get(':id')
+  @ApiOk(incidentDetailSchema)
   async get(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
     const incident = await this.incidents.get(id, req.user);
     const events = await this.incidents.history(id, req.user);
@@ -126,6 +142,7 @@ export class IncidentsController {
 
   /** The trail (全程留痕): every step with actor, time, place, note and photos, oldest first. */
   @Get(':id/history')
+  @ApiOk(incidentEventListSchema)
   async history(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
     const items = (await this.incidents.history(id, req.user)).map(presentEvent);
     return { items, total: items.length };
@@ -133,6 +150,7 @@ export class IncidentsController {
 
   /** Open incidents of the same category nearby and recent: candidates to merge. */
   @Get(':id/duplicates')
+  @ApiOk(duplicateListSchema)
   async duplicates(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
     const incident = await this.incidents.get(id, req.user);
     const items = (await this.incidents.duplicates(incident)).map(presentDuplicate);
@@ -142,6 +160,7 @@ export class IncidentsController {
   /** Workers ranked for a dispatch (the dispatcher's override): distance, load, why. */
   @Get(':id/suggestions')
   @Roles('admin', 'dispatcher', 'shift_lead')
+  @ApiOk(candidateListSchema)
   async suggestions(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
     const items = (await this.incidents.suggestions(id, req.user)).slice(0, 50).map(presentCandidate);
     return { items, total: items.length };
@@ -150,6 +169,7 @@ export class IncidentsController {
   /** One step of the loop: `{ "action": "accept" }`, `{ "action": "check_in", "lon": …, "lat": … }`, … */
   @Post(':id/actions')
   @HttpCode(200)
+  @ApiOk(incidentSchema)
   async act(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: IncidentActionDto, @Req() req: AuthedRequest) {
     const { action, ...rest } = body;
     const input = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
