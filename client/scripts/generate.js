@@ -24,7 +24,7 @@ const HEADER = `/**
 /** The TypeScript types of an OpenAPI document, as committed in client/src/schema.ts. */
 async function clientTypes(document) {
   const { default: openapiTS, astToString } = require('openapi-typescript');
-  const ast = await openapiTS(document, { alphabetize: true });
+  const ast = await openapiTS(document, { alphabetize: true, defaultNonNullable: false });
   return HEADER + astToString(ast);
 }
 

@@ -1337,13 +1337,15 @@ export interface components {
         };
         CreateDeviceDto: {
             /** @description Family attributes (docs/domain/sensors.md), e.g. interval_s, target_class */
-            attributes?: Record<string, never>;
+            attributes?: {
+                [key: string]: unknown;
+            };
             /**
              * @description GCJ-02 positions are converted to WGS-84
              * @default WGS84
              * @enum {string}
              */
-            coordinateSystem: "WGS84" | "GCJ02";
+            coordinateSystem?: "WGS84" | "GCJ02";
             /** @enum {string} */
             family: "air" | "water" | "video" | "emergency";
             /**
@@ -1513,16 +1515,16 @@ export interface components {
              * @default notify
              * @enum {string}
              */
-            actions: "notify" | "incident" | "both";
+            actions?: "notify" | "incident" | "both";
             /** @description hysteresis: the level at which an active alert clears (default: the raise level) */
             clearThreshold?: number;
             /**
              * @description raise only when breaching continuously this many seconds
              * @default 0
              */
-            durationS: number;
+            durationS?: number;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
             /** @enum {string} */
             family: "air" | "water" | "video" | "emergency";
             /** @example air_pollution */
@@ -1547,7 +1549,7 @@ export interface components {
              * @default rise
              * @enum {string}
              */
-            rateDirection: "rise" | "fall" | "any";
+            rateDirection?: "rise" | "fall" | "any";
             /** @enum {string} */
             ratePer?: "minute" | "hour";
             schedule?: components["schemas"]["RuleScheduleDto"];
