@@ -52,3 +52,4 @@ export * from './common/transaction';
 export * from './common/api-schema';
 export * from './devices/device.schema';
 export * from './alerts/alert.schema';
+export * from './common/current-user';

@@ -1,7 +1,8 @@
-import { BadRequestException, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { CurrentUser } from '@gridhub/ingest';
+import { BadRequestException, Controller, Get, Param, ParseUUIDPipe, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { DEFAULT_GRIDOPS_SETTINGS } from '../gridops.options';
 import { Actor } from '../incidents/incident.types';
 import { Attachment } from './attachment.repository';
@@ -19,8 +20,6 @@ const present = (a: Attachment) => ({
   url: `/api/v1/attachments/${a.id}`,
 });
 
-type AuthedRequest = Request & { user: Actor };
-
 @ApiTags('attachments')
 @ApiBearerAuth()
 @Controller('api/v1')
@@ -35,20 +34,20 @@ export class AttachmentsController {
     // Kept in memory (multer's default without a destination) to check the content before anything is written.
     FileInterceptor('file', { limits: { fileSize: DEFAULT_GRIDOPS_SETTINGS.maxAttachmentBytes, files: 1, fields: 5 } }),
   )
-  async upload(@Param('id', new ParseUUIDPipe()) id: string, @UploadedFile() file: UploadedPhoto | undefined, @Req() req: AuthedRequest) {
+  async upload(@Param('id', new ParseUUIDPipe()) id: string, @UploadedFile() file: UploadedPhoto | undefined, @CurrentUser() user: Actor) {
     if (!file) throw new BadRequestException('send the photo as multipart/form-data in the field "file"');
-    return present(await this.attachments.upload(id, file, req.user));
+    return present(await this.attachments.upload(id, file, user));
   }
 
   @Get('incidents/:id/attachments')
-  async list(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
-    const items = (await this.attachments.list(id, req.user)).map(present);
+  async list(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: Actor) {
+    const items = (await this.attachments.list(id, user)).map(present);
     return { items, total: items.length };
   }
 
   @Get('attachments/:id')
-  async download(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
-    const { attachment, stream } = await this.attachments.open(id, req.user);
+  async download(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: Actor, @Res({ passthrough: true }) res: Response) {
+    const { attachment, stream } = await this.attachments.open(id, user);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'private, max-age=3600');
     return new StreamableFile(stream, {

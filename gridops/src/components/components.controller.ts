@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
-import { PageQuery, Roles } from '@gridhub/ingest';
+import { CurrentUser, PageQuery, Roles } from '@gridhub/ingest';
 import { IMPORT_MODES, ImportMode } from '../grids/grid-hierarchy.service';
 import { COMPONENT_STATES, ComponentState } from './component.types';
 import { ComponentsService } from './components.service';
@@ -82,7 +82,7 @@ export class ComponentsController {
   /** Components as a GeoJSON FeatureCollection (with `total`), filtered by class, state, owner, grid or bbox. */
   @Get('components')
   @Roles(...READERS)
-  list(@Query() q: ListComponentsQuery, @Req() req: Scoped) {
+  list(@Query() q: ListComponentsQuery, @CurrentUser() user: Scoped['user']) {
     const bbox = q.bbox ? (q.bbox.split(',').map(Number) as [number, number, number, number]) : undefined;
     return this.components.list(
       {
@@ -95,21 +95,21 @@ export class ComponentsController {
         ...(q.gridCode ? { gridPrefix: q.gridCode } : {}),
         ...(bbox ? { bbox } : {}),
       },
-      req.user?.gridScope ?? null,
+      user?.gridScope ?? null,
     );
   }
 
   @Get('components/:id')
   @Roles(...READERS)
-  get(@Param() p: ComponentIdParam, @Req() req: Scoped) {
-    return this.components.feature(p.id, req.user?.gridScope ?? null);
+  get(@Param() p: ComponentIdParam, @CurrentUser() user: Scoped['user']) {
+    return this.components.feature(p.id, user?.gridScope ?? null);
   }
 
   /** Records a component's state (damaged, missing…), e.g. after an inspection. */
   @Patch('components/:id')
   @Roles('admin', 'dispatcher', 'shift_lead')
-  setState(@Param() p: ComponentIdParam, @Body() body: ComponentStateDto, @Req() req: Scoped) {
-    return this.components.setState(p.id, body.state, req.user?.gridScope ?? null);
+  setState(@Param() p: ComponentIdParam, @Body() body: ComponentStateDto, @CurrentUser() user: Scoped['user']) {
+    return this.components.setState(p.id, body.state, user?.gridScope ?? null);
   }
 
   /**

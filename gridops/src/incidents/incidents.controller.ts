@@ -1,7 +1,6 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
-import { ApiCreated, ApiOk, Roles, z } from '@gridhub/ingest';
+import { ApiCreated, ApiOk, CurrentUser, Roles, z } from '@gridhub/ingest';
 import {
   candidateListSchema,
   candidateSchema,
@@ -25,8 +24,6 @@ import { DuplicateCandidate } from './incident.repository';
 import { IncidentService } from './incident.service';
 import { Actor, Incident, IncidentEventRow } from './incident.types';
 
-type AuthedRequest = Request & { user: Actor };
-
 /** 138****5678 / z***@example.com: contact data shown in full only to the command centre (脱敏). */
 export function maskPhone(phone: string | null): string | null {
   if (!phone) return phone;
@@ -38,7 +35,6 @@ export function maskEmail(email: string | null): string | null {
   const [user, domain] = email.split('@');
   return `${(user ?? '').slice(0, 1)}***@${domain ?? ''}`;
 }
-
 
 export function presentIncident(i: Incident, actor: Actor): IncidentResponse {
   const full = COMMAND_CENTRE_ROLES.includes(actor.role);
@@ -83,8 +79,7 @@ export class IncidentsController {
   @Post()
   @Roles('admin', 'dispatcher', 'shift_lead', 'grid_worker', 'supervisor', 'bureau_analyst')
   @ApiCreated(createdIncidentSchema)
-  async create(@Body() body: CreateIncidentDto, @Req() req: AuthedRequest) {
-    const actor = req.user;
+  async create(@Body() body: CreateIncidentDto, @CurrentUser() actor: Actor) {
     const source = body.source ?? (isFieldRole(actor.role) ? 'patrol' : actor.role === 'bureau_analyst' ? 'superior' : 'public');
     if (isFieldRole(actor.role) && source !== 'patrol') throw new ForbiddenException('a grid worker or supervisor reports from patrol (source patrol)');
     if (actor.role === 'bureau_analyst' && source !== 'superior') throw new ForbiddenException('a bureau assigns tasks from above (source superior)');
@@ -110,7 +105,7 @@ export class IncidentsController {
 
   @Get()
   @ApiOk(incidentPageSchema)
-  async list(@Query() q: ListIncidentsQuery, @Req() req: AuthedRequest) {
+  async list(@Query() q: ListIncidentsQuery, @CurrentUser() user: Actor) {
     const limit = q.limit ?? 100;
     const offset = q.offset ?? 0;
     const areaCode = q.gridCode ?? q.districtCode;
@@ -127,32 +122,32 @@ export class IncidentsController {
         ...(q.from ? { from: new Date(q.from) } : {}),
         ...(q.to ? { to: new Date(q.to) } : {}),
       },
-      req.user,
+      user,
     );
-    return { items: items.map((i) => presentIncident(i, req.user)), total, limit, offset };
+    return { items: items.map((i) => presentIncident(i, user)), total, limit, offset };
   }
 
   @Get(':id')
   @ApiOk(incidentDetailSchema)
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
-    const incident = await this.incidents.get(id, req.user);
-    const events = await this.incidents.history(id, req.user);
-    return { ...presentIncident(incident, req.user), events: events.map(presentEvent) };
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: Actor) {
+    const incident = await this.incidents.get(id, user);
+    const events = await this.incidents.history(id, user);
+    return { ...presentIncident(incident, user), events: events.map(presentEvent) };
   }
 
   /** The trail (全程留痕): every step with actor, time, place, note and photos, oldest first. */
   @Get(':id/history')
   @ApiOk(incidentEventListSchema)
-  async history(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
-    const items = (await this.incidents.history(id, req.user)).map(presentEvent);
+  async history(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: Actor) {
+    const items = (await this.incidents.history(id, user)).map(presentEvent);
     return { items, total: items.length };
   }
 
   /** Open incidents of the same category nearby and recent: candidates to merge. */
   @Get(':id/duplicates')
   @ApiOk(duplicateListSchema)
-  async duplicates(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
-    const incident = await this.incidents.get(id, req.user);
+  async duplicates(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: Actor) {
+    const incident = await this.incidents.get(id, user);
     const items = (await this.incidents.duplicates(incident)).map(presentDuplicate);
     return { items, total: items.length };
   }
@@ -161,8 +156,8 @@ export class IncidentsController {
   @Get(':id/suggestions')
   @Roles('admin', 'dispatcher', 'shift_lead')
   @ApiOk(candidateListSchema)
-  async suggestions(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
-    const items = (await this.incidents.suggestions(id, req.user)).slice(0, 50).map(presentCandidate);
+  async suggestions(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: Actor) {
+    const items = (await this.incidents.suggestions(id, user)).slice(0, 50).map(presentCandidate);
     return { items, total: items.length };
   }
 
@@ -170,9 +165,9 @@ export class IncidentsController {
   @Post(':id/actions')
   @HttpCode(200)
   @ApiOk(incidentSchema)
-  async act(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: IncidentActionDto, @Req() req: AuthedRequest) {
+  async act(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: IncidentActionDto, @CurrentUser() user: Actor) {
     const { action, ...rest } = body;
     const input = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-    return presentIncident(await this.incidents.act(id, { action, ...input }, req.user), req.user);
+    return presentIncident(await this.incidents.act(id, { action, ...input }, user), user);
   }
 }

@@ -17,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { Clock, Roles } from '@gridhub/ingest';
+import { Clock, CurrentUser, Roles } from '@gridhub/ingest';
 import { WorkerLocationService } from './worker-location.service';
 import { WorkersService } from './workers.service';
 import { WORKER_STATUSES, WorkerStatus } from './worker.types';
@@ -194,8 +194,7 @@ export class WorkersController {
 
   /** The worker's recent positions, newest first (staff, or the worker themself). */
   @Get(':id/trail')
-  trail(@Req() req: AuthedRequest, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: TrailQuery) {
-    const user = req.user;
+  trail(@CurrentUser() user: RequestUser | undefined, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: TrailQuery) {
     if (!user || (!STAFF.includes(user.role) && user.workerId !== id)) {
       throw new ForbiddenException('a worker’s trail is visible to dispatchers, shift leads, admins and the worker themself');
     }

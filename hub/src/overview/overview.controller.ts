@@ -1,8 +1,7 @@
-import { Controller, Get, Header, Req } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { KIOSK_ROLE, MONITOR_ROLES } from '@gridhub/contracts';
-import { Roles } from '@gridhub/ingest';
-import type { Request } from 'express';
+import { CurrentUser, Roles } from '@gridhub/ingest';
 import { Principal } from '../auth/account.types';
 import { KioskAllowed } from '../auth/kiosk.decorator';
 import { OverviewService } from './overview.service';
@@ -23,15 +22,15 @@ export class OverviewController {
   @Get()
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ description: 'counters, areas, air ranking, water stations, active warnings, 24 h trends, on-duty workers, latest incidents' })
-  get(@Req() request: Request & { user: Principal }) {
-    return this.overview.overview({ gridScope: request.user.gridScope });
+  get(@CurrentUser() user: Principal) {
+    return this.overview.overview({ gridScope: user.gridScope });
   }
 
   /** The map's areas (GeoJSON): the districts, or the children of the viewer's scope. */
   @Get('areas')
   @Header('Cache-Control', 'private, max-age=300')
   @ApiOkResponse({ description: 'GeoJSON FeatureCollection of the areas the overview map colours' })
-  areas(@Req() request: Request & { user: Principal }) {
-    return this.overview.areas({ gridScope: request.user.gridScope });
+  areas(@CurrentUser() user: Principal) {
+    return this.overview.areas({ gridScope: user.gridScope });
   }
 }

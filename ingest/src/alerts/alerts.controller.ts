@@ -1,3 +1,4 @@
+import { CurrentUser } from '../common/current-user';
 import { assertWithinScope, scopeOf, ScopedActor } from '../common/grid-scope';
 import { ConflictException, Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -15,7 +16,6 @@ import { ListAlertsQuery } from './alerts.dto';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { PublicRoute } from './public-route';
-
 
 export function presentAlert(a: AlertView): AlertResponse {
   return {
@@ -54,9 +54,9 @@ export class AlertsController {
   @Get()
   @Roles(...MONITOR_ROLES)
   @ApiOk(alertListSchema)
-  async list(@Query() query: ListAlertsQuery, @Req() req: ScopedRequest) {
+  async list(@Query() query: ListAlertsQuery, @CurrentUser() user: ScopedRequest['user']) {
     const { items, total } = await this.alerts.list({
-      scope: scopeOf(req.user),
+      scope: scopeOf(user),
       limit: query.limit ?? 100,
       offset: query.offset ?? 0,
       ...(query.status ? { status: query.status } : {}),
@@ -84,9 +84,9 @@ export class AlertsController {
   @Get(':id')
   @Roles(...MONITOR_ROLES)
   @ApiOk(alertDetailSchema)
-  async get(@Param('id') id: string, @Req() req: ScopedRequest) {
+  async get(@Param('id') id: string, @CurrentUser() user: ScopedRequest['user']) {
     const { alert, history } = await this.alerts.get(this.checkId(id));
-    assertWithinScope(alert.gridCode, req.user, `alert ${id}`);
+    assertWithinScope(alert.gridCode, user, `alert ${id}`);
     return { ...presentAlert(alert), history: history.map(presentEvent) };
   }
 

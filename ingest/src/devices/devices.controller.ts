@@ -1,5 +1,6 @@
+import { CurrentUser } from '../common/current-user';
 import { assertWithinScope, scopeOf, ScopedActor } from '../common/grid-scope';
-import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles';
 import { Device } from './device.types';
@@ -54,10 +55,10 @@ export class DevicesController {
 
   @Get()
   @ApiOk(deviceListSchema)
-  async list(@Query() query: ListDevicesQuery, @Req() req: { user?: ScopedActor }) {
+  async list(@Query() query: ListDevicesQuery, @CurrentUser() user: ScopedActor | undefined) {
     const bbox = parseBbox(query.bbox);
     const { items, total } = await this.devices.list({
-      scope: scopeOf(req.user),
+      scope: scopeOf(user),
       limit: query.limit ?? 1000,
       offset: query.offset ?? 0,
       ...(query.family ? { family: query.family } : {}),
@@ -70,10 +71,10 @@ export class DevicesController {
 
   @Get(':id')
   @ApiOk(deviceSchema)
-  async get(@Param('id') id: string, @Req() req: { user?: ScopedActor }) {
+  async get(@Param('id') id: string, @CurrentUser() user: ScopedActor | undefined) {
     const device = await this.devices.find(id);
     if (!device) throw new NotFoundException(`device ${id} not found`);
-    assertWithinScope(device.gridCode, req.user, `device ${id}`);
+    assertWithinScope(device.gridCode, user, `device ${id}`);
     return presentDevice(device);
   }
 
