@@ -1,4 +1,4 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -28,7 +28,6 @@ interface RequestUser {
   role: string;
   workerId: string | null;
 }
-type AuthedRequest = { user?: RequestUser };
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const GRID_CODE = /^\d{6}(\d{3}){0,3}$/;
@@ -167,24 +166,24 @@ export class WorkersController {
   /** The calling field account's own worker record (grid worker or supervisor). */
   @Get('me')
   @Roles('grid_worker', 'supervisor')
-  me(@Req() req: AuthedRequest) {
-    return this.workers.get(ownWorker(req));
+  me(@CurrentUser() user: RequestUser | undefined) {
+    return this.workers.get(ownWorker(user));
   }
 
   /** A position from the worker's tablet over HTTP (the same as MQTT gridhub/v1/workers/{id}/location). */
   @Post('me/location')
   @Roles('grid_worker', 'supervisor')
   @HttpCode(202)
-  async location(@Req() req: AuthedRequest, @Body() body: LocationBody) {
+  async location(@CurrentUser() user: RequestUser | undefined, @Body() body: LocationBody) {
     const at = body.ts ? new Date(body.ts) : this.clock.now();
-    const position = await this.locations.record(ownWorker(req), body.lon, body.lat, at, body.accuracyM ?? null);
+    const position = await this.locations.record(ownWorker(user), body.lon, body.lat, at, body.accuracyM ?? null);
     return { stored: true, ...position };
   }
 
   @Put('me/status')
   @Roles('grid_worker', 'supervisor')
-  myStatus(@Req() req: AuthedRequest, @Body() body: StatusBody) {
-    return this.workers.setStatus(ownWorker(req), body.status, body.onDuty);
+  myStatus(@CurrentUser() user: RequestUser | undefined, @Body() body: StatusBody) {
+    return this.workers.setStatus(ownWorker(user), body.status, body.onDuty);
   }
 
   @Get(':id')
@@ -222,8 +221,8 @@ export class WorkersController {
   }
 }
 
-function ownWorker(req: AuthedRequest): string {
-  const id = req.user?.workerId;
+function ownWorker(user: RequestUser | undefined): string {
+  const id = user?.workerId;
   if (!id) throw new ForbiddenException('this account is not linked to a grid worker');
   return id;
 }

@@ -1,9 +1,9 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { CurrentUser } from '@gridhub/ingest';
+import { BadRequestException, Body, ConflictException, Controller, Get, Ip, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Clock, Roles, SecretHasher } from '@gridhub/ingest';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import type { Request } from 'express';
 import { AccountRepository, AccountChange } from './account.repository';
 import { isFieldRole, Role, ROLES } from '@gridhub/contracts';
 import { AccountDetail, Principal } from './account.types';
@@ -127,7 +127,7 @@ export class AccountsController {
   }
 
   @Post('accounts')
-  async create(@Body() body: CreateAccountDto, @Req() request: Request & { user: Principal }) {
+  async create(@Body() body: CreateAccountDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     if (isFieldRole(body.role)) throw new BadRequestException('grid worker and supervisor accounts are created with their worker (POST /api/v1/workers)');
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
     if (body.departmentCode && !(await this.accounts.departmentExists(body.departmentCode))) throw new BadRequestException(`departmentCode ${body.departmentCode} is not a known department`);
@@ -141,12 +141,12 @@ export class AccountsController {
       workerId: null,
       departmentCode: body.departmentCode ?? null,
     });
-    await this.record(request, 'account.create', id, { username: body.username, role: body.role, gridScope: body.gridScope ?? null, departmentCode: body.departmentCode ?? null });
+    await this.record({ user, ip }, 'account.create', id, { username: body.username, role: body.role, gridScope: body.gridScope ?? null, departmentCode: body.departmentCode ?? null });
     return present((await this.accounts.findById(id))!);
   }
 
   @Patch('accounts/:id')
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAccountDto, @Req() request: Request & { user: Principal }) {
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAccountDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const current = await this.accounts.findById(id);
     if (!current) throw new NotFoundException(`no account ${id}`);
     if (body.role !== undefined && (isFieldRole(body.role) !== isFieldRole(current.role) || (isFieldRole(body.role) && body.role !== current.role))) {
@@ -154,7 +154,7 @@ export class AccountsController {
     }
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
     if (body.departmentCode && !(await this.accounts.departmentExists(body.departmentCode))) throw new BadRequestException(`departmentCode ${body.departmentCode} is not a known department`);
-    if (id === request.user.sub && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {
+    if (id === user.sub && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {
       throw new BadRequestException('you cannot disable yourself or take away your own admin role');
     }
     const change: AccountChange = {};
@@ -167,15 +167,15 @@ export class AccountsController {
     const updated = await this.accounts.update(id, change, this.clock.now());
     this.auth.forget(id);
     const { password: _password, ...visible } = body;
-    await this.record(request, 'account.update', id, { ...visible, ...(body.password ? { password: 'changed' } : {}) });
+    await this.record({ user, ip }, 'account.update', id, { ...visible, ...(body.password ? { password: 'changed' } : {}) });
     return present(updated!);
   }
 
   @Post('accounts/:id/unlock')
-  async unlock(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request & { user: Principal }) {
+  async unlock(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const updated = await this.accounts.unlock(id, this.clock.now());
     if (!updated) throw new NotFoundException(`no account ${id}`);
-    await this.record(request, 'account.unlock', id, {});
+    await this.record({ user, ip }, 'account.unlock', id, {});
     return present(updated);
   }
 
@@ -188,7 +188,7 @@ export class AccountsController {
     return { items: await this.audit.list(filter) };
   }
 
-  private record(request: Request & { user: Principal }, action: 'account.create' | 'account.update' | 'account.unlock', target: string, detail: Record<string, unknown>) {
-    return this.audit.record({ at: this.clock.now(), actor: `account:${request.user.username}`, action, target, ip: request.ip ?? null, detail });
+  private record({ user, ip }: { user: Principal; ip: string | undefined }, action: 'account.create' | 'account.update' | 'account.unlock', target: string, detail: Record<string, unknown>) {
+    return this.audit.record({ at: this.clock.now(), actor: `account:${user.username}`, action, target, ip: ip ?? null, detail });
   }
 }

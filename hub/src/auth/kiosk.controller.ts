@@ -1,9 +1,9 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Req, UnauthorizedException } from '@nestjs/common';
+import { CurrentUser } from '@gridhub/ingest';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Ip, NotFoundException, Param, ParseUUIDPipe, Post, UnauthorizedException } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Clock, Roles } from '@gridhub/ingest';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import type { Request } from 'express';
 import { LiveGateway } from '../live/live.gateway';
 import { AccountRepository } from './account.repository';
 import { Principal } from './account.types';
@@ -67,7 +67,7 @@ export class KioskController {
   @ApiBearerAuth()
   @Roles('admin')
   @Post('kiosk-tokens')
-  async issue(@Body() body: IssueKioskTokenDto, @Req() request: Request & { user: Principal }) {
+  async issue(@Body() body: IssueKioskTokenDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const now = this.clock.now();
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
     if (body.expiresAt && body.expiresAt <= now) throw new BadRequestException('expiresAt must be in the future');
@@ -75,15 +75,15 @@ export class KioskController {
       name: body.name,
       gridScope: body.gridScope ?? null,
       expiresAt: body.expiresAt ?? null,
-      createdBy: request.user.username,
+      createdBy: user.username,
       now,
     });
     await this.audit.record({
       at: now,
-      actor: `account:${request.user.username}`,
+      actor: `account:${user.username}`,
       action: 'kiosk.issue',
       target: kiosk.id,
-      ip: request.ip ?? null,
+      ip: ip ?? null,
       detail: { name: kiosk.name, gridScope: kiosk.gridScope, expiresAt: kiosk.expiresAt },
     });
     return { ...kiosk, token, url: `/overview?kiosk=${encodeURIComponent(token)}` };
@@ -93,13 +93,13 @@ export class KioskController {
   @ApiBearerAuth()
   @Roles('admin')
   @Delete('kiosk-tokens/:id')
-  async revoke(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request & { user: Principal }) {
+  async revoke(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const now = this.clock.now();
-    const kiosk = await this.kiosks.revoke(id, request.user.username, now);
+    const kiosk = await this.kiosks.revoke(id, user.username, now);
     if (!kiosk) throw new NotFoundException(`no kiosk token ${id}`);
     this.auth.forgetKiosk(id);
     this.live.disconnectKiosk(id);
-    await this.audit.record({ at: now, actor: `account:${request.user.username}`, action: 'kiosk.revoke', target: id, ip: request.ip ?? null, detail: { name: kiosk.name } });
+    await this.audit.record({ at: now, actor: `account:${user.username}`, action: 'kiosk.revoke', target: id, ip: ip ?? null, detail: { name: kiosk.name } });
     return kiosk;
   }
 
@@ -107,8 +107,8 @@ export class KioskController {
   @Public()
   @Post('kiosk/session')
   @HttpCode(200)
-  async session(@Body() body: KioskSessionDto, @Req() request: Request) {
-    const session = await this.auth.kioskSession(body.token, request.ip ?? null);
+  async session(@Body() body: KioskSessionDto, @Ip() ip: string | undefined) {
+    const session = await this.auth.kioskSession(body.token, ip ?? null);
     if (!session) throw new UnauthorizedException('the kiosk token is unknown, revoked or expired; ask an administrator for a new one');
     return session;
   }

@@ -30,7 +30,7 @@ export function presentAlert(a: AlertView): AlertResponse {
 
 const presentEvent = (e: AlertEvent): z.infer<typeof alertEventSchema> => ({ ...e, at: iso(e.at) });
 type ScopedRequest = { user?: ScopedActor & { username?: string } };
-const actorOf = (req: { user?: { username?: string } }) => `user:${req.user?.username ?? 'unknown'}`;
+const actorOf = (user: { username?: string } | undefined) => `user:${user?.username ?? 'unknown'}`;
 const ID = /^[1-9]\d{0,17}$/;
 
 /**
@@ -131,25 +131,25 @@ export class AlertsController {
   @HttpCode(200)
   @Roles(...MONITOR_ROLES)
   @ApiOk(alertSchema)
-  async acknowledge(@Param('id') id: string, @Req() req: ScopedRequest) {
-    await this.checkScope(id, req);
-    return presentAlert(await this.alerts.acknowledge(this.checkId(id), actorOf(req)));
+  async acknowledge(@Param('id') id: string, @CurrentUser() user: ScopedRequest['user']) {
+    await this.checkScope(id, user);
+    return presentAlert(await this.alerts.acknowledge(this.checkId(id), actorOf(user)));
   }
 
   @Post(':id/clear')
   @HttpCode(200)
   @Roles(...MONITOR_ROLES)
   @ApiOk(alertSchema)
-  async clear(@Param('id') id: string, @Req() req: ScopedRequest) {
-    await this.checkScope(id, req);
-    return presentAlert(await this.alerts.clear(this.checkId(id), actorOf(req)));
+  async clear(@Param('id') id: string, @CurrentUser() user: ScopedRequest['user']) {
+    await this.checkScope(id, user);
+    return presentAlert(await this.alerts.clear(this.checkId(id), actorOf(user)));
   }
 
   /** An account confined to part of the grid hierarchy acts only on alerts there. */
-  private async checkScope(id: string, req: ScopedRequest): Promise<void> {
-    if (!req.user?.gridScope) return;
+  private async checkScope(id: string, user: ScopedRequest['user']): Promise<void> {
+    if (!user?.gridScope) return;
     const alert = await this.repository.find(this.checkId(id));
-    if (alert) assertWithinScope(alert.gridCode, req.user, `alert ${id}`);
+    if (alert) assertWithinScope(alert.gridCode, user, `alert ${id}`);
   }
 
   private checkId(id: string): string {

@@ -1,4 +1,5 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
+import { CurrentUser } from '../common/current-user';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MONITOR_ROLES } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
@@ -12,7 +13,7 @@ export function presentRule(rule: Rule) {
   return { ...rule, createdAt: rule.createdAt.toISOString(), updatedAt: rule.updatedAt.toISOString() };
 }
 
-const actorOf = (req: { user?: { username?: string } }) => `user:${req.user?.username ?? 'unknown'}`;
+const actorOf = (user: { username?: string } | undefined) => `user:${user?.username ?? 'unknown'}`;
 
 @ApiTags('rules')
 @ApiBearerAuth()
@@ -53,8 +54,8 @@ export class RulesController {
   @Delete(':id')
   @HttpCode(204)
   @Roles('admin')
-  async remove(@Param('id', ParseIntPipe) id: number, @Req() req: { user?: { username?: string } }) {
-    if (!(await this.rules.remove(id, actorOf(req)))) throw new NotFoundException(`rule ${id} not found`);
+  async remove(@Param('id', ParseIntPipe) id: number, @CurrentUser() user: { username?: string } | undefined) {
+    if (!(await this.rules.remove(id, actorOf(user)))) throw new NotFoundException(`rule ${id} not found`);
   }
 
   private async invalidAs400<T>(work: () => Promise<T>): Promise<T> {
