@@ -4368,7 +4368,38 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            backupGridCodes: string[];
+                            departmentCode: string | null;
+                            /** @enum {string} */
+                            duty: "grid_worker" | "supervisor";
+                            gridCode: string | null;
+                            gridCodes: string[];
+                            id: string;
+                            lat: number | null;
+                            /** Format: date-time */
+                            locationAt: string | null;
+                            lon: number | null;
+                            name: string;
+                            onDuty: boolean;
+                            onDutyNow: boolean;
+                            openTasks: number;
+                            primaryGridCodes: string[];
+                            shifts: {
+                                ends: string;
+                                starts: string;
+                                weekday: number;
+                            }[];
+                            skills: string[];
+                            /** @enum {string} */
+                            status: "available" | "busy" | "off";
+                            username: string | null;
+                        }[];
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -4387,7 +4418,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        backupGridCodes: string[];
+                        departmentCode: string | null;
+                        /** @enum {string} */
+                        duty: "grid_worker" | "supervisor";
+                        gridCodes: string[];
+                        id: string;
+                        lat: number | null;
+                        /** Format: date-time */
+                        locationAt: string | null;
+                        lon: number | null;
+                        name: string;
+                        onDuty: boolean;
+                        onDutyNow: boolean;
+                        openTasks: number;
+                        primaryGridCodes: string[];
+                        shifts: {
+                            ends: string;
+                            starts: string;
+                            weekday: number;
+                        }[];
+                        skills: string[];
+                        /** @enum {string} */
+                        status: "available" | "busy" | "off";
+                        username: string | null;
+                    };
+                };
             };
         };
     };
@@ -4410,7 +4468,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        backupGridCodes: string[];
+                        departmentCode: string | null;
+                        /** @enum {string} */
+                        duty: "grid_worker" | "supervisor";
+                        gridCodes: string[];
+                        id: string;
+                        lat: number | null;
+                        /** Format: date-time */
+                        locationAt: string | null;
+                        lon: number | null;
+                        name: string;
+                        onDuty: boolean;
+                        onDutyNow: boolean;
+                        openTasks: number;
+                        primaryGridCodes: string[];
+                        shifts: {
+                            ends: string;
+                            starts: string;
+                            weekday: number;
+                        }[];
+                        skills: string[];
+                        /** @enum {string} */
+                        status: "available" | "busy" | "off";
+                        username: string | null;
+                    };
+                };
             };
         };
     };
@@ -4433,7 +4518,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        backupGridCodes: string[];
+                        departmentCode: string | null;
+                        /** @enum {string} */
+                        duty: "grid_worker" | "supervisor";
+                        gridCodes: string[];
+                        id: string;
+                        lat: number | null;
+                        /** Format: date-time */
+                        locationAt: string | null;
+                        lon: number | null;
+                        name: string;
+                        onDuty: boolean;
+                        onDutyNow: boolean;
+                        openTasks: number;
+                        primaryGridCodes: string[];
+                        shifts: {
+                            ends: string;
+                            starts: string;
+                            weekday: number;
+                        }[];
+                        skills: string[];
+                        /** @enum {string} */
+                        status: "available" | "busy" | "off";
+                        username: string | null;
+                    };
+                };
             };
         };
     };
@@ -4456,7 +4568,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        backupGridCodes: string[];
+                        departmentCode: string | null;
+                        /** @enum {string} */
+                        duty: "grid_worker" | "supervisor";
+                        gridCodes: string[];
+                        id: string;
+                        lat: number | null;
+                        /** Format: date-time */
+                        locationAt: string | null;
+                        lon: number | null;
+                        name: string;
+                        onDuty: boolean;
+                        onDutyNow: boolean;
+                        openTasks: number;
+                        primaryGridCodes: string[];
+                        shifts: {
+                            ends: string;
+                            starts: string;
+                            weekday: number;
+                        }[];
+                        skills: string[];
+                        /** @enum {string} */
+                        status: "available" | "busy" | "off";
+                        username: string | null;
+                    };
+                };
             };
         };
     };
@@ -4478,7 +4617,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        positions: {
+                            accuracyM: number | null;
+                            /** Format: date-time */
+                            at: string;
+                            lat: number;
+                            lon: number;
+                        }[];
+                        workerId: string;
+                    };
+                };
             };
         };
     };
@@ -4495,7 +4645,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        backupGridCodes: string[];
+                        departmentCode: string | null;
+                        /** @enum {string} */
+                        duty: "grid_worker" | "supervisor";
+                        gridCodes: string[];
+                        id: string;
+                        lat: number | null;
+                        /** Format: date-time */
+                        locationAt: string | null;
+                        lon: number | null;
+                        name: string;
+                        onDuty: boolean;
+                        onDutyNow: boolean;
+                        openTasks: number;
+                        primaryGridCodes: string[];
+                        shifts: {
+                            ends: string;
+                            starts: string;
+                            weekday: number;
+                        }[];
+                        skills: string[];
+                        /** @enum {string} */
+                        status: "available" | "busy" | "off";
+                        username: string | null;
+                    };
+                };
             };
         };
     };
@@ -4516,7 +4693,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        accuracyM: number | null;
+                        /** Format: date-time */
+                        at: string;
+                        lat: number;
+                        lon: number;
+                        /** @enum {boolean} */
+                        stored: true;
+                    };
+                };
             };
         };
     };
@@ -4537,7 +4724,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        backupGridCodes: string[];
+                        departmentCode: string | null;
+                        /** @enum {string} */
+                        duty: "grid_worker" | "supervisor";
+                        gridCodes: string[];
+                        id: string;
+                        lat: number | null;
+                        /** Format: date-time */
+                        locationAt: string | null;
+                        lon: number | null;
+                        name: string;
+                        onDuty: boolean;
+                        onDutyNow: boolean;
+                        openTasks: number;
+                        primaryGridCodes: string[];
+                        shifts: {
+                            ends: string;
+                            starts: string;
+                            weekday: number;
+                        }[];
+                        skills: string[];
+                        /** @enum {string} */
+                        status: "available" | "busy" | "off";
+                        username: string | null;
+                    };
+                };
             };
         };
     };

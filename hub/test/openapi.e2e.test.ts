@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { MqttClient } from 'mqtt';
 import { startHub, RunningHub } from '../src/bootstrap';
-import { DEMO_DISPATCHER } from '../src/seed/demo-city';
+import { DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
 import { Api, connect, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
 
@@ -51,10 +51,6 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/rules/{id}",
   "GET /api/v1/water/level",
   "GET /api/v1/water/quality",
-  "GET /api/v1/workers",
-  "GET /api/v1/workers/me",
-  "GET /api/v1/workers/{id}",
-  "GET /api/v1/workers/{id}/trail",
   "GET /api/v1/working-calendar",
   "GET /metrics",
   "PATCH /api/v1/accounts/{id}",
@@ -72,15 +68,10 @@ const UNDECLARED = new Set<string>([
   "POST /api/v1/kiosk-tokens",
   "POST /api/v1/kiosk/session",
   "POST /api/v1/rules",
-  "POST /api/v1/workers/me/location",
   "PUT /api/v1/catalogue/{deviceId}",
   "PUT /api/v1/departments/{code}",
   "PUT /api/v1/event-rules/{type}",
   "PUT /api/v1/rules/{id}",
-  "PUT /api/v1/workers/me/status",
-  "PUT /api/v1/workers/{id}/grids",
-  "PUT /api/v1/workers/{id}/shifts",
-  "PUT /api/v1/workers/{id}/status",
 ]);
 
 /**
@@ -189,6 +180,22 @@ describe('the OpenAPI document describes the responses', () => {
     await call(dispatcher, 'get', '/api/v1/incidents/{id}/suggestions', { id: created.id });
     expect(created.allowedActions).toContain('request_verification');
     await call(dispatcher, 'post', '/api/v1/incidents/{id}/actions', { id: created.id }, { action: 'request_verification' });
+  });
+
+  it('workers: list, get, own record, position, status, trail, shifts, grids', async () => {
+    const worker = await Api.of(hub).login('worker01', DEMO_WORKER_PASSWORD);
+    const lead = await Api.of(hub).login(DEMO_SHIFT_LEAD.username, DEMO_SHIFT_LEAD.password);
+    const me = await call(worker, 'get', '/api/v1/workers/me');
+    await call(worker, 'post', '/api/v1/workers/me/location', {}, { lon: 112.5465, lat: 37.8555, accuracyM: 5 });
+    await call(worker, 'put', '/api/v1/workers/me/status', {}, { status: 'available', onDuty: true });
+    const { items } = await call(dispatcher, 'get', '/api/v1/workers');
+    expect(items.length).toBeGreaterThan(0);
+    await call(dispatcher, 'get', '/api/v1/workers/{id}', { id: me.id });
+    const trail = await call(dispatcher, 'get', '/api/v1/workers/{id}/trail', { id: me.id });
+    expect(trail.positions.length).toBeGreaterThan(0);
+    await call(dispatcher, 'put', '/api/v1/workers/{id}/status', { id: me.id }, { status: 'available' });
+    await call(lead, 'put', '/api/v1/workers/{id}/shifts', { id: me.id }, { shifts: me.shifts });
+    await call(admin, 'put', '/api/v1/workers/{id}/grids', { id: me.id }, { primary: me.primaryGridCodes, backup: me.backupGridCodes });
   });
 
   it('alerts: list, detail, acknowledge, clear', async () => {

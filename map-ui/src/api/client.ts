@@ -20,7 +20,9 @@ import type {
   TrailPoint,
   Worker,
 } from './types';
-import { createHubClient } from '@gridhub/client';
+import { createHubClient, type ResponseOf } from '@gridhub/client';
+
+type TrailResponse = ResponseOf<'/api/v1/workers/{id}/trail', 'get'>;
 
 export type ApiErrorKind = 'http' | 'network' | 'format';
 
@@ -212,12 +214,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     attachmentUrl: (id) => `${baseUrl}${API}/attachments/${encodeURIComponent(id)}`,
     attachmentBlob: async (id, signal) => (await send(`${API}/attachments/${encodeURIComponent(id)}`, { signal })).blob(),
     categories: async (signal) => expectList(await data(hub.GET('/api/v1/incident-categories', { signal }))).items,
-    workers: async (signal) => expectList(await request<ListResponse<Worker>>(`${API}/workers`, { signal })),
+    workers: async (signal) => expectList(await data(hub.GET('/api/v1/workers', { signal }))),
     trail: async (workerId, query, signal) => {
-      const body = await request<unknown>(`${API}/workers/${encodeURIComponent(workerId)}/trail${qs(query)}`, { signal });
-      const points = items<TrailPoint>(body, Array.isArray((body as { positions?: unknown })?.positions) ? 'positions' : 'items');
+      const body = await request<TrailResponse>(`${API}/workers/${encodeURIComponent(workerId)}/trail${qs(query)}`, { signal });
+      if (!Array.isArray(body?.positions)) throw new ApiError(200, 'expected { positions: [...] }', 'format');
       // Newest first on the wire; a line is drawn oldest first.
-      return [...points].sort((a, b) => Date.parse(a.at ?? a.time ?? '') - Date.parse(b.at ?? b.time ?? ''));
+      return [...body.positions].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     },
     alerts: async (query, signal) => {
       const body = await request<unknown>(`${API}/alerts${qs(query)}`, { signal });

@@ -22,6 +22,8 @@ export type Incident = ResponseOf<'/api/v1/incidents/{id}/actions', 'post'>;
 export type IncidentDetail = ResponseOf<'/api/v1/incidents/{id}', 'get'>;
 export type IncidentEvent = IncidentDetail['events'][number];
 export type DispatchSuggestion = ResponseOf<'/api/v1/incidents/{id}/suggestions', 'get'>['items'][number];
+export type Worker = ResponseOf<'/api/v1/workers', 'get'>['items'][number];
+export type TrailPoint = ResponseOf<'/api/v1/workers/{id}/trail', 'get'>['positions'][number];
 export type IncidentCategory = ResponseOf<'/api/v1/incident-categories', 'get'>['items'][number];
 
 export interface SessionUser {
@@ -101,24 +103,6 @@ export interface SeriesResponse {
   to: string;
   bucket: string;
   series: { deviceId: string; metric: string; unit: string; points: SeriesPoint[] }[];
-}
-
-export interface Worker {
-  id: string;
-  name: string;
-  gridCode: string | null;
-  onDuty: boolean;
-  lon: number | null;
-  lat: number | null;
-  openTasks?: number;
-  positionAt?: string | null;
-}
-
-export interface TrailPoint {
-  lon: number;
-  lat: number;
-  at?: string;
-  time?: string;
 }
 
 /** An alert as the API and the live channel carry it: the server's AlertView on the wire. */
