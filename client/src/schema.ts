@@ -2201,11 +2201,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the photo */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
             };
         };
     };
@@ -3822,7 +3827,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            contentType: string;
+                            id: string;
+                            incidentId: string;
+                            name: string;
+                            sha256: string;
+                            sizeBytes: number;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                            uploadedBy: string;
+                            url: string;
+                        }[];
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -3848,7 +3869,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        contentType: string;
+                        id: string;
+                        incidentId: string;
+                        name: string;
+                        sha256: string;
+                        sizeBytes: number;
+                        /** Format: date-time */
+                        uploadedAt: string;
+                        uploadedBy: string;
+                        url: string;
+                    };
+                };
             };
         };
     };
@@ -4876,11 +4910,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Prometheus text exposition (version 0.0.4) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
         };
     };

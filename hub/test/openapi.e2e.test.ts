@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import { MqttClient } from 'mqtt';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
+import { fieldPhoto } from '../../simulators/src/photo';
 import { Api, connect, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
 
@@ -22,7 +23,6 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/air/aqi",
   "GET /api/v1/air/compliance",
   "GET /api/v1/air/ranking",
-  "GET /api/v1/attachments/{id}",
   "GET /api/v1/audit",
   "GET /api/v1/basemap",
   "GET /api/v1/catalogue",
@@ -39,7 +39,6 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/grids",
   "GET /api/v1/grids/locate",
   "GET /api/v1/grids/{code}/responsible",
-  "GET /api/v1/incidents/{id}/attachments",
   "GET /api/v1/indicators",
   "GET /api/v1/indicators/roles",
   "GET /api/v1/kiosk-tokens",
@@ -52,7 +51,6 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/water/level",
   "GET /api/v1/water/quality",
   "GET /api/v1/working-calendar",
-  "GET /metrics",
   "PATCH /api/v1/accounts/{id}",
   "PATCH /api/v1/components/{id}",
   "POST /api/v1/accounts",
@@ -64,7 +62,6 @@ const UNDECLARED = new Set<string>([
   "POST /api/v1/catalogue/access-requests/{id}/decision",
   "POST /api/v1/components/import",
   "POST /api/v1/grids/import",
-  "POST /api/v1/incidents/{id}/attachments",
   "POST /api/v1/kiosk-tokens",
   "POST /api/v1/kiosk/session",
   "POST /api/v1/rules",
@@ -105,7 +102,11 @@ describe('the OpenAPI document describes the responses', () => {
   /** Calls a route and checks the answer against the document; answers the body. */
   async function call(api: Api, method: string, template: string, params: Record<string, string> = {}, body?: unknown, query = ''): Promise<any> {
     const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
-    const res = await api.request(method.toUpperCase(), path + query, body);
+    return check(method, template, await api.request(method.toUpperCase(), path + query, body));
+  }
+
+  /** Checks an answer of a route against the document; answers the body. */
+  function check(method: string, template: string, res: { status: number; body: any }): any {
     const op = doc.paths[template]?.[method.toLowerCase()];
     if (!op) throw new Error(`${method} ${template} is not in the document`);
     const declared = op.responses?.[String(res.status)];
@@ -196,6 +197,26 @@ describe('the OpenAPI document describes the responses', () => {
     await call(dispatcher, 'put', '/api/v1/workers/{id}/status', { id: me.id }, { status: 'available' });
     await call(lead, 'put', '/api/v1/workers/{id}/shifts', { id: me.id }, { shifts: me.shifts });
     await call(admin, 'put', '/api/v1/workers/{id}/grids', { id: me.id }, { primary: me.primaryGridCodes, backup: me.backupGridCodes });
+  });
+
+  it('attachments and metrics: upload, list, download; the Prometheus text', async () => {
+    const incident = await call(dispatcher, 'post', '/api/v1/incidents', {}, { category: 'garbage_exposed', lon: 112.5465, lat: 37.8555 });
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(fieldPhoto(7))], { type: 'image/png' }), 'photo.png');
+    const res = await fetch(`http://127.0.0.1:${hub.httpPort}/api/v1/incidents/${incident.id}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dispatcher.accessToken}` },
+      body: form,
+    });
+    const uploaded = check('post', '/api/v1/incidents/{id}/attachments', { status: res.status, body: await res.json() });
+    await call(dispatcher, 'get', '/api/v1/incidents/{id}/attachments', { id: incident.id });
+    const photo = await fetch(`http://127.0.0.1:${hub.httpPort}${uploaded.url}`, { headers: { authorization: `Bearer ${dispatcher.accessToken}` } });
+    expect(photo.status).toBe(200);
+    const declared = doc.paths['/api/v1/attachments/{id}']!['get']!.responses!['200']!.content!;
+    expect(Object.keys(declared)).toContain(photo.headers.get('content-type'));
+    const metrics = await fetch(`http://127.0.0.1:${hub.httpPort}/metrics`);
+    expect(Object.keys(doc.paths['/metrics']!['get']!.responses!['200']!.content!)).toContain('text/plain');
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
   });
 
   it('alerts: list, detail, acknowledge, clear', async () => {

@@ -10,7 +10,7 @@ import { Clock } from '../common/clock';
 import { MONITOR_ROLES, warningIdentifier } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
 import { AlertEvent, AlertView } from '@gridhub/contracts';
-import { ApiOk, ApiXml, iso, z } from '../common/api-schema';
+import { ApiOk, ApiText, iso, z } from '../common/api-schema';
 import { alertDetailSchema, alertEventSchema, AlertResponse, alertListSchema, alertSchema } from './alert.schema';
 import { ListAlertsQuery } from './alerts.dto';
 import { AlertsRepository } from './alerts.repository';
@@ -74,7 +74,7 @@ export class AlertsController {
   @Get('feed')
   @PublicRoute()
   @ApiProduces(ATOM_CONTENT_TYPE)
-  @ApiXml(ATOM_CONTENT_TYPE, 'Atom feed of the active public warnings')
+  @ApiText(ATOM_CONTENT_TYPE, 'Atom feed of the active public warnings')
   @Header('content-type', `${ATOM_CONTENT_TYPE}; charset=utf-8`)
   async feed(@Req() req: Request) {
     const { items } = await this.repository.list({ status: 'active', kind: 'rule', limit: 500, offset: 0 });
@@ -94,7 +94,7 @@ export class AlertsController {
   @Get(':id/cap')
   @PublicRoute()
   @ApiProduces(CAP_CONTENT_TYPE)
-  @ApiXml(CAP_CONTENT_TYPE, 'CAP 1.2 alert document')
+  @ApiText(CAP_CONTENT_TYPE, 'CAP 1.2 alert document')
   @Header('content-type', `${CAP_CONTENT_TYPE}; charset=utf-8`)
   async cap(@Param('id') id: string) {
     const alert = await this.repository.find(this.checkId(id));
@@ -110,7 +110,7 @@ export class AlertsController {
   @Get(':id/gbt35965')
   @PublicRoute()
   @ApiProduces(GBT35965_CONTENT_TYPE)
-  @ApiXml(GBT35965_CONTENT_TYPE, 'GB/T 35965.1-2018 early-warning document')
+  @ApiText(GBT35965_CONTENT_TYPE, 'GB/T 35965.1-2018 early-warning document')
   @Header('content-type', `${GBT35965_CONTENT_TYPE}; charset=utf-8`)
   async gbt35965(@Param('id') id: string) {
     const alert = await this.repository.find(this.checkId(id));

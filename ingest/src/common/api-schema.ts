@@ -51,6 +51,6 @@ export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fa
 
 export { z };
 
-/** 200 with a document of another media type (XML, Atom, CSV): its body is text. */
-export const ApiXml = (mediaType: string, description: string) =>
+/** 200 with a body of another media type (XML, Atom, CSV, Prometheus text): a string. */
+export const ApiText = (mediaType: string, description: string) =>
   applyDecorators(ApiOkResponse({ description, content: { [mediaType]: { schema: { type: 'string' } } } }));
