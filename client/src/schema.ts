@@ -2981,7 +2981,25 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            enabled: boolean;
+                            eventType: string;
+                            /** @enum {string} */
+                            family: "video" | "emergency";
+                            incidentCategory: string | null;
+                            mergeRadiusM: number;
+                            mergeWindowS: number;
+                            minConfidence: number;
+                            nameEn: string;
+                            nameZh: string;
+                            /** @enum {string} */
+                            severity: "blue" | "yellow" | "orange" | "red";
+                        }[];
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -3004,7 +3022,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        eventType: string;
+                        /** @enum {string} */
+                        family: "video" | "emergency";
+                        incidentCategory: string | null;
+                        mergeRadiusM: number;
+                        mergeWindowS: number;
+                        minConfidence: number;
+                        nameEn: string;
+                        nameZh: string;
+                        /** @enum {string} */
+                        severity: "blue" | "yellow" | "orange" | "red";
+                    };
+                };
             };
         };
     };
@@ -4246,7 +4279,49 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            actions: "notify" | "incident" | "both";
+                            clearThreshold: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            durationS: number;
+                            enabled: boolean;
+                            /** @enum {string} */
+                            family: "air" | "water" | "video" | "emergency";
+                            id: number;
+                            incidentCategory: string | null;
+                            /** @enum {string} */
+                            kind: "above" | "below" | "rate_of_change" | "no_data" | "aqi_level" | "water_class";
+                            metric: string | null;
+                            name: string;
+                            nameEn: string | null;
+                            /** @enum {string|null} */
+                            notifyBureau: "environment" | "water" | null;
+                            /** @enum {string|null} */
+                            rateDirection: "rise" | "fall" | "any" | null;
+                            /** @enum {string|null} */
+                            ratePer: "minute" | "hour" | null;
+                            schedule: {
+                                days?: number[];
+                                from?: string;
+                                to?: string;
+                            } | null;
+                            scope: {
+                                deviceId?: string | null;
+                                gridCode?: string | null;
+                            };
+                            /** @enum {string} */
+                            severity: "blue" | "yellow" | "orange" | "red";
+                            threshold: number | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -4267,7 +4342,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        actions: "notify" | "incident" | "both";
+                        clearThreshold: number | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        durationS: number;
+                        enabled: boolean;
+                        /** @enum {string} */
+                        family: "air" | "water" | "video" | "emergency";
+                        id: number;
+                        incidentCategory: string | null;
+                        /** @enum {string} */
+                        kind: "above" | "below" | "rate_of_change" | "no_data" | "aqi_level" | "water_class";
+                        metric: string | null;
+                        name: string;
+                        nameEn: string | null;
+                        /** @enum {string|null} */
+                        notifyBureau: "environment" | "water" | null;
+                        /** @enum {string|null} */
+                        rateDirection: "rise" | "fall" | "any" | null;
+                        /** @enum {string|null} */
+                        ratePer: "minute" | "hour" | null;
+                        schedule: {
+                            days?: number[];
+                            from?: string;
+                            to?: string;
+                        } | null;
+                        scope: {
+                            deviceId?: string | null;
+                            gridCode?: string | null;
+                        };
+                        /** @enum {string} */
+                        severity: "blue" | "yellow" | "orange" | "red";
+                        threshold: number | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };
@@ -4286,7 +4400,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        actions: "notify" | "incident" | "both";
+                        clearThreshold: number | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        durationS: number;
+                        enabled: boolean;
+                        /** @enum {string} */
+                        family: "air" | "water" | "video" | "emergency";
+                        id: number;
+                        incidentCategory: string | null;
+                        /** @enum {string} */
+                        kind: "above" | "below" | "rate_of_change" | "no_data" | "aqi_level" | "water_class";
+                        metric: string | null;
+                        name: string;
+                        nameEn: string | null;
+                        /** @enum {string|null} */
+                        notifyBureau: "environment" | "water" | null;
+                        /** @enum {string|null} */
+                        rateDirection: "rise" | "fall" | "any" | null;
+                        /** @enum {string|null} */
+                        ratePer: "minute" | "hour" | null;
+                        schedule: {
+                            days?: number[];
+                            from?: string;
+                            to?: string;
+                        } | null;
+                        scope: {
+                            deviceId?: string | null;
+                            gridCode?: string | null;
+                        };
+                        /** @enum {string} */
+                        severity: "blue" | "yellow" | "orange" | "red";
+                        threshold: number | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };
@@ -4309,7 +4462,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        actions: "notify" | "incident" | "both";
+                        clearThreshold: number | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        durationS: number;
+                        enabled: boolean;
+                        /** @enum {string} */
+                        family: "air" | "water" | "video" | "emergency";
+                        id: number;
+                        incidentCategory: string | null;
+                        /** @enum {string} */
+                        kind: "above" | "below" | "rate_of_change" | "no_data" | "aqi_level" | "water_class";
+                        metric: string | null;
+                        name: string;
+                        nameEn: string | null;
+                        /** @enum {string|null} */
+                        notifyBureau: "environment" | "water" | null;
+                        /** @enum {string|null} */
+                        rateDirection: "rise" | "fall" | "any" | null;
+                        /** @enum {string|null} */
+                        ratePer: "minute" | "hour" | null;
+                        schedule: {
+                            days?: number[];
+                            from?: string;
+                            to?: string;
+                        } | null;
+                        scope: {
+                            deviceId?: string | null;
+                            gridCode?: string | null;
+                        };
+                        /** @enum {string} */
+                        severity: "blue" | "yellow" | "orange" | "red";
+                        threshold: number | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
             };
         };
     };

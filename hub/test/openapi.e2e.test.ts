@@ -35,7 +35,6 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/departments",
   "GET /api/v1/departments/{code}",
   "GET /api/v1/devices/{id}/readings",
-  "GET /api/v1/event-rules",
   "GET /api/v1/grids",
   "GET /api/v1/grids/locate",
   "GET /api/v1/grids/{code}/responsible",
@@ -46,8 +45,6 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/overview",
   "GET /api/v1/overview/areas",
   "GET /api/v1/readings",
-  "GET /api/v1/rules",
-  "GET /api/v1/rules/{id}",
   "GET /api/v1/water/level",
   "GET /api/v1/water/quality",
   "GET /api/v1/working-calendar",
@@ -64,11 +61,8 @@ const UNDECLARED = new Set<string>([
   "POST /api/v1/grids/import",
   "POST /api/v1/kiosk-tokens",
   "POST /api/v1/kiosk/session",
-  "POST /api/v1/rules",
   "PUT /api/v1/catalogue/{deviceId}",
   "PUT /api/v1/departments/{code}",
-  "PUT /api/v1/event-rules/{type}",
-  "PUT /api/v1/rules/{id}",
 ]);
 
 /**
@@ -217,6 +211,19 @@ describe('the OpenAPI document describes the responses', () => {
     const metrics = await fetch(`http://127.0.0.1:${hub.httpPort}/metrics`);
     expect(Object.keys(doc.paths['/metrics']!['get']!.responses!['200']!.content!)).toContain('text/plain');
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+  });
+
+  it('rules and event rules: list, create, get, replace, remove', async () => {
+    const body = { name: 'SO2 高值', family: 'air', metric: 'so2', kind: 'above', threshold: 500, severity: 'red' };
+    const { items } = await call(dispatcher, 'get', '/api/v1/rules');
+    expect(items.length).toBeGreaterThan(0);
+    const rule = await call(admin, 'post', '/api/v1/rules', {}, body);
+    await call(dispatcher, 'get', '/api/v1/rules/{id}', { id: String(rule.id) });
+    await call(admin, 'put', '/api/v1/rules/{id}', { id: String(rule.id) }, { ...body, threshold: 600, schedule: { days: [1, 2], from: '08:00', to: '18:00' } });
+    await call(admin, 'delete', '/api/v1/rules/{id}', { id: String(rule.id) });
+    const events = await call(dispatcher, 'get', '/api/v1/event-rules');
+    const { eventType, family: _family, ...editable } = events.items[0];
+    await call(admin, 'put', '/api/v1/event-rules/{type}', { type: eventType }, editable);
   });
 
   it('alerts: list, detail, acknowledge, clear', async () => {

@@ -1,4 +1,6 @@
+import { ApiCreated, ApiOk } from '../common/api-schema';
 import { CurrentUser } from '../common/current-user';
+import { ruleListSchema, RuleResponse, ruleSchema } from './rule.schema';
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MONITOR_ROLES } from '@gridhub/contracts';
@@ -9,7 +11,7 @@ import { ListRulesQuery, RuleDto, toRuleDefinition } from './rules.dto';
 import { RulesService } from './rules.service';
 
 
-export function presentRule(rule: Rule) {
+export function presentRule(rule: Rule): RuleResponse {
   return { ...rule, createdAt: rule.createdAt.toISOString(), updatedAt: rule.updatedAt.toISOString() };
 }
 
@@ -23,6 +25,7 @@ export class RulesController {
 
   @Get()
   @Roles(...MONITOR_ROLES)
+  @ApiOk(ruleListSchema)
   async list(@Query() query: ListRulesQuery) {
     const items = await this.rules.list({ ...(query.family ? { family: query.family } : {}), ...(query.enabled !== undefined ? { enabled: query.enabled } : {}) });
     return { items: items.map(presentRule), total: items.length };
@@ -30,6 +33,7 @@ export class RulesController {
 
   @Get(':id')
   @Roles(...MONITOR_ROLES)
+  @ApiOk(ruleSchema)
   async get(@Param('id', ParseIntPipe) id: number) {
     const rule = await this.rules.find(id);
     if (!rule) throw new NotFoundException(`rule ${id} not found`);
@@ -38,12 +42,14 @@ export class RulesController {
 
   @Post()
   @Roles('admin', 'bureau_analyst')
+  @ApiCreated(ruleSchema)
   async create(@Body() body: RuleDto) {
     return presentRule(await this.invalidAs400(() => this.rules.create(toRuleDefinition(body))));
   }
 
   @Put(':id')
   @Roles('admin', 'bureau_analyst')
+  @ApiOk(ruleSchema)
   async replace(@Param('id', ParseIntPipe) id: number, @Body() body: RuleDto) {
     const rule = await this.invalidAs400(() => this.rules.update(id, toRuleDefinition(body)));
     if (!rule) throw new NotFoundException(`rule ${id} not found`);
