@@ -1666,7 +1666,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentCode: string | null;
+                            disabled: boolean;
+                            displayName: string;
+                            failedLogins: number;
+                            gridScope: string | null;
+                            id: string;
+                            locked: boolean;
+                            /** Format: date-time */
+                            lockedUntil: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "dispatcher" | "shift_lead" | "bureau_analyst" | "grid_worker" | "supervisor";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            username: string;
+                            workerId: string | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -1687,7 +1709,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        departmentCode: string | null;
+                        disabled: boolean;
+                        displayName: string;
+                        failedLogins: number;
+                        gridScope: string | null;
+                        id: string;
+                        locked: boolean;
+                        /** Format: date-time */
+                        lockedUntil: string | null;
+                        /** @enum {string} */
+                        role: "admin" | "dispatcher" | "shift_lead" | "bureau_analyst" | "grid_worker" | "supervisor";
+                        /** Format: date-time */
+                        updatedAt: string;
+                        username: string;
+                        workerId: string | null;
+                    };
+                };
             };
         };
     };
@@ -1710,7 +1752,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        departmentCode: string | null;
+                        disabled: boolean;
+                        displayName: string;
+                        failedLogins: number;
+                        gridScope: string | null;
+                        id: string;
+                        locked: boolean;
+                        /** Format: date-time */
+                        lockedUntil: string | null;
+                        /** @enum {string} */
+                        role: "admin" | "dispatcher" | "shift_lead" | "bureau_analyst" | "grid_worker" | "supervisor";
+                        /** Format: date-time */
+                        updatedAt: string;
+                        username: string;
+                        workerId: string | null;
+                    };
+                };
             };
         };
     };
@@ -1729,7 +1791,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        departmentCode: string | null;
+                        disabled: boolean;
+                        displayName: string;
+                        failedLogins: number;
+                        gridScope: string | null;
+                        id: string;
+                        locked: boolean;
+                        /** Format: date-time */
+                        lockedUntil: string | null;
+                        /** @enum {string} */
+                        role: "admin" | "dispatcher" | "shift_lead" | "bureau_analyst" | "grid_worker" | "supervisor";
+                        /** Format: date-time */
+                        updatedAt: string;
+                        username: string;
+                        workerId: string | null;
+                    };
+                };
             };
         };
     };
@@ -2227,7 +2309,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            action: "login.success" | "login.failure" | "login.locked" | "token.refresh" | "token.reuse" | "logout" | "account.create" | "account.update" | "account.unlock" | "admin.change" | "mqtt.login.failure" | "mqtt.login.blocked" | "kiosk.issue" | "kiosk.revoke" | "kiosk.session" | "kiosk.refused" | "catalogue.read" | "catalogue.access" | "catalogue.refused" | "catalogue.request" | "catalogue.decide" | "catalogue.change";
+                            actor: string;
+                            /** Format: date-time */
+                            at: string;
+                            detail: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            ip: string | null;
+                            target: string | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -4107,7 +4205,26 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: date-time */
+                            expiresAt: string | null;
+                            gridScope: string | null;
+                            id: string;
+                            /** Format: date-time */
+                            lastUsedAt: string | null;
+                            lastUsedIp: string | null;
+                            name: string;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                            revokedBy: string | null;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -4128,7 +4245,26 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        /** Format: date-time */
+                        expiresAt: string | null;
+                        gridScope: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        lastUsedAt: string | null;
+                        lastUsedIp: string | null;
+                        name: string;
+                        /** Format: date-time */
+                        revokedAt: string | null;
+                        revokedBy: string | null;
+                        token: string;
+                        url: string;
+                    };
+                };
             };
         };
     };
@@ -4147,7 +4283,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        /** Format: date-time */
+                        expiresAt: string | null;
+                        gridScope: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        lastUsedAt: string | null;
+                        lastUsedIp: string | null;
+                        name: string;
+                        /** Format: date-time */
+                        revokedAt: string | null;
+                        revokedBy: string | null;
+                    };
+                };
             };
         };
     };
@@ -4168,7 +4321,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        accessToken: string;
+                        expiresIn: number;
+                        kiosk: {
+                            gridScope: string | null;
+                            id: string;
+                            name: string;
+                        };
+                        /** @enum {string} */
+                        tokenType: "Bearer";
+                    };
+                };
             };
         };
     };

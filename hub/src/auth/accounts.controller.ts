@@ -1,4 +1,5 @@
-import { CurrentUser } from '@gridhub/ingest';
+import { ApiCreated, ApiOk, CurrentUser, iso, z } from '@gridhub/ingest';
+import { accountListSchema, accountViewSchema, auditListSchema, auditRecordSchema } from './account.schema';
 import { BadRequestException, Body, ConflictException, Controller, Get, Ip, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Clock, Roles, SecretHasher } from '@gridhub/ingest';
@@ -7,7 +8,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, 
 import { AccountRepository, AccountChange } from './account.repository';
 import { isFieldRole, Role, ROLES } from '@gridhub/contracts';
 import { AccountDetail, Principal } from './account.types';
-import { AuditRepository } from './audit.repository';
+import { AuditRecord, AuditRepository } from './audit.repository';
 import { AuthService } from './auth.service';
 
 /** At least 10 characters with a letter and a digit (GB/T 22239 level-3 systems ask for complexity). */
@@ -105,7 +106,14 @@ export class AuditQueryDto {
   before?: string;
 }
 
-const present = (a: AccountDetail) => ({ ...a, locked: a.lockedUntil !== null && a.lockedUntil > new Date() });
+const present = (a: AccountDetail): z.infer<typeof accountViewSchema> => ({
+  ...a,
+  lockedUntil: iso(a.lockedUntil),
+  createdAt: iso(a.createdAt),
+  updatedAt: iso(a.updatedAt),
+  locked: a.lockedUntil !== null && a.lockedUntil > new Date(),
+});
+const presentAudit = (r: AuditRecord): z.infer<typeof auditRecordSchema> => ({ ...r, at: iso(r.at) });
 
 /** Account administration (admin only); every change lands in the audit log. */
 @ApiTags('accounts')
@@ -122,11 +130,13 @@ export class AccountsController {
   ) {}
 
   @Get('accounts')
+  @ApiOk(accountListSchema)
   async list() {
     return { items: (await this.accounts.list()).map(present) };
   }
 
   @Post('accounts')
+  @ApiCreated(accountViewSchema)
   async create(@Body() body: CreateAccountDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     if (isFieldRole(body.role)) throw new BadRequestException('grid worker and supervisor accounts are created with their worker (POST /api/v1/workers)');
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
@@ -146,6 +156,7 @@ export class AccountsController {
   }
 
   @Patch('accounts/:id')
+  @ApiOk(accountViewSchema)
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAccountDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const current = await this.accounts.findById(id);
     if (!current) throw new NotFoundException(`no account ${id}`);
@@ -172,6 +183,7 @@ export class AccountsController {
   }
 
   @Post('accounts/:id/unlock')
+  @ApiCreated(accountViewSchema)
   async unlock(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const updated = await this.accounts.unlock(id, this.clock.now());
     if (!updated) throw new NotFoundException(`no account ${id}`);
@@ -180,12 +192,13 @@ export class AccountsController {
   }
 
   @Get('audit')
+  @ApiOk(auditListSchema)
   async auditLog(@Query() query: AuditQueryDto) {
     const filter: Parameters<AuditRepository['list']>[0] = { limit: query.limit ?? 100 };
     if (query.action) filter.action = query.action;
     if (query.target) filter.target = query.target;
     if (query.before) filter.beforeId = query.before;
-    return { items: await this.audit.list(filter) };
+    return { items: (await this.audit.list(filter)).map(presentAudit) };
   }
 
   private record({ user, ip }: { user: Principal; ip: string | undefined }, action: 'account.create' | 'account.update' | 'account.unlock', target: string, detail: Record<string, unknown>) {

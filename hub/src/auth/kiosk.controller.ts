@@ -1,4 +1,6 @@
-import { CurrentUser } from '@gridhub/ingest';
+import { ApiOk, ApiCreated, CurrentUser, iso, z } from '@gridhub/ingest';
+import { issuedKioskTokenSchema, kioskTokenListSchema, kioskTokenSchema } from './account.schema';
+import { kioskSessionSchema } from './auth.schema';
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Ip, NotFoundException, Param, ParseUUIDPipe, Post, UnauthorizedException } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Clock, Roles } from '@gridhub/ingest';
@@ -9,7 +11,7 @@ import { AccountRepository } from './account.repository';
 import { Principal } from './account.types';
 import { AuditRepository } from './audit.repository';
 import { AuthService } from './auth.service';
-import { KioskTokenRepository } from './kiosk-token.repository';
+import { KioskToken, KioskTokenRepository } from './kiosk-token.repository';
 import { Public } from './public.decorator';
 
 export class IssueKioskTokenDto {
@@ -44,6 +46,14 @@ export class KioskSessionDto {
  * access token that opens only the overview (see KioskAllowed). Issue, revocation, every exchange and every
  * refusal land in the audit log.
  */
+const presentKiosk = (k: KioskToken): z.infer<typeof kioskTokenSchema> => ({
+  ...k,
+  createdAt: iso(k.createdAt),
+  expiresAt: iso(k.expiresAt),
+  revokedAt: iso(k.revokedAt),
+  lastUsedAt: iso(k.lastUsedAt),
+});
+
 @ApiTags('kiosk')
 @Controller('api/v1')
 export class KioskController {
@@ -59,14 +69,16 @@ export class KioskController {
   @ApiBearerAuth()
   @Roles('admin')
   @Get('kiosk-tokens')
+  @ApiOk(kioskTokenListSchema)
   async list() {
-    return { items: await this.kiosks.list() };
+    return { items: (await this.kiosks.list()).map(presentKiosk) };
   }
 
   /** Issues a token; it is in this answer only (the hub keeps its hash). `url` opens the overview with it. */
   @ApiBearerAuth()
   @Roles('admin')
   @Post('kiosk-tokens')
+  @ApiCreated(issuedKioskTokenSchema)
   async issue(@Body() body: IssueKioskTokenDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const now = this.clock.now();
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
@@ -86,13 +98,14 @@ export class KioskController {
       ip: ip ?? null,
       detail: { name: kiosk.name, gridScope: kiosk.gridScope, expiresAt: kiosk.expiresAt },
     });
-    return { ...kiosk, token, url: `/overview?kiosk=${encodeURIComponent(token)}` };
+    return { ...presentKiosk(kiosk), token, url: `/overview?kiosk=${encodeURIComponent(token)}` };
   }
 
   /** Revokes a token: its access tokens stop working and its screens' live connections are closed at once. */
   @ApiBearerAuth()
   @Roles('admin')
   @Delete('kiosk-tokens/:id')
+  @ApiOk(kioskTokenSchema)
   async revoke(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const now = this.clock.now();
     const kiosk = await this.kiosks.revoke(id, user.username, now);
@@ -100,13 +113,14 @@ export class KioskController {
     this.auth.forgetKiosk(id);
     this.live.disconnectKiosk(id);
     await this.audit.record({ at: now, actor: `account:${user.username}`, action: 'kiosk.revoke', target: id, ip: ip ?? null, detail: { name: kiosk.name } });
-    return kiosk;
+    return presentKiosk(kiosk);
   }
 
   /** A wall screen's exchange: its kiosk token for an access token with the role `kiosk` (overview only). */
   @Public()
   @Post('kiosk/session')
   @HttpCode(200)
+  @ApiOk(kioskSessionSchema)
   async session(@Body() body: KioskSessionDto, @Ip() ip: string | undefined) {
     const session = await this.auth.kioskSession(body.token, ip ?? null);
     if (!session) throw new UnauthorizedException('the kiosk token is unknown, revoked or expired; ask an administrator for a new one');
