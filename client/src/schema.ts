@@ -2756,7 +2756,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            deviceId: string | null;
+                            id: string;
+                            payload: string;
+                            /** @enum {string} */
+                            payloadEncoding: "utf8" | "base64";
+                            reason: string;
+                            /** Format: date-time */
+                            receivedAt: string;
+                            topic: string;
+                        }[];
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -2776,7 +2791,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            categories: string[];
+                            code: string;
+                            contactName: string | null;
+                            contactPhone: string | null;
+                            nameEn: string;
+                            nameZh: string;
+                        }[];
+                        total: number;
+                    };
+                };
             };
         };
     };
@@ -2793,7 +2820,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        categories: string[];
+                        code: string;
+                        contactName: string | null;
+                        contactPhone: string | null;
+                        nameEn: string;
+                        nameZh: string;
+                    };
+                };
             };
         };
     };
@@ -2814,7 +2850,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        categories: string[];
+                        code: string;
+                        contactName: string | null;
+                        contactPhone: string | null;
+                        created: boolean;
+                        nameEn: string;
+                        nameZh: string;
+                    };
+                };
             };
         };
     };
@@ -5164,7 +5210,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        from: string;
+                        holidays: string[];
+                        names: {
+                            [key: string]: string;
+                        };
+                        to: string;
+                        utcOffsetMinutes: number;
+                        workdays: string[];
+                        workingHours: string;
+                        years: string[];
+                    };
+                };
             };
         };
     };

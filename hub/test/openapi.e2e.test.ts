@@ -28,9 +28,6 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/component-classes",
   "GET /api/v1/components",
   "GET /api/v1/components/{id}",
-  "GET /api/v1/dead-letters",
-  "GET /api/v1/departments",
-  "GET /api/v1/departments/{code}",
   "GET /api/v1/devices/{id}/readings",
   "GET /api/v1/grids",
   "GET /api/v1/grids/locate",
@@ -43,7 +40,6 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/readings",
   "GET /api/v1/water/level",
   "GET /api/v1/water/quality",
-  "GET /api/v1/working-calendar",
   "PATCH /api/v1/components/{id}",
   "POST /api/v1/air/aqi/recompute",
   "POST /api/v1/broker/authenticate",
@@ -53,7 +49,6 @@ const UNDECLARED = new Set<string>([
   "POST /api/v1/components/import",
   "POST /api/v1/grids/import",
   "PUT /api/v1/catalogue/{deviceId}",
-  "PUT /api/v1/departments/{code}",
 ]);
 
 /**
@@ -228,6 +223,20 @@ describe('the OpenAPI document describes the responses', () => {
     await call(Api.of(hub), 'post', '/api/v1/kiosk/session', {}, { token: issued.token });
     await call(admin, 'get', '/api/v1/kiosk-tokens');
     await call(admin, 'delete', '/api/v1/kiosk-tokens/{id}', { id: issued.id });
+  });
+
+  it('dead letters, departments and the working calendar', async () => {
+    const created = await call(admin, 'post', '/api/v1/devices', {}, { id: 'oa-dl', family: 'air', name: 'openapi dead letter', lon: 112.55, lat: 37.86 });
+    const device = await connect(hub, 'oa-dl', created.secret);
+    clients.push(device);
+    await device.publishAsync('gridhub/v1/air/oa-dl/data', 'not json', { qos: 1 });
+    await eventually(async () => (await call(admin, 'get', '/api/v1/dead-letters', {}, undefined, '?deviceId=oa-dl')).items[0], 10_000, 'the dead letter');
+    const { items } = await call(dispatcher, 'get', '/api/v1/departments');
+    expect(items.length).toBeGreaterThan(0);
+    await call(dispatcher, 'get', '/api/v1/departments/{code}', { code: items[0].code });
+    const { code: _code, ...department } = items[0];
+    await call(admin, 'put', '/api/v1/departments/{code}', { code: 'oa_dept' }, { ...department, contactName: department.contactName ?? undefined, contactPhone: department.contactPhone ?? undefined });
+    await call(dispatcher, 'get', '/api/v1/working-calendar');
   });
 
   it('alerts: list, detail, acknowledge, clear', async () => {
