@@ -3084,7 +3084,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        bucket: "raw" | "1m" | "5m" | "15m" | "1h" | "1d";
+                        from: string;
+                        series: {
+                            deviceId: string;
+                            metric: string;
+                            points: ({
+                                flags: number;
+                                receivedAt: string;
+                                time: string;
+                                value: number;
+                            } | {
+                                avg: number;
+                                count: number;
+                                last: number;
+                                max: number;
+                                min: number;
+                                time: string;
+                            })[];
+                            unit: string;
+                        }[];
+                        to: string;
+                    };
+                    "text/csv": string;
+                };
             };
         };
     };
@@ -4402,7 +4428,44 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        features: {
+                            geometry: {
+                                coordinates: (number)[];
+                                /** @enum {string} */
+                                type: "Point";
+                            };
+                            id: string;
+                            properties: {
+                                attributes: {
+                                    [key: string]: unknown;
+                                };
+                                enabled: boolean;
+                                /** @enum {string} */
+                                family: "air" | "water" | "video" | "emergency";
+                                gridCode: string | null;
+                                id: string;
+                                /** Format: date-time */
+                                lastSeenAt: string | null;
+                                lat: number;
+                                lon: number;
+                                name: string;
+                                online: boolean;
+                                readings: {
+                                    [key: string]: {
+                                        time: string;
+                                        value: number;
+                                    };
+                                };
+                            };
+                            /** @enum {string} */
+                            type: "Feature";
+                        }[];
+                        /** @enum {string} */
+                        type: "FeatureCollection";
+                    };
+                };
             };
         };
     };
@@ -4470,7 +4533,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        bucket: "raw" | "1m" | "5m" | "15m" | "1h" | "1d";
+                        from: string;
+                        series: {
+                            deviceId: string;
+                            metric: string;
+                            points: ({
+                                flags: number;
+                                receivedAt: string;
+                                time: string;
+                                value: number;
+                            } | {
+                                avg: number;
+                                count: number;
+                                last: number;
+                                max: number;
+                                min: number;
+                                time: string;
+                            })[];
+                            unit: string;
+                        }[];
+                        to: string;
+                    };
+                    "text/csv": string;
+                };
             };
         };
     };

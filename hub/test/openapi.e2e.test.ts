@@ -28,16 +28,13 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/component-classes",
   "GET /api/v1/components",
   "GET /api/v1/components/{id}",
-  "GET /api/v1/devices/{id}/readings",
   "GET /api/v1/grids",
   "GET /api/v1/grids/locate",
   "GET /api/v1/grids/{code}/responsible",
   "GET /api/v1/indicators",
   "GET /api/v1/indicators/roles",
-  "GET /api/v1/latest",
   "GET /api/v1/overview",
   "GET /api/v1/overview/areas",
-  "GET /api/v1/readings",
   "GET /api/v1/water/level",
   "GET /api/v1/water/quality",
   "PATCH /api/v1/components/{id}",
@@ -237,6 +234,22 @@ describe('the OpenAPI document describes the responses', () => {
     const { code: _code, ...department } = items[0];
     await call(admin, 'put', '/api/v1/departments/{code}', { code: 'oa_dept' }, { ...department, contactName: department.contactName ?? undefined, contactPhone: department.contactPhone ?? undefined });
     await call(dispatcher, 'get', '/api/v1/working-calendar');
+  });
+
+  it('readings: one device raw and bucketed, an area, the latest values', async () => {
+    const created = await call(admin, 'post', '/api/v1/devices', {}, { id: 'oa-read', family: 'air', name: 'openapi readings', lon: 112.55, lat: 37.86 });
+    const device = await connect(hub, 'oa-read', created.secret);
+    clients.push(device);
+    await device.publishAsync('gridhub/v1/air/oa-read/data', JSON.stringify({ ts: new Date(Date.now() - 60_000).toISOString(), readings: { pm25: 35, pm10: 60 } }), { qos: 1 });
+    const raw = await eventually(async () => {
+      const body = await call(dispatcher, 'get', '/api/v1/devices/{id}/readings', { id: 'oa-read' });
+      return body.series.length > 0 ? body : undefined;
+    }, 10_000, 'the readings');
+    expect(raw.series[0].points.length).toBeGreaterThan(0);
+    await call(dispatcher, 'get', '/api/v1/devices/{id}/readings', { id: 'oa-read' }, undefined, '?bucket=5m');
+    await call(dispatcher, 'get', '/api/v1/readings', {}, undefined, '?deviceId=oa-read&metric=pm25');
+    const latest = await call(dispatcher, 'get', '/api/v1/latest');
+    expect(latest.features.some((f: { id: string }) => f.id === 'oa-read')).toBe(true);
   });
 
   it('alerts: list, detail, acknowledge, clear', async () => {
