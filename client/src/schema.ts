@@ -1841,7 +1841,158 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        editions: {
+                            /** @enum {string} */
+                            edition: "HJ 633-2012" | "HJ 633-2026";
+                            from: string;
+                            to: string;
+                        }[];
+                        from: string;
+                        /** @enum {string} */
+                        kind: "hourly" | "daily";
+                        reports: {
+                            aqi: number;
+                            categoryEn: string;
+                            categoryZh: string;
+                            colour: {
+                                hex: string;
+                                name: string;
+                                rgb: (number)[];
+                            };
+                            concentrations: {
+                                [key: string]: number;
+                            };
+                            /** @enum {string} */
+                            edition: "HJ 633-2012" | "HJ 633-2026";
+                            end: string;
+                            exceedingPollutants?: ("so2" | "no2" | "pm10" | "co" | "o3" | "o3_8h" | "pm25")[];
+                            hours?: number;
+                            iaqi: {
+                                [key: string]: number;
+                            };
+                            /** @enum {string} */
+                            kind: "hourly" | "daily";
+                            /** @enum {number} */
+                            level: 1 | 2 | 3 | 4 | 5 | 6;
+                            levelZh: string;
+                            primaryPollutants: ("so2" | "no2" | "pm10" | "co" | "o3" | "o3_8h" | "pm25")[];
+                            stations?: number;
+                            time: string;
+                        }[];
+                        station: {
+                            gridCode: string | null;
+                            id: string;
+                            name: string;
+                        };
+                        to: string;
+                    } | {
+                        area: {
+                            code: string;
+                            level: string;
+                            name: string;
+                            stations: {
+                                gridCode: string | null;
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                        editions: {
+                            /** @enum {string} */
+                            edition: "HJ 633-2012" | "HJ 633-2026";
+                            from: string;
+                            to: string;
+                        }[];
+                        from: string;
+                        /** @enum {string} */
+                        kind: "hourly" | "daily";
+                        method: string;
+                        reports: {
+                            aqi: number;
+                            categoryEn: string;
+                            categoryZh: string;
+                            colour: {
+                                hex: string;
+                                name: string;
+                                rgb: (number)[];
+                            };
+                            concentrations: {
+                                [key: string]: number;
+                            };
+                            /** @enum {string} */
+                            edition: "HJ 633-2012" | "HJ 633-2026";
+                            end: string;
+                            exceedingPollutants?: ("so2" | "no2" | "pm10" | "co" | "o3" | "o3_8h" | "pm25")[];
+                            hours?: number;
+                            iaqi: {
+                                [key: string]: number;
+                            };
+                            /** @enum {string} */
+                            kind: "hourly" | "daily";
+                            /** @enum {number} */
+                            level: 1 | 2 | 3 | 4 | 5 | 6;
+                            levelZh: string;
+                            primaryPollutants: ("so2" | "no2" | "pm10" | "co" | "o3" | "o3_8h" | "pm25")[];
+                            stations?: number;
+                            time: string;
+                        }[];
+                        to: string;
+                    } | {
+                        area: {
+                            code: string;
+                            level: string;
+                            name: string;
+                            stations: {
+                                gridCode: string | null;
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                        editions: {
+                            /** @enum {string} */
+                            edition: "HJ 633-2012" | "HJ 633-2026";
+                            from: string;
+                            to: string;
+                        }[];
+                        from: string;
+                        /** @enum {string} */
+                        kind: "hourly" | "daily";
+                        series: {
+                            deviceId: string;
+                            reports: {
+                                aqi: number;
+                                categoryEn: string;
+                                categoryZh: string;
+                                colour: {
+                                    hex: string;
+                                    name: string;
+                                    rgb: (number)[];
+                                };
+                                concentrations: {
+                                    [key: string]: number;
+                                };
+                                /** @enum {string} */
+                                edition: "HJ 633-2012" | "HJ 633-2026";
+                                end: string;
+                                exceedingPollutants?: ("so2" | "no2" | "pm10" | "co" | "o3" | "o3_8h" | "pm25")[];
+                                hours?: number;
+                                iaqi: {
+                                    [key: string]: number;
+                                };
+                                /** @enum {string} */
+                                kind: "hourly" | "daily";
+                                /** @enum {number} */
+                                level: 1 | 2 | 3 | 4 | 5 | 6;
+                                levelZh: string;
+                                primaryPollutants: ("so2" | "no2" | "pm10" | "co" | "o3" | "o3_8h" | "pm25")[];
+                                stations?: number;
+                                time: string;
+                            }[];
+                        }[];
+                        to: string;
+                    };
+                };
             };
         };
     };
@@ -1862,7 +2013,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        dailyChanged: number;
+                        hourlyChanged: number;
+                        hours: number;
+                        marked: number;
+                        since: string;
+                    };
+                };
             };
         };
     };
@@ -1888,7 +2047,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        from: string;
+                        level: string;
+                        stations: {
+                            complianceRate: number | null;
+                            compliantDays: number;
+                            days: {
+                                compliant: boolean;
+                                day: string;
+                                exceeding: ("so2" | "no2" | "pm10" | "co" | "o3_8h" | "pm25")[];
+                                items: {
+                                    [key: string]: {
+                                        exceeds: boolean;
+                                        limit: number;
+                                        multiple: number;
+                                        value: number;
+                                    };
+                                };
+                                notJudged: ("so2" | "no2" | "pm10" | "co" | "o3_8h" | "pm25")[];
+                                /** @enum {string} */
+                                stage: "GB 3095-2012" | "GB 3095-2026 transition" | "GB 3095-2026";
+                            }[];
+                            deviceId: string;
+                            gridCode: string | null;
+                            judgedDays: number;
+                            name: string;
+                        }[];
+                        to: string;
+                    };
+                };
             };
         };
     };
@@ -1910,7 +2099,54 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: unknown[];
+                        /** @enum {string} */
+                        kind: "hourly" | "daily";
+                        /** @enum {string} */
+                        level: "station" | "district" | "street" | "community" | "grid";
+                        /** @enum {string|null} */
+                        time: null;
+                    } | {
+                        /** @enum {string} */
+                        edition: "HJ 633-2012" | "HJ 633-2026";
+                        end: string;
+                        items: {
+                            aqi: number;
+                            categoryEn: string;
+                            categoryZh: string;
+                            colour: {
+                                hex: string;
+                                name: string;
+                                rgb: (number)[];
+                            };
+                            concentrations: {
+                                [key: string]: number;
+                            };
+                            deviceId?: string;
+                            exceedingPollutants?: ("so2" | "no2" | "pm10" | "co" | "o3" | "o3_8h" | "pm25")[];
+                            gridCode?: string;
+                            hours?: number;
+                            iaqi: {
+                                [key: string]: number;
+                            };
+                            /** @enum {number} */
+                            level: 1 | 2 | 3 | 4 | 5 | 6;
+                            levelZh: string;
+                            name: string;
+                            primaryPollutants: ("so2" | "no2" | "pm10" | "co" | "o3" | "o3_8h" | "pm25")[];
+                            rank: number;
+                            stations?: number;
+                        }[];
+                        /** @enum {string} */
+                        kind: "hourly" | "daily";
+                        /** @enum {string} */
+                        level: "station" | "district" | "street" | "community" | "grid";
+                        method?: string;
+                        time: string;
+                    };
+                };
             };
         };
     };
