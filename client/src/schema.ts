@@ -3464,7 +3464,38 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        features: {
+                            geometry: {
+                                coordinates: (number)[][][];
+                                /** @enum {string} */
+                                type: "Polygon";
+                            } | {
+                                coordinates: (number)[][][][];
+                                /** @enum {string} */
+                                type: "MultiPolygon";
+                            };
+                            id: string;
+                            properties: {
+                                code: string;
+                                /** @enum {string} */
+                                level: "city" | "district" | "street" | "community" | "grid";
+                                name: string;
+                                parentCode: string | null;
+                                responsible?: {
+                                    departmentCode: string | null;
+                                    name: string | null;
+                                    phone: string | null;
+                                };
+                            };
+                            /** @enum {string} */
+                            type: "Feature";
+                        }[];
+                        /** @enum {string} */
+                        type: "FeatureCollection";
+                    };
+                };
             };
         };
     };
@@ -3481,7 +3512,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        code: string;
+                        fromCode: string | null;
+                        inherited: boolean;
+                        responsible: {
+                            departmentCode: string | null;
+                            name: string | null;
+                            phone: string | null;
+                        } | null;
+                    };
+                };
             };
         };
     };
@@ -3522,12 +3564,37 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description { gridCode, chain: [{code, name, level}], responsible } */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        chain: {
+                            code: string;
+                            /** @enum {string} */
+                            level: "city" | "district" | "street" | "community" | "grid";
+                            levelName: {
+                                en: string;
+                                zh: string;
+                            };
+                            name: string;
+                        }[];
+                        gridCode: string;
+                        lat: number;
+                        lon: number;
+                        responsible: {
+                            code: string;
+                            fromCode: string | null;
+                            inherited: boolean;
+                            responsible: {
+                                departmentCode: string | null;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                        };
+                    };
+                };
             };
         };
     };

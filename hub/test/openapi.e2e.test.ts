@@ -26,9 +26,6 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/component-classes",
   "GET /api/v1/components",
   "GET /api/v1/components/{id}",
-  "GET /api/v1/grids",
-  "GET /api/v1/grids/locate",
-  "GET /api/v1/grids/{code}/responsible",
   "GET /api/v1/indicators",
   "GET /api/v1/indicators/roles",
   "GET /api/v1/overview",
@@ -274,6 +271,14 @@ describe('the OpenAPI document describes the responses', () => {
     await call(dispatcher, 'get', '/api/v1/air/ranking', {}, undefined, `?level=district&at=${encodeURIComponent(new Date(hour).toISOString())}`);
     await call(dispatcher, 'get', '/api/v1/air/compliance', {}, undefined, '?deviceId=oa-aqi');
     await call(admin, 'post', '/api/v1/air/aqi/recompute', {}, {});
+  });
+
+  it('grids: a level as GeoJSON, locate a point, the responsible party', async () => {
+    const grids = await call(dispatcher, 'get', '/api/v1/grids');
+    expect(grids.features.length).toBeGreaterThan(0);
+    await call(dispatcher, 'get', '/api/v1/grids', {}, undefined, '?level=district');
+    const located = await call(dispatcher, 'get', '/api/v1/grids/locate', {}, undefined, '?lon=112.5465&lat=37.8555');
+    await call(dispatcher, 'get', '/api/v1/grids/{code}/responsible', { code: located.gridCode });
   });
 
   it('alerts: list, detail, acknowledge, clear', async () => {
