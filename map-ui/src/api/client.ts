@@ -189,7 +189,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   return {
     login: (body, signal) => data(anonymous.POST('/api/v1/auth/login', { body, signal })),
     grids: async (level = 'grid', signal) =>
-      expectCollection(await request<GridCollection>(`${API}/grids?level=${encodeURIComponent(level)}`, { signal })),
+      expectCollection(await data(hub.GET('/api/v1/grids', { params: { query: { level } }, signal }))),
     basemap: async (signal) => expectCollection(await request<BasemapCollection>(`${API}/basemap`, { signal })),
     devices: async (signal) => expectList(await data(hub.GET('/api/v1/devices', { signal }))),
     latest: async (signal) => expectCollection(await request<LatestCollection>(`${API}/latest`, { signal })),

@@ -24,6 +24,9 @@ export type IncidentEvent = IncidentDetail['events'][number];
 export type DispatchSuggestion = ResponseOf<'/api/v1/incidents/{id}/suggestions', 'get'>['items'][number];
 export type Worker = ResponseOf<'/api/v1/workers', 'get'>['items'][number];
 export type TrailPoint = ResponseOf<'/api/v1/workers/{id}/trail', 'get'>['positions'][number];
+export type GridCollection = ResponseOf<'/api/v1/grids', 'get'>;
+export type GridFeature = GridCollection['features'][number];
+export type GridProperties = GridFeature['properties'];
 export type IncidentCategory = ResponseOf<'/api/v1/incident-categories', 'get'>['items'][number];
 
 export interface SessionUser {
@@ -45,26 +48,6 @@ export interface LoginRequest {
 export interface ErrorBody {
   statusCode: number;
   message: string;
-}
-
-export interface GridProperties {
-  code: string;
-  name: string;
-  level: GridLevel;
-  parentCode: string | null;
-}
-
-// Only what the UI reads; OpenLayers' GeoJSON reader parses the geometry.
-export interface GridFeature {
-  type: 'Feature';
-  id?: string | number;
-  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown } | null;
-  properties: GridProperties;
-}
-
-export interface GridCollection {
-  type: 'FeatureCollection';
-  features: GridFeature[];
 }
 
 export type BasemapLayerName = 'land' | 'district' | 'street' | 'community' | 'water' | 'park' | 'road' | 'bridge';
