@@ -2675,12 +2675,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description GeoJSON FeatureCollection with bbox */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        bbox: (number)[];
+                        features: {
+                            geometry: {
+                                coordinates: number[];
+                                /** @enum {string} */
+                                type: "Point";
+                            } | {
+                                coordinates: number[][];
+                                /** @enum {string} */
+                                type: "LineString" | "MultiPoint";
+                            } | {
+                                coordinates: number[][][];
+                                /** @enum {string} */
+                                type: "Polygon" | "MultiLineString";
+                            } | {
+                                coordinates: number[][][][];
+                                /** @enum {string} */
+                                type: "MultiPolygon";
+                            };
+                            id?: string | number;
+                            properties: {
+                                code?: string;
+                                /** @enum {string} */
+                                layer: "land" | "district" | "street" | "community" | "water" | "park" | "road" | "bridge";
+                                name: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                roadClass?: "expressway" | "arterial" | "secondary";
+                            };
+                            /** @enum {string} */
+                            type: "Feature";
+                        }[];
+                        /** @enum {string} */
+                        type: "FeatureCollection";
+                    };
+                };
             };
         };
     };
@@ -2703,7 +2739,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        result: "deny";
+                    } | {
+                        is_superuser: boolean;
+                        /** @enum {string} */
+                        result: "allow";
+                    };
+                };
             };
         };
     };
@@ -2726,7 +2771,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        result: "allow" | "deny";
+                    };
+                };
             };
         };
     };
