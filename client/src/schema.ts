@@ -3594,11 +3594,93 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description the report (stored, or checked with mode=validate) */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        accepted: number;
+                        created: number;
+                        /** @enum {string} */
+                        mode: "atomic" | "partial" | "validate";
+                        problems: {
+                            code: string | null;
+                            index: number;
+                            reasons: {
+                                message: string;
+                                /** @enum {string} */
+                                reason: "not_a_feature" | "code_format" | "missing_name" | "level_mismatch" | "unknown_parent" | "duplicate_code" | "geometry_type" | "bad_coordinates" | "unclosed_ring" | "too_few_points" | "self_intersection" | "bad_responsible";
+                            }[];
+                        }[];
+                        received: number;
+                        refused: number;
+                        stored: boolean;
+                        topology: {
+                            gaps: {
+                                areaM2: number;
+                                /** @enum {string} */
+                                kind: "uncovered" | "hole";
+                                /** @enum {string} */
+                                level: "city" | "district" | "street" | "community" | "grid";
+                                parentCode: string;
+                            }[];
+                            overlaps: {
+                                areaM2: number;
+                                codes: (string)[];
+                                /** @enum {string} */
+                                level: "city" | "district" | "street" | "community" | "grid";
+                                parentCode: string | null;
+                            }[];
+                        };
+                        updated: number;
+                    };
+                };
+            };
+            /** @description mode=atomic and a feature was refused: nothing stored */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accepted: number;
+                        created: number;
+                        /** @enum {string} */
+                        mode: "atomic" | "partial" | "validate";
+                        problems: {
+                            code: string | null;
+                            index: number;
+                            reasons: {
+                                message: string;
+                                /** @enum {string} */
+                                reason: "not_a_feature" | "code_format" | "missing_name" | "level_mismatch" | "unknown_parent" | "duplicate_code" | "geometry_type" | "bad_coordinates" | "unclosed_ring" | "too_few_points" | "self_intersection" | "bad_responsible";
+                            }[];
+                        }[];
+                        received: number;
+                        refused: number;
+                        stored: boolean;
+                        topology: {
+                            gaps: {
+                                areaM2: number;
+                                /** @enum {string} */
+                                kind: "uncovered" | "hole";
+                                /** @enum {string} */
+                                level: "city" | "district" | "street" | "community" | "grid";
+                                parentCode: string;
+                            }[];
+                            overlaps: {
+                                areaM2: number;
+                                codes: (string)[];
+                                /** @enum {string} */
+                                level: "city" | "district" | "street" | "community" | "grid";
+                                parentCode: string | null;
+                            }[];
+                        };
+                        updated: number;
+                    };
+                };
             };
         };
     };

@@ -36,7 +36,6 @@ const UNDECLARED = new Set<string>([
   "POST /api/v1/catalogue/access-requests",
   "POST /api/v1/catalogue/access-requests/{id}/decision",
   "POST /api/v1/components/import",
-  "POST /api/v1/grids/import",
   "PUT /api/v1/catalogue/{deviceId}",
 ]);
 
@@ -277,6 +276,10 @@ describe('the OpenAPI document describes the responses', () => {
     await call(dispatcher, 'get', '/api/v1/grids', {}, undefined, '?level=district');
     const located = await call(dispatcher, 'get', '/api/v1/grids/locate', {}, undefined, '?lon=112.5465&lat=37.8555');
     await call(dispatcher, 'get', '/api/v1/grids/{code}/responsible', { code: located.gridCode });
+    const checked = await call(admin, 'post', '/api/v1/grids/import', {}, grids, '?mode=validate');
+    expect(checked.stored).toBe(false);
+    const refused = await call(admin, 'post', '/api/v1/grids/import', {}, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'x' }, geometry: null }] });
+    expect(refused.problems.length).toBe(1);
   });
 
   it('basemap and the broker hooks: the background; an external broker’s login and topic checks', async () => {

@@ -1,5 +1,6 @@
 import { Same, z } from '@gridhub/ingest';
-import type { LocateChainItem } from './grid-hierarchy.service';
+import { IMPORT_MODES, type ImportReport, type LocateChainItem } from './grid-hierarchy.service';
+import { FEATURE_PROBLEMS } from './grid-validation';
 import type { ResponsibleAnswer } from './grid-locator.service';
 import { GRID_LEVELS } from './grid.types';
 
@@ -42,3 +43,24 @@ const _responsible: Same<z.infer<typeof responsibleSchema>, ResponsibleAnswer> =
 const _chain: Same<z.infer<typeof chainItem>, LocateChainItem> = true;
 void _responsible;
 void _chain;
+
+/** What a grid import did, or would do (validate), and the overlaps and gaps between siblings after it. */
+export const importReportSchema = z.object({
+  mode: z.enum(IMPORT_MODES),
+  stored: z.boolean(),
+  received: z.number().int(),
+  accepted: z.number().int(),
+  refused: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  problems: z.array(
+    z.object({ index: z.number().int(), code: z.string().nullable(), reasons: z.array(z.object({ reason: z.enum(FEATURE_PROBLEMS), message: z.string() })) }),
+  ),
+  topology: z.object({
+    overlaps: z.array(z.object({ parentCode: z.string().nullable(), level: z.enum(GRID_LEVELS), codes: z.tuple([z.string(), z.string()]), areaM2: z.number() })),
+    gaps: z.array(z.object({ parentCode: z.string(), level: z.enum(GRID_LEVELS), kind: z.enum(['uncovered', 'hole']), areaM2: z.number() })),
+  }),
+});
+
+const _import: Same<z.infer<typeof importReportSchema>, ImportReport> = true;
+void _import;

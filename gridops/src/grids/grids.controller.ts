@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiProperty, ApiResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsIn, IsLatitude, IsLongitude, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
-import { ApiOk, Roles, z } from '@gridhub/ingest';
-import { gridCollectionSchema, locateSchema, responsibleSchema } from './grid.schema';
+import { ApiOk, openApiSchema, Roles, z } from '@gridhub/ingest';
+import { gridCollectionSchema, importReportSchema, locateSchema, responsibleSchema } from './grid.schema';
 import { GridHierarchyService, IMPORT_MODES, ImportMode } from './grid-hierarchy.service';
 import { GRID_LEVELS, GridLevel } from './grid.types';
 
@@ -73,9 +73,11 @@ export class GridsController {
   @Post('import')
   @Roles('admin')
   @ApiBody({ description: 'GeoJSON FeatureCollection of Polygon/MultiPolygon features', schema: { type: 'object' } })
+  @ApiOk(importReportSchema, 'the report (stored, or checked with mode=validate)')
+  @ApiResponse({ status: 422, description: 'mode=atomic and a feature was refused: nothing stored', schema: openApiSchema(importReportSchema) })
   async import(@Body() body: unknown, @Query() query: ImportGridsQuery, @Res() res: Response): Promise<void> {
     const mode = query.mode ?? 'atomic';
-    const report = await this.hierarchy.import(body, mode);
+    const report: z.infer<typeof importReportSchema> = await this.hierarchy.import(body, mode);
     res.status(mode === 'atomic' && report.problems.length > 0 ? 422 : 200).json(report);
   }
 
