@@ -6,7 +6,7 @@ import { MqttClient } from 'mqtt';
 import { MaintenanceService } from '@gridhub/ingest';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
-import { fieldPhoto } from '../../simulators/src/photo';
+import { fieldPhoto } from '@gridhub/simulators';
 import { Api, connect, eventually } from './support/clients';
 import { testEnv, TestEnv } from './support/test-env';
 
