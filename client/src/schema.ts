@@ -2928,7 +2928,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            code: string;
+                            defaultDepartment: string | null;
+                            incidentCategory: string;
+                            majorCode: string;
+                            majorNameEn: string;
+                            majorNameZh: string;
+                            nameEn: string;
+                            nameZh: string;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -2960,7 +2973,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        features: {
+                            geometry: {
+                                coordinates: number[];
+                                /** @enum {string} */
+                                type: "Point";
+                            };
+                            id: string;
+                            properties: {
+                                address: string | null;
+                                classCode: string;
+                                classNameEn: string | null;
+                                classNameZh: string | null;
+                                departmentCode: string | null;
+                                gridCode: string | null;
+                                id: string;
+                                majorCode: string;
+                                name: string;
+                                /** @enum {string} */
+                                state: "normal" | "damaged" | "missing" | "occupied" | "abandoned";
+                                updatedAt: string;
+                            };
+                            /** @enum {string} */
+                            type: "Feature";
+                        }[];
+                        total: number;
+                        /** @enum {string} */
+                        type: "FeatureCollection";
+                    };
+                };
             };
         };
     };
@@ -2977,7 +3020,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        geometry: {
+                            coordinates: number[];
+                            /** @enum {string} */
+                            type: "Point";
+                        };
+                        id: string;
+                        properties: {
+                            address: string | null;
+                            classCode: string;
+                            classNameEn: string | null;
+                            classNameZh: string | null;
+                            departmentCode: string | null;
+                            gridCode: string | null;
+                            id: string;
+                            majorCode: string;
+                            name: string;
+                            /** @enum {string} */
+                            state: "normal" | "damaged" | "missing" | "occupied" | "abandoned";
+                            updatedAt: string;
+                        };
+                        /** @enum {string} */
+                        type: "Feature";
+                    };
+                };
             };
         };
     };
@@ -2998,7 +3066,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        geometry: {
+                            coordinates: number[];
+                            /** @enum {string} */
+                            type: "Point";
+                        };
+                        id: string;
+                        properties: {
+                            address: string | null;
+                            classCode: string;
+                            classNameEn: string | null;
+                            classNameZh: string | null;
+                            departmentCode: string | null;
+                            gridCode: string | null;
+                            id: string;
+                            majorCode: string;
+                            name: string;
+                            /** @enum {string} */
+                            state: "normal" | "damaged" | "missing" | "occupied" | "abandoned";
+                            updatedAt: string;
+                        };
+                        /** @enum {string} */
+                        type: "Feature";
+                    };
+                };
             };
         };
     };
@@ -3018,11 +3111,55 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            /** @description the report (stored, or checked with mode=validate) */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        accepted: number;
+                        created: number;
+                        features: number;
+                        /** @enum {string} */
+                        mode: "atomic" | "partial" | "validate";
+                        problems: {
+                            id: string | null;
+                            index: number;
+                            reasons: {
+                                message: string;
+                                /** @enum {string} */
+                                reason: "not_a_feature" | "id_format" | "duplicate_id" | "unknown_class" | "class_mismatch" | "unknown_department" | "bad_state" | "bad_name" | "geometry_type" | "bad_coordinates" | "outside_grids";
+                            }[];
+                        }[];
+                        updated: number;
+                    };
+                };
+            };
+            /** @description mode=atomic and a feature was refused: nothing stored */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accepted: number;
+                        created: number;
+                        features: number;
+                        /** @enum {string} */
+                        mode: "atomic" | "partial" | "validate";
+                        problems: {
+                            id: string | null;
+                            index: number;
+                            reasons: {
+                                message: string;
+                                /** @enum {string} */
+                                reason: "not_a_feature" | "id_format" | "duplicate_id" | "unknown_class" | "class_mismatch" | "unknown_department" | "bad_state" | "bad_name" | "geometry_type" | "bad_coordinates" | "outside_grids";
+                            }[];
+                        }[];
+                        updated: number;
+                    };
+                };
             };
         };
     };

@@ -23,19 +23,14 @@ const UNDECLARED = new Set<string>([
   "GET /api/v1/catalogue",
   "GET /api/v1/catalogue/access-requests",
   "GET /api/v1/catalogue/{deviceId}",
-  "GET /api/v1/component-classes",
-  "GET /api/v1/components",
-  "GET /api/v1/components/{id}",
   "GET /api/v1/indicators",
   "GET /api/v1/indicators/roles",
   "GET /api/v1/overview",
   "GET /api/v1/overview/areas",
   "GET /api/v1/water/level",
   "GET /api/v1/water/quality",
-  "PATCH /api/v1/components/{id}",
   "POST /api/v1/catalogue/access-requests",
   "POST /api/v1/catalogue/access-requests/{id}/decision",
-  "POST /api/v1/components/import",
   "PUT /api/v1/catalogue/{deviceId}",
 ]);
 
@@ -295,6 +290,18 @@ describe('the OpenAPI document describes the responses', () => {
     const denied = check('post', '/api/v1/broker/authenticate', await hook('/api/v1/broker/authenticate', { username: 'oa-broker', password: 'wrong' }));
     expect(denied.result).toBe('deny');
     check('post', '/api/v1/broker/authorize', await hook('/api/v1/broker/authorize', { username: 'oa-broker', topic: 'gridhub/v1/water/oa-broker/data', action: 'publish' }));
+  });
+
+  it('components: classes, the registry, one component, its state, an import', async () => {
+    await call(dispatcher, 'get', '/api/v1/component-classes');
+    const all = await call(dispatcher, 'get', '/api/v1/components', {}, undefined, '?limit=5');
+    expect(all.features.length).toBeGreaterThan(0);
+    const one = all.features[0];
+    await call(dispatcher, 'get', '/api/v1/components/{id}', { id: one.id });
+    await call(dispatcher, 'patch', '/api/v1/components/{id}', { id: one.id }, { state: one.properties.state });
+    const checked = await call(admin, 'post', '/api/v1/components/import', {}, { type: 'FeatureCollection', features: [one] }, '?mode=validate');
+    expect(checked.problems).toEqual([]);
+    await call(admin, 'post', '/api/v1/components/import', {}, { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: null }] });
   });
 
   it('alerts: list, detail, acknowledge, clear', async () => {
