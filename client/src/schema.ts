@@ -5068,12 +5068,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description GeoJSON FeatureCollection of the areas the overview map colours */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        features: {
+                            geometry: {
+                                coordinates: unknown[];
+                                /** @enum {string} */
+                                type: "Polygon" | "MultiPolygon";
+                            } | null;
+                            id: string;
+                            properties: {
+                                code: string;
+                                level: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            type: "Feature";
+                        }[];
+                        /** @enum {string} */
+                        type: "FeatureCollection";
+                    };
+                };
             };
         };
     };
