@@ -3,6 +3,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
 COPY contracts/package.json contracts/
+COPY client/package.json client/
 COPY ingest/package.json ingest/
 COPY gridops/package.json gridops/
 COPY hub/package.json hub/

@@ -14,7 +14,7 @@ module.exports = {
       },
     ],
   },
-  moduleNameMapper: { '^@gridhub/(contracts|ingest|gridops|hub|simulators)$': '<rootDir>/$1/src' },
+  moduleNameMapper: { '^@gridhub/(contracts|client|ingest|gridops|hub|simulators)$': '<rootDir>/$1/src' },
   testMatch: ['<rootDir>/*/src/**/*.spec.ts', '<rootDir>/*/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 90_000,

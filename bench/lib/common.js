@@ -330,15 +330,14 @@ function latencySummary(times) {
   return { p50: round(percentile(sorted, 50), 1), p95: round(percentile(sorted, 95), 1), max: round(sorted.at(-1), 1) };
 }
 
-/** The bench hub's admin bearer token (startBenchHub sets the admin password). */
+/** The bench hub's admin bearer token (startBenchHub sets the admin password), through the generated client. */
 async function adminToken(base) {
-  const res = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
+  const { createHubClient } = require('@gridhub/client');
+  const { data, response } = await createHubClient({ baseUrl: base }).POST('/api/v1/auth/login', {
+    body: { username: 'admin', password: BENCH_ADMIN_PASSWORD },
   });
-  if (res.status !== 200) throw new Error(`bench admin login: HTTP ${res.status}`);
-  return (await res.json()).accessToken;
+  if (!data) throw new Error(`bench admin login: HTTP ${response.status}`);
+  return data.accessToken;
 }
 
 /**

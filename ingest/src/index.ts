@@ -51,3 +51,7 @@ export * from './common/paging.dto';
 export * from './common/time-window.dto';
 export * from './common/geo';
 export * from './common/transaction';
+export * from './common/api-schema';
+export * from './devices/device.schema';
+export * from './alerts/alert.schema';
+export * from './common/current-user';

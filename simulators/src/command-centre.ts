@@ -1,4 +1,4 @@
-import { HttpError, HubApi } from './hub-client';
+import { HttpError, HubApi, IncidentAction } from './hub-client';
 
 export interface CommandCentreOptions {
   httpUrl: string;
@@ -78,13 +78,12 @@ export class CommandCentre {
   }
 
   private async list(status: string): Promise<IncidentRow[]> {
-    const body = await this.dispatcher.get<{ items: IncidentRow[] }>(`/api/v1/incidents?status=${status}&limit=1000`);
-    return body.items.filter((i) => !this.given.has(`${i.id}/${i.status}`));
+    return (await this.dispatcher.incidents(status)).filter((i) => !this.given.has(`${i.id}/${i.status}`));
   }
 
-  private async act(api: HubApi, incident: IncidentRow, body: Record<string, unknown>): Promise<boolean> {
+  private async act(api: HubApi, incident: IncidentRow, body: IncidentAction): Promise<boolean> {
     try {
-      await api.post(`/api/v1/incidents/${incident.id}/actions`, body);
+      await api.act(incident.id, body);
       return true;
     } catch (error) {
       // 409: someone (a timer, a person) moved it first; anything else is noted and not retried.

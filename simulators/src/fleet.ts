@@ -236,7 +236,7 @@ export async function registerDevices(
               ? { sensor: SENSORS[i % SENSORS.length] }
               : { interval_s: 60 };
       const body = { id: `${prefix}-${family}-${n}`, family, name: `${FAMILY_NAMES[family]} ${n}`, ...spread(count, bbox, i), attributes };
-      const { device, secret } = await admin.post<{ device: SimDevice & { name: string }; secret: string }>('/api/v1/devices', body);
+      const { device, secret } = await admin.registerDevice(body);
       devices.push(device);
       credentials.push({ id: device.id, family, name: device.name, secret });
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
+import { components, createHubClient, HubClient, ResponseOf } from '@gridhub/client';
 import { SensorFamily } from '@gridhub/contracts';
 import { SimDevice } from './city';
 
@@ -42,26 +43,56 @@ export class HttpError extends Error {
   }
 }
 
-export interface LoggedInUser {
-  id: string;
-  username: string;
-  role: string;
-  displayName: string;
-  workerId: string | null;
-}
+export type LoggedInUser = ResponseOf<'/api/v1/auth/login', 'post'>['user'];
+export type IncidentView = ResponseOf<'/api/v1/incidents/{id}/actions', 'post'>;
+export type IncidentAction = components['schemas']['IncidentActionDto'];
 
-/** A small client of the hub's REST API with a bearer token. */
+/** What openapi-fetch answers: the body, or the error body and the response. */
+type Answer<T> = { data?: T; error?: unknown; response: Response };
+
+/**
+ * A client of the hub's REST API with a bearer token: the typed calls go through the generated client
+ * (@gridhub/client); `get`/`post` remain for routes whose response the document does not describe yet.
+ */
 export class HubApi {
   private token: string | null = null;
   user: LoggedInUser | null = null;
+  /** The generated, typed client (paths, parameters and bodies checked against the hub's OpenAPI document). */
+  readonly client: HubClient;
 
-  constructor(readonly base: string) {}
+  constructor(readonly base: string) {
+    this.client = createHubClient({ baseUrl: base, token: () => this.token });
+  }
 
   async login(username: string, password: string): Promise<this> {
-    const body = await this.json<{ accessToken: string; user: LoggedInUser }>('POST', '/api/v1/auth/login', { username, password });
+    const body = await this.typed('POST /api/v1/auth/login', this.client.POST('/api/v1/auth/login', { body: { username, password } }));
     this.token = body.accessToken;
     this.user = body.user;
     return this;
+  }
+
+  /** Incidents in one status (the first 1000). */
+  async incidents(status: string): Promise<IncidentView[]> {
+    const query = { status: [status], limit: 1000 };
+    return (await this.typed('GET /api/v1/incidents', this.client.GET('/api/v1/incidents', { params: { query } }))).items;
+  }
+
+  /** One step of an incident's loop. */
+  act(incidentId: string, body: IncidentAction): Promise<IncidentView> {
+    return this.typed(
+      `POST /api/v1/incidents/${incidentId}/actions`,
+      this.client.POST('/api/v1/incidents/{id}/actions', { params: { path: { id: incidentId } }, body }),
+    );
+  }
+
+  /** A report (patrol, public, 12345…), with the open incidents it may duplicate. */
+  report(body: components['schemas']['CreateIncidentDto']): Promise<ResponseOf<'/api/v1/incidents', 'post'>> {
+    return this.typed('POST /api/v1/incidents', this.client.POST('/api/v1/incidents', { body }));
+  }
+
+  /** Registers a device (administrators); the answer holds its secret, shown this once. */
+  registerDevice(body: components['schemas']['CreateDeviceDto']): Promise<ResponseOf<'/api/v1/devices', 'post'>> {
+    return this.typed('POST /api/v1/devices', this.client.POST('/api/v1/devices', { body }));
   }
 
   get<T = any>(path: string): Promise<T> {
@@ -100,10 +131,16 @@ export class HubApi {
   async devices(): Promise<SimDevice[]> {
     const out: SimDevice[] = [];
     for (let offset = 0; ; offset += 1000) {
-      const page = await this.get<{ items: SimDevice[]; total: number }>(`/api/v1/devices?limit=1000&offset=${offset}`);
+      const page = await this.typed('GET /api/v1/devices', this.client.GET('/api/v1/devices', { params: { query: { limit: 1000, offset } } }));
       out.push(...page.items);
       if (page.items.length < 1000 || out.length >= page.total) return out;
     }
+  }
+
+  private async typed<T>(what: string, call: Promise<Answer<T>>): Promise<T> {
+    const { data, error, response } = await call;
+    if (!response.ok || data === undefined) throw new HttpError(response.status, error ?? null, what);
+    return data;
   }
 
   private auth(): Record<string, string> {

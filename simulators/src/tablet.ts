@@ -1,7 +1,7 @@
 import { MqttClient } from 'mqtt';
 import { workerLocationTopic, workerTasksTopic } from '@gridhub/contracts';
 import { isoWithOffset, SimClock } from './clock';
-import { HttpError, HubApi, mqttSession } from './hub-client';
+import { HttpError, HubApi, IncidentAction, mqttSession } from './hub-client';
 import { fieldPhoto } from './photo';
 import { Rng } from './random';
 
@@ -212,11 +212,11 @@ export class WorkerTablet {
       });
   }
 
-  private async action(incidentId: string, body: Record<string, unknown>): Promise<void> {
+  private async action(incidentId: string, body: IncidentAction): Promise<void> {
     if (!this.running) throw new OffDuty();
     if (this.withdrawn.has(incidentId)) throw new Withdrawn();
-    await this.api.post(`/api/v1/incidents/${incidentId}/actions`, body);
-    this.cases.set(incidentId, String(body['action']));
+    await this.api.act(incidentId, body);
+    this.cases.set(incidentId, body.action);
   }
 
   private async work(task: TaskMessage): Promise<void> {
@@ -381,15 +381,14 @@ export class WorkerTablet {
       lat: Math.round((this.position.lat + this.rng.normal(0, 25) / M_PER_DEG_LAT) * 1e7) / 1e7,
     };
     try {
-      const created = await this.api.post<{ id?: string; code?: string; incident?: { id: string; code: string } }>('/api/v1/incidents', {
+      const created = await this.api.report({
         source: 'patrol',
         category: finding.category,
         title: finding.title,
         description: finding.note,
         ...at,
       });
-      const id = created.id ?? created.incident?.id ?? null;
-      const code = created.code ?? created.incident?.code ?? id;
+      const { id, code } = created;
       this.stats.patrolReports++;
       this.say(`reported on patrol: ${finding.title} (${code})`);
       if (id) {

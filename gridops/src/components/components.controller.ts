@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
-import { PageQuery, Roles } from '@gridhub/ingest';
+import { ApiOk, CurrentUser, openApiSchema, PageQuery, Roles, z } from '@gridhub/ingest';
+import { componentClassSchema, componentCollectionSchema, componentFeatureSchema, componentImportReportSchema } from './component.schema';
 import { IMPORT_MODES, ImportMode } from '../grids/grid-hierarchy.service';
 import { COMPONENT_STATES, ComponentState } from './component.types';
 import { ComponentsService } from './components.service';
@@ -75,6 +76,7 @@ export class ComponentsController {
   /** The component class table (大类/小类, GB/T 30428.2 pattern; docs/domain/components.md). */
   @Get('component-classes')
   @Roles(...READERS)
+  @ApiOk(z.object({ items: z.array(componentClassSchema) }))
   async classes() {
     return { items: [...(await this.components.classes()).values()] };
   }
@@ -82,7 +84,8 @@ export class ComponentsController {
   /** Components as a GeoJSON FeatureCollection (with `total`), filtered by class, state, owner, grid or bbox. */
   @Get('components')
   @Roles(...READERS)
-  list(@Query() q: ListComponentsQuery, @Req() req: Scoped) {
+  @ApiOk(componentCollectionSchema)
+  list(@Query() q: ListComponentsQuery, @CurrentUser() user: Scoped['user']) {
     const bbox = q.bbox ? (q.bbox.split(',').map(Number) as [number, number, number, number]) : undefined;
     return this.components.list(
       {
@@ -95,21 +98,23 @@ export class ComponentsController {
         ...(q.gridCode ? { gridPrefix: q.gridCode } : {}),
         ...(bbox ? { bbox } : {}),
       },
-      req.user?.gridScope ?? null,
+      user?.gridScope ?? null,
     );
   }
 
   @Get('components/:id')
   @Roles(...READERS)
-  get(@Param() p: ComponentIdParam, @Req() req: Scoped) {
-    return this.components.feature(p.id, req.user?.gridScope ?? null);
+  @ApiOk(componentFeatureSchema)
+  get(@Param() p: ComponentIdParam, @CurrentUser() user: Scoped['user']) {
+    return this.components.feature(p.id, user?.gridScope ?? null);
   }
 
   /** Records a component's state (damaged, missing…), e.g. after an inspection. */
   @Patch('components/:id')
   @Roles('admin', 'dispatcher', 'shift_lead')
-  setState(@Param() p: ComponentIdParam, @Body() body: ComponentStateDto, @Req() req: Scoped) {
-    return this.components.setState(p.id, body.state, req.user?.gridScope ?? null);
+  @ApiOk(componentFeatureSchema)
+  setState(@Param() p: ComponentIdParam, @Body() body: ComponentStateDto, @CurrentUser() user: Scoped['user']) {
+    return this.components.setState(p.id, body.state, user?.gridScope ?? null);
   }
 
   /**
@@ -120,6 +125,8 @@ export class ComponentsController {
   @Post('components/import')
   @Roles('admin')
   @ApiBody({ description: 'GeoJSON FeatureCollection of Point features', schema: { type: 'object' } })
+  @ApiOk(componentImportReportSchema, 'the report (stored, or checked with mode=validate)')
+  @ApiResponse({ status: 422, description: 'mode=atomic and a feature was refused: nothing stored', schema: openApiSchema(componentImportReportSchema) })
   async import(@Body() body: unknown, @Query() q: ImportComponentsQuery, @Res() res: Response): Promise<void> {
     const mode = q.mode ?? 'atomic';
     const report = await this.components.import(body, mode);

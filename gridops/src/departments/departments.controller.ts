@@ -1,10 +1,23 @@
 import { Body, Controller, Get, NotFoundException, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { Roles } from '@gridhub/ingest';
+import { ApiOk, listOf, Roles, Same, z } from '@gridhub/ingest';
 import { DepartmentRepository } from './department.repository';
+import { Department } from './department.types';
 
 const CODE = /^[A-Za-z0-9_.-]{1,32}$/;
+
+/** A specialist department (专业部门) with the categories it handles and its contact. */
+export const departmentSchema = z.object({
+  code: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  categories: z.array(z.string()),
+  contactName: z.string().nullable(),
+  contactPhone: z.string().nullable(),
+});
+const _department: Same<z.infer<typeof departmentSchema>, Department> = true;
+void _department;
 
 export class DepartmentCodeParam {
   @Matches(CODE, { message: 'code must be 1–32 letters, digits, "_", "." or "-"' })
@@ -57,12 +70,14 @@ export class DepartmentsController {
 
   /** Specialist departments (专业部门) with the incident categories they handle and their contact. */
   @Get()
+  @ApiOk(listOf(departmentSchema))
   async list(@Query() query: ListDepartmentsQuery) {
     const items = await this.departments.list(query.category);
     return { items, total: items.length };
   }
 
   @Get(':code')
+  @ApiOk(departmentSchema)
   async find(@Param() params: DepartmentCodeParam) {
     const department = await this.departments.find(params.code);
     if (!department) throw new NotFoundException(`department ${params.code} does not exist`);
@@ -72,6 +87,7 @@ export class DepartmentsController {
   /** Creates or replaces a department (admin). */
   @Put(':code')
   @Roles('admin')
+  @ApiOk(departmentSchema.extend({ created: z.boolean() }))
   async put(@Param() params: DepartmentCodeParam, @Body() body: DepartmentBody) {
     const created = await this.departments.upsert({
       code: params.code,
@@ -81,6 +97,6 @@ export class DepartmentsController {
       contactName: body.contactName ?? null,
       contactPhone: body.contactPhone ?? null,
     });
-    return { ...(await this.departments.find(params.code)), created };
+    return { ...(await this.departments.find(params.code))!, created };
   }
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiProperty, ApiResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsIn, IsLatitude, IsLongitude, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
-import { Roles } from '@gridhub/ingest';
+import { ApiOk, openApiSchema, Roles, z } from '@gridhub/ingest';
+import { gridCollectionSchema, importReportSchema, locateSchema, responsibleSchema } from './grid.schema';
 import { GridHierarchyService, IMPORT_MODES, ImportMode } from './grid-hierarchy.service';
 import { GRID_LEVELS, GridLevel } from './grid.types';
 
@@ -59,6 +60,7 @@ export class GridsController {
 
   /** The grid hierarchy at one level (and under a parent) as a GeoJSON FeatureCollection (WGS-84); re-importable. */
   @Get()
+  @ApiOk(gridCollectionSchema)
   list(@Query() query: ListGridsQuery) {
     return this.hierarchy.export(query.level ?? 'grid', query.parent);
   }
@@ -71,22 +73,25 @@ export class GridsController {
   @Post('import')
   @Roles('admin')
   @ApiBody({ description: 'GeoJSON FeatureCollection of Polygon/MultiPolygon features', schema: { type: 'object' } })
+  @ApiOk(importReportSchema, 'the report (stored, or checked with mode=validate)')
+  @ApiResponse({ status: 422, description: 'mode=atomic and a feature was refused: nothing stored', schema: openApiSchema(importReportSchema) })
   async import(@Body() body: unknown, @Query() query: ImportGridsQuery, @Res() res: Response): Promise<void> {
     const mode = query.mode ?? 'atomic';
-    const report = await this.hierarchy.import(body, mode);
+    const report: z.infer<typeof importReportSchema> = await this.hierarchy.import(body, mode);
     res.status(mode === 'atomic' && report.problems.length > 0 ? 422 : 200).json(report);
   }
 
   /** The chain of codes and names from the city down to the unit grid that contains the point (404 outside). */
   @Get('locate')
-  @ApiOkResponse({ description: '{ gridCode, chain: [{code, name, level}], responsible }' })
-  locate(@Query() query: LocateQuery) {
+  @ApiOk(locateSchema)
+  locate(@Query() query: LocateQuery): z.infer<typeof locateSchema> {
     return this.hierarchy.locate(query.lon, query.lat);
   }
 
   /** Who answers for a grid: its own responsible party or, failing that, its nearest ancestor's (属地兜底). */
   @Get(':code/responsible')
-  responsible(@Param() params: GridCodeParam) {
+  @ApiOk(responsibleSchema)
+  responsible(@Param() params: GridCodeParam): Promise<z.infer<typeof responsibleSchema>> {
     return this.hierarchy.responsible(params.code);
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, NotFoundException, Param, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@gridhub/ingest';
+import { ApiOk, Roles } from '@gridhub/ingest';
+import { incidentCategoryListSchema, incidentCategorySchema } from './incident-category.schema';
 import { IncidentCategory } from './incident-categories';
 import { IncidentCategoryService } from './incident-category.service';
 import { UpdateCategoryDto } from './incident.dto';
@@ -15,6 +16,7 @@ export class IncidentCategoriesController {
 
   /** The taxonomy: major (大类) and minor (小类) classes, default priority, department, time limits per step. */
   @Get()
+  @ApiOk(incidentCategoryListSchema)
   async list() {
     const items = (await this.categories.list()).map(present);
     return { items, total: items.length };
@@ -23,6 +25,7 @@ export class IncidentCategoriesController {
   /** A city's own time limits for a class (minutes; fractions allowed). */
   @Patch(':code')
   @Roles('admin')
+  @ApiOk(incidentCategorySchema)
   async update(@Param('code') code: string, @Body() body: UpdateCategoryDto) {
     const { enabled, basis, aroundTheClock, ...limits } = body;
     const updated = await this.categories.updateLimits(code, limits, enabled, { basis, aroundTheClock });

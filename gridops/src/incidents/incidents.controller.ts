@@ -1,7 +1,20 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
-import { Roles } from '@gridhub/ingest';
+import { ApiCreated, ApiOk, CurrentUser, Roles, z } from '@gridhub/ingest';
+import {
+  candidateListSchema,
+  candidateSchema,
+  createdIncidentSchema,
+  duplicateListSchema,
+  duplicateSchema,
+  incidentDetailSchema,
+  incidentEventListSchema,
+  incidentEventSchema,
+  incidentPageSchema,
+  IncidentResponse,
+  IncidentRowOnWire,
+  incidentSchema,
+} from './incident.schema';
 import { INCIDENT_ACTIONS, refusalOf } from '@gridhub/contracts';
 import { RankedCandidate } from '../dispatch/dispatch-policy';
 import { isFieldRole } from '@gridhub/contracts';
@@ -10,8 +23,6 @@ import { CreateIncidentDto, IncidentActionDto, ListIncidentsQuery } from './inci
 import { DuplicateCandidate } from './incident.repository';
 import { IncidentService } from './incident.service';
 import { Actor, Incident, IncidentEventRow } from './incident.types';
-
-type AuthedRequest = Request & { user: Actor };
 
 /** 138****5678 / z***@example.com: contact data shown in full only to the command centre (脱敏). */
 export function maskPhone(phone: string | null): string | null {
@@ -25,14 +36,12 @@ export function maskEmail(email: string | null): string | null {
   return `${(user ?? '').slice(0, 1)}***@${domain ?? ''}`;
 }
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
-
-export function presentIncident(i: Incident, actor: Actor) {
+export function presentIncident(i: Incident, actor: Actor): IncidentResponse {
   const full = COMMAND_CENTRE_ROLES.includes(actor.role);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(i)) out[key] = value instanceof Date ? value.toISOString() : value;
   return {
-    ...out,
+    ...(out as IncidentRowOnWire),
     // What the caller may do now, by the same rules the actions endpoint applies (clients need not guess).
     allowedActions: INCIDENT_ACTIONS.filter((action) => refusalOf(action, i, actor) === null),
     reporterName: full ? i.reporterName : i.reporterName ? `${i.reporterName.slice(0, 1)}**` : null,
@@ -41,13 +50,13 @@ export function presentIncident(i: Incident, actor: Actor) {
   };
 }
 
-export function presentEvent(e: IncidentEventRow) {
-  return { ...e, id: Number(e.id), at: iso(e.at) };
+export function presentEvent(e: IncidentEventRow): z.infer<typeof incidentEventSchema> {
+  return { ...e, id: Number(e.id), at: e.at.toISOString() };
 }
 
-const presentDuplicate = (d: DuplicateCandidate) => ({ ...d, createdAt: d.createdAt.toISOString() });
+const presentDuplicate = (d: DuplicateCandidate): z.infer<typeof duplicateSchema> => ({ ...d, createdAt: d.createdAt.toISOString() });
 
-const presentCandidate = (c: RankedCandidate) => ({
+const presentCandidate = (c: RankedCandidate): z.infer<typeof candidateSchema> => ({
   workerId: c.id,
   name: c.name,
   status: c.status,
@@ -69,8 +78,8 @@ export class IncidentsController {
   /** 信息收集: a worker's patrol report, or a public / 12345 report or task from above entered by the command centre. */
   @Post()
   @Roles('admin', 'dispatcher', 'shift_lead', 'grid_worker', 'supervisor', 'bureau_analyst')
-  async create(@Body() body: CreateIncidentDto, @Req() req: AuthedRequest) {
-    const actor = req.user;
+  @ApiCreated(createdIncidentSchema)
+  async create(@Body() body: CreateIncidentDto, @CurrentUser() actor: Actor) {
     const source = body.source ?? (isFieldRole(actor.role) ? 'patrol' : actor.role === 'bureau_analyst' ? 'superior' : 'public');
     if (isFieldRole(actor.role) && source !== 'patrol') throw new ForbiddenException('a grid worker or supervisor reports from patrol (source patrol)');
     if (actor.role === 'bureau_analyst' && source !== 'superior') throw new ForbiddenException('a bureau assigns tasks from above (source superior)');
@@ -95,7 +104,8 @@ export class IncidentsController {
   }
 
   @Get()
-  async list(@Query() q: ListIncidentsQuery, @Req() req: AuthedRequest) {
+  @ApiOk(incidentPageSchema)
+  async list(@Query() q: ListIncidentsQuery, @CurrentUser() user: Actor) {
     const limit = q.limit ?? 100;
     const offset = q.offset ?? 0;
     const areaCode = q.gridCode ?? q.districtCode;
@@ -112,29 +122,32 @@ export class IncidentsController {
         ...(q.from ? { from: new Date(q.from) } : {}),
         ...(q.to ? { to: new Date(q.to) } : {}),
       },
-      req.user,
+      user,
     );
-    return { items: items.map((i) => presentIncident(i, req.user)), total, limit, offset };
+    return { items: items.map((i) => presentIncident(i, user)), total, limit, offset };
   }
 
   @Get(':id')
-  async get(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
-    const incident = await this.incidents.get(id, req.user);
-    const events = await this.incidents.history(id, req.user);
-    return { ...presentIncident(incident, req.user), events: events.map(presentEvent) };
+  @ApiOk(incidentDetailSchema)
+  async get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: Actor) {
+    const incident = await this.incidents.get(id, user);
+    const events = await this.incidents.history(id, user);
+    return { ...presentIncident(incident, user), events: events.map(presentEvent) };
   }
 
   /** The trail (全程留痕): every step with actor, time, place, note and photos, oldest first. */
   @Get(':id/history')
-  async history(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
-    const items = (await this.incidents.history(id, req.user)).map(presentEvent);
+  @ApiOk(incidentEventListSchema)
+  async history(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: Actor) {
+    const items = (await this.incidents.history(id, user)).map(presentEvent);
     return { items, total: items.length };
   }
 
   /** Open incidents of the same category nearby and recent: candidates to merge. */
   @Get(':id/duplicates')
-  async duplicates(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
-    const incident = await this.incidents.get(id, req.user);
+  @ApiOk(duplicateListSchema)
+  async duplicates(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: Actor) {
+    const incident = await this.incidents.get(id, user);
     const items = (await this.incidents.duplicates(incident)).map(presentDuplicate);
     return { items, total: items.length };
   }
@@ -142,17 +155,19 @@ export class IncidentsController {
   /** Workers ranked for a dispatch (the dispatcher's override): distance, load, why. */
   @Get(':id/suggestions')
   @Roles('admin', 'dispatcher', 'shift_lead')
-  async suggestions(@Param('id', new ParseUUIDPipe()) id: string, @Req() req: AuthedRequest) {
-    const items = (await this.incidents.suggestions(id, req.user)).slice(0, 50).map(presentCandidate);
+  @ApiOk(candidateListSchema)
+  async suggestions(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() user: Actor) {
+    const items = (await this.incidents.suggestions(id, user)).slice(0, 50).map(presentCandidate);
     return { items, total: items.length };
   }
 
   /** One step of the loop: `{ "action": "accept" }`, `{ "action": "check_in", "lon": …, "lat": … }`, … */
   @Post(':id/actions')
   @HttpCode(200)
-  async act(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: IncidentActionDto, @Req() req: AuthedRequest) {
+  @ApiOk(incidentSchema)
+  async act(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: IncidentActionDto, @CurrentUser() user: Actor) {
     const { action, ...rest } = body;
     const input = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-    return presentIncident(await this.incidents.act(id, { action, ...input }, req.user), req.user);
+    return presentIncident(await this.incidents.act(id, { action, ...input }, user), user);
   }
 }

@@ -1,10 +1,22 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Clock } from '@gridhub/ingest';
-import { CHINA_UTC_OFFSET_MINUTES } from '@gridhub/contracts';
+import { ApiOk, Clock, z } from '@gridhub/ingest';
+import { CHINA_UTC_OFFSET_MINUTES, WorkingCalendarData } from '@gridhub/contracts';
 import { WorkingCalendarService } from './working-calendar.service';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The working calendar as the browser's countdowns take it (WorkingCalendarData), with the holidays' names. */
+export const workingCalendarSchema = z.object({
+  workingHours: z.string(),
+  utcOffsetMinutes: z.number().int(),
+  holidays: z.array(z.string()),
+  workdays: z.array(z.string()),
+  from: z.string(),
+  to: z.string(),
+  names: z.record(z.string(), z.string()),
+  years: z.array(z.string()),
+});
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -23,7 +35,8 @@ export class WorkingCalendarController {
   @Get()
   @ApiQuery({ name: 'from', required: false, description: 'YYYY-MM-DD' })
   @ApiQuery({ name: 'to', required: false, description: 'YYYY-MM-DD' })
-  get(@Query('from') from?: string, @Query('to') to?: string) {
+  @ApiOk(workingCalendarSchema)
+  get(@Query('from') from?: string, @Query('to') to?: string): z.infer<typeof workingCalendarSchema> & WorkingCalendarData {
     const year = new Date(this.clock.now().getTime() + CHINA_UTC_OFFSET_MINUTES * 60_000).getUTCFullYear();
     const start = from ?? `${year - 1}-01-01`;
     const end = to ?? `${year + 1}-12-31`;

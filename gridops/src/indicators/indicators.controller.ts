@@ -1,8 +1,8 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
-import { Roles } from '@gridhub/ingest';
+import { CurrentUser, Roles } from '@gridhub/ingest';
 import { INDICATOR_PERIODS, INDICATOR_ROLES, INDICATOR_SCOPES, IndicatorPeriod, IndicatorRole, IndicatorScope } from '@gridhub/contracts';
 import { AREA_LEVELS, AreaLevel, roleIndicatorsCsv, RoleIndicatorsService } from './role-indicators.service';
 import { indicatorsCsv, IndicatorsService } from './indicators.service';
@@ -86,7 +86,7 @@ export class IndicatorsController {
   @Get('roles')
   @Roles('admin', 'dispatcher', 'shift_lead', 'bureau_analyst')
   @ApiProduces('application/json', 'text/csv')
-  async roleReport(@Query() query: RoleIndicatorsQuery, @Req() req: { user?: { gridScope?: string | null } }, @Res() res: Response): Promise<void> {
+  async roleReport(@Query() query: RoleIndicatorsQuery, @CurrentUser() user: { gridScope?: string | null } | undefined, @Res() res: Response): Promise<void> {
     const period = query.period ?? 'month';
     const report = await this.roles.report(
       {
@@ -97,7 +97,7 @@ export class IndicatorsController {
         ...(query.from ? { from: new Date(query.from) } : {}),
         ...(query.to ? { to: new Date(query.to) } : {}),
       },
-      { gridScope: req.user?.gridScope ?? null },
+      { gridScope: user?.gridScope ?? null },
     );
     if (query.format === 'csv') {
       const name = `indicators-${query.role}-${period}-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.csv`;
@@ -114,10 +114,10 @@ export class IndicatorsController {
   @Get()
   @Roles('admin', 'dispatcher', 'shift_lead', 'bureau_analyst')
   @ApiProduces('application/json', 'text/csv')
-  async get(@Query() query: IndicatorsQuery, @Req() req: { user?: { gridScope?: string | null } }, @Res() res: Response): Promise<void> {
+  async get(@Query() query: IndicatorsQuery, @CurrentUser() user: { gridScope?: string | null } | undefined, @Res() res: Response): Promise<void> {
     const report = await this.indicators.report(
       { scope: query.scope, code: query.code, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined },
-      { gridScope: req.user?.gridScope ?? null },
+      { gridScope: user?.gridScope ?? null },
     );
     if (query.format === 'csv') {
       const name = `indicators-${query.scope}${query.code ? `-${query.code}` : ''}-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.csv`;

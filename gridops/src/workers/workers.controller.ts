@@ -1,5 +1,5 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -17,10 +17,11 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { Clock, Roles } from '@gridhub/ingest';
+import { ApiOk, Clock, CurrentUser, iso, openApiSchema, Roles, z } from '@gridhub/ingest';
+import { storedPositionSchema, trailSchema, workerListSchema, WorkerResponse, workerSchema } from './worker.schema';
 import { WorkerLocationService } from './worker-location.service';
 import { WorkersService } from './workers.service';
-import { WORKER_STATUSES, WorkerStatus } from './worker.types';
+import { GridWorker, WORKER_STATUSES, WorkerStatus } from './worker.types';
 
 /** What the hub's auth guard puts on the request (hub/src/auth/account.types.ts `Principal`). */
 interface RequestUser {
@@ -28,7 +29,10 @@ interface RequestUser {
   role: string;
   workerId: string | null;
 }
-type AuthedRequest = { user?: RequestUser };
+
+export function presentWorker(w: GridWorker): WorkerResponse {
+  return { ...w, locationAt: iso(w.locationAt) };
+}
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const GRID_CODE = /^\d{6}(\d{3}){0,3}$/;
@@ -157,9 +161,10 @@ export class WorkersController {
 
   /** Grid workers with their grids (primary, backup), status, on-duty state, skills, location and workload. */
   @Get()
-  async list(@Query() query: ListWorkersQuery) {
+  @ApiOk(workerListSchema)
+  async list(@Query() query: ListWorkersQuery): Promise<z.infer<typeof workerListSchema>> {
     const items = (await this.workers.list({ gridCode: query.grid, status: query.status, onDuty: query.onDuty, departmentCode: query.department })).map(
-      (w) => ({ ...w, gridCode: w.primaryGridCodes[0] ?? w.gridCodes[0] ?? null }),
+      (w) => ({ ...presentWorker(w), gridCode: w.primaryGridCodes[0] ?? w.gridCodes[0] ?? null }),
     );
     return { items, total: items.length };
   }
@@ -167,64 +172,72 @@ export class WorkersController {
   /** The calling field account's own worker record (grid worker or supervisor). */
   @Get('me')
   @Roles('grid_worker', 'supervisor')
-  me(@Req() req: AuthedRequest) {
-    return this.workers.get(ownWorker(req));
+  @ApiOk(workerSchema)
+  async me(@CurrentUser() user: RequestUser | undefined): Promise<WorkerResponse> {
+    return presentWorker(await this.workers.get(ownWorker(user)));
   }
 
   /** A position from the worker's tablet over HTTP (the same as MQTT gridhub/v1/workers/{id}/location). */
   @Post('me/location')
   @Roles('grid_worker', 'supervisor')
   @HttpCode(202)
-  async location(@Req() req: AuthedRequest, @Body() body: LocationBody) {
+  @ApiResponse({ status: 202, schema: openApiSchema(storedPositionSchema) })
+  async location(@CurrentUser() user: RequestUser | undefined, @Body() body: LocationBody): Promise<z.infer<typeof storedPositionSchema>> {
     const at = body.ts ? new Date(body.ts) : this.clock.now();
-    const position = await this.locations.record(ownWorker(req), body.lon, body.lat, at, body.accuracyM ?? null);
-    return { stored: true, ...position };
+    const position = await this.locations.record(ownWorker(user), body.lon, body.lat, at, body.accuracyM ?? null);
+    return { stored: true, ...position, at: position.at.toISOString() };
   }
 
   @Put('me/status')
   @Roles('grid_worker', 'supervisor')
-  myStatus(@Req() req: AuthedRequest, @Body() body: StatusBody) {
-    return this.workers.setStatus(ownWorker(req), body.status, body.onDuty);
+  @ApiOk(workerSchema)
+  async myStatus(@CurrentUser() user: RequestUser | undefined, @Body() body: StatusBody): Promise<WorkerResponse> {
+    return presentWorker(await this.workers.setStatus(ownWorker(user), body.status, body.onDuty));
   }
 
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such worker (ids are UUIDs)') })) id: string) {
-    return this.workers.get(id);
+  @ApiOk(workerSchema)
+  async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new NotFoundException('no such worker (ids are UUIDs)') })) id: string): Promise<WorkerResponse> {
+    return presentWorker(await this.workers.get(id));
   }
 
   /** The worker's recent positions, newest first (staff, or the worker themself). */
   @Get(':id/trail')
-  trail(@Req() req: AuthedRequest, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: TrailQuery) {
-    const user = req.user;
+  @ApiOk(trailSchema)
+  async trail(@CurrentUser() user: RequestUser | undefined, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: TrailQuery): Promise<z.infer<typeof trailSchema>> {
     if (!user || (!STAFF.includes(user.role) && user.workerId !== id)) {
       throw new ForbiddenException('a worker’s trail is visible to dispatchers, shift leads, admins and the worker themself');
     }
-    return this.locations.trail(id, query.limit ?? 100, query.since ? new Date(query.since) : null);
+    const { workerId, positions } = await this.locations.trail(id, query.limit ?? 100, query.since ? new Date(query.since) : null);
+    return { workerId, positions: positions.map((p) => ({ ...p, at: p.at.toISOString() })) };
   }
 
   @Put(':id/status')
   @Roles('admin', 'dispatcher', 'shift_lead')
-  status(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: StatusBody) {
-    return this.workers.setStatus(id, body.status, body.onDuty);
+  @ApiOk(workerSchema)
+  async status(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: StatusBody): Promise<WorkerResponse> {
+    return presentWorker(await this.workers.setStatus(id, body.status, body.onDuty));
   }
 
   /** Replaces the worker's weekly duty schedule (China Standard Time). */
   @Put(':id/shifts')
   @Roles('admin', 'shift_lead')
-  shifts(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ShiftsBody) {
-    return this.workers.setShifts(id, body.shifts);
+  @ApiOk(workerSchema)
+  async shifts(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ShiftsBody): Promise<WorkerResponse> {
+    return presentWorker(await this.workers.setShifts(id, body.shifts));
   }
 
   /** Replaces the worker's primary and backup grids. */
   @Put(':id/grids')
   @Roles('admin')
-  grids(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: GridsBody) {
-    return this.workers.setGrids(id, body.primary, body.backup);
+  @ApiOk(workerSchema)
+  async grids(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: GridsBody): Promise<WorkerResponse> {
+    return presentWorker(await this.workers.setGrids(id, body.primary, body.backup));
   }
 }
 
-function ownWorker(req: AuthedRequest): string {
-  const id = req.user?.workerId;
+function ownWorker(user: RequestUser | undefined): string {
+  const id = user?.workerId;
   if (!id) throw new ForbiddenException('this account is not linked to a grid worker');
   return id;
 }

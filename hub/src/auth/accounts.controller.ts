@@ -1,13 +1,14 @@
-import { BadRequestException, Body, ConflictException, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiCreated, ApiOk, CurrentUser, iso, z } from '@gridhub/ingest';
+import { accountListSchema, accountViewSchema, auditListSchema, auditRecordSchema } from './account.schema';
+import { BadRequestException, Body, ConflictException, Controller, Get, Ip, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Clock, Roles, SecretHasher } from '@gridhub/ingest';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import type { Request } from 'express';
 import { AccountRepository, AccountChange } from './account.repository';
 import { isFieldRole, Role, ROLES } from '@gridhub/contracts';
 import { AccountDetail, Principal } from './account.types';
-import { AuditRepository } from './audit.repository';
+import { AuditRecord, AuditRepository } from './audit.repository';
 import { AuthService } from './auth.service';
 
 /** At least 10 characters with a letter and a digit (GB/T 22239 level-3 systems ask for complexity). */
@@ -105,7 +106,14 @@ export class AuditQueryDto {
   before?: string;
 }
 
-const present = (a: AccountDetail) => ({ ...a, locked: a.lockedUntil !== null && a.lockedUntil > new Date() });
+const present = (a: AccountDetail): z.infer<typeof accountViewSchema> => ({
+  ...a,
+  lockedUntil: iso(a.lockedUntil),
+  createdAt: iso(a.createdAt),
+  updatedAt: iso(a.updatedAt),
+  locked: a.lockedUntil !== null && a.lockedUntil > new Date(),
+});
+const presentAudit = (r: AuditRecord): z.infer<typeof auditRecordSchema> => ({ ...r, at: iso(r.at) });
 
 /** Account administration (admin only); every change lands in the audit log. */
 @ApiTags('accounts')
@@ -122,12 +130,14 @@ export class AccountsController {
   ) {}
 
   @Get('accounts')
+  @ApiOk(accountListSchema)
   async list() {
     return { items: (await this.accounts.list()).map(present) };
   }
 
   @Post('accounts')
-  async create(@Body() body: CreateAccountDto, @Req() request: Request & { user: Principal }) {
+  @ApiCreated(accountViewSchema)
+  async create(@Body() body: CreateAccountDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     if (isFieldRole(body.role)) throw new BadRequestException('grid worker and supervisor accounts are created with their worker (POST /api/v1/workers)');
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
     if (body.departmentCode && !(await this.accounts.departmentExists(body.departmentCode))) throw new BadRequestException(`departmentCode ${body.departmentCode} is not a known department`);
@@ -141,12 +151,13 @@ export class AccountsController {
       workerId: null,
       departmentCode: body.departmentCode ?? null,
     });
-    await this.record(request, 'account.create', id, { username: body.username, role: body.role, gridScope: body.gridScope ?? null, departmentCode: body.departmentCode ?? null });
+    await this.record({ user, ip }, 'account.create', id, { username: body.username, role: body.role, gridScope: body.gridScope ?? null, departmentCode: body.departmentCode ?? null });
     return present((await this.accounts.findById(id))!);
   }
 
   @Patch('accounts/:id')
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAccountDto, @Req() request: Request & { user: Principal }) {
+  @ApiOk(accountViewSchema)
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAccountDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const current = await this.accounts.findById(id);
     if (!current) throw new NotFoundException(`no account ${id}`);
     if (body.role !== undefined && (isFieldRole(body.role) !== isFieldRole(current.role) || (isFieldRole(body.role) && body.role !== current.role))) {
@@ -154,7 +165,7 @@ export class AccountsController {
     }
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
     if (body.departmentCode && !(await this.accounts.departmentExists(body.departmentCode))) throw new BadRequestException(`departmentCode ${body.departmentCode} is not a known department`);
-    if (id === request.user.sub && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {
+    if (id === user.sub && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {
       throw new BadRequestException('you cannot disable yourself or take away your own admin role');
     }
     const change: AccountChange = {};
@@ -167,28 +178,30 @@ export class AccountsController {
     const updated = await this.accounts.update(id, change, this.clock.now());
     this.auth.forget(id);
     const { password: _password, ...visible } = body;
-    await this.record(request, 'account.update', id, { ...visible, ...(body.password ? { password: 'changed' } : {}) });
+    await this.record({ user, ip }, 'account.update', id, { ...visible, ...(body.password ? { password: 'changed' } : {}) });
     return present(updated!);
   }
 
   @Post('accounts/:id/unlock')
-  async unlock(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request & { user: Principal }) {
+  @ApiCreated(accountViewSchema)
+  async unlock(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const updated = await this.accounts.unlock(id, this.clock.now());
     if (!updated) throw new NotFoundException(`no account ${id}`);
-    await this.record(request, 'account.unlock', id, {});
+    await this.record({ user, ip }, 'account.unlock', id, {});
     return present(updated);
   }
 
   @Get('audit')
+  @ApiOk(auditListSchema)
   async auditLog(@Query() query: AuditQueryDto) {
     const filter: Parameters<AuditRepository['list']>[0] = { limit: query.limit ?? 100 };
     if (query.action) filter.action = query.action;
     if (query.target) filter.target = query.target;
     if (query.before) filter.beforeId = query.before;
-    return { items: await this.audit.list(filter) };
+    return { items: (await this.audit.list(filter)).map(presentAudit) };
   }
 
-  private record(request: Request & { user: Principal }, action: 'account.create' | 'account.update' | 'account.unlock', target: string, detail: Record<string, unknown>) {
-    return this.audit.record({ at: this.clock.now(), actor: `account:${request.user.username}`, action, target, ip: request.ip ?? null, detail });
+  private record({ user, ip }: { user: Principal; ip: string | undefined }, action: 'account.create' | 'account.update' | 'account.unlock', target: string, detail: Record<string, unknown>) {
+    return this.audit.record({ at: this.clock.now(), actor: `account:${user.username}`, action, target, ip: ip ?? null, detail });
   }
 }

@@ -1,29 +1,31 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 
-export type AuditAction =
-  | 'login.success'
-  | 'login.failure'
-  | 'login.locked'
-  | 'token.refresh'
-  | 'token.reuse'
-  | 'logout'
-  | 'account.create'
-  | 'account.update'
-  | 'account.unlock'
-  | 'admin.change'
-  | 'mqtt.login.failure'
-  | 'mqtt.login.blocked'
-  | 'kiosk.issue'
-  | 'kiosk.revoke'
-  | 'kiosk.session'
-  | 'kiosk.refused'
-  | 'catalogue.read'
-  | 'catalogue.access'
-  | 'catalogue.refused'
-  | 'catalogue.request'
-  | 'catalogue.decide'
-  | 'catalogue.change';
+export const AUDIT_ACTIONS = [
+  'login.success',
+  'login.failure',
+  'login.locked',
+  'token.refresh',
+  'token.reuse',
+  'logout',
+  'account.create',
+  'account.update',
+  'account.unlock',
+  'admin.change',
+  'mqtt.login.failure',
+  'mqtt.login.blocked',
+  'kiosk.issue',
+  'kiosk.revoke',
+  'kiosk.session',
+  'kiosk.refused',
+  'catalogue.read',
+  'catalogue.access',
+  'catalogue.refused',
+  'catalogue.request',
+  'catalogue.decide',
+  'catalogue.change',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   at: Date;

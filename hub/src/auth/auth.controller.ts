@@ -1,7 +1,8 @@
-import { Body, Controller, ForbiddenException, HttpCode, HttpException, HttpStatus, Post, Req, UnauthorizedException } from '@nestjs/common';
+import { ApiOk } from '@gridhub/ingest';
+import { sessionSchema } from './auth.schema';
+import { Body, Controller, ForbiddenException, HttpCode, HttpException, HttpStatus, Ip, Post, UnauthorizedException } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import type { Request } from 'express';
 import { AuthService } from './auth.service';
 import { Public } from './public.decorator';
 
@@ -35,8 +36,9 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: LoginDto, @Req() request: Request) {
-    const outcome = await this.auth.login(body.username, body.password, request.ip ?? null);
+  @ApiOk(sessionSchema)
+  async login(@Body() body: LoginDto, @Ip() ip: string | undefined) {
+    const outcome = await this.auth.login(body.username, body.password, ip ?? null);
     switch (outcome.kind) {
       case 'session':
         return outcome.session;
@@ -55,8 +57,9 @@ export class AuthController {
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  async refresh(@Body() body: RefreshDto, @Req() request: Request) {
-    const session = await this.auth.refresh(body.refreshToken, request.ip ?? null);
+  @ApiOk(sessionSchema)
+  async refresh(@Body() body: RefreshDto, @Ip() ip: string | undefined) {
+    const session = await this.auth.refresh(body.refreshToken, ip ?? null);
     if (!session) throw new UnauthorizedException('the refresh token is invalid, expired, revoked or already used; log in again');
     return session;
   }
@@ -64,7 +67,7 @@ export class AuthController {
   @Public()
   @Post('logout')
   @HttpCode(204)
-  async logout(@Body() body: RefreshDto, @Req() request: Request): Promise<void> {
-    await this.auth.logout(body.refreshToken, request.ip ?? null);
+  async logout(@Body() body: RefreshDto, @Ip() ip: string | undefined): Promise<void> {
+    await this.auth.logout(body.refreshToken, ip ?? null);
   }
 }

@@ -1,15 +1,17 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Req, UnauthorizedException } from '@nestjs/common';
+import { ApiOk, ApiCreated, CurrentUser, iso, z } from '@gridhub/ingest';
+import { issuedKioskTokenSchema, kioskTokenListSchema, kioskTokenSchema } from './account.schema';
+import { kioskSessionSchema } from './auth.schema';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Ip, NotFoundException, Param, ParseUUIDPipe, Post, UnauthorizedException } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Clock, Roles } from '@gridhub/ingest';
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import type { Request } from 'express';
 import { LiveGateway } from '../live/live.gateway';
 import { AccountRepository } from './account.repository';
 import { Principal } from './account.types';
 import { AuditRepository } from './audit.repository';
 import { AuthService } from './auth.service';
-import { KioskTokenRepository } from './kiosk-token.repository';
+import { KioskToken, KioskTokenRepository } from './kiosk-token.repository';
 import { Public } from './public.decorator';
 
 export class IssueKioskTokenDto {
@@ -44,6 +46,14 @@ export class KioskSessionDto {
  * access token that opens only the overview (see KioskAllowed). Issue, revocation, every exchange and every
  * refusal land in the audit log.
  */
+const presentKiosk = (k: KioskToken): z.infer<typeof kioskTokenSchema> => ({
+  ...k,
+  createdAt: iso(k.createdAt),
+  expiresAt: iso(k.expiresAt),
+  revokedAt: iso(k.revokedAt),
+  lastUsedAt: iso(k.lastUsedAt),
+});
+
 @ApiTags('kiosk')
 @Controller('api/v1')
 export class KioskController {
@@ -59,15 +69,17 @@ export class KioskController {
   @ApiBearerAuth()
   @Roles('admin')
   @Get('kiosk-tokens')
+  @ApiOk(kioskTokenListSchema)
   async list() {
-    return { items: await this.kiosks.list() };
+    return { items: (await this.kiosks.list()).map(presentKiosk) };
   }
 
   /** Issues a token; it is in this answer only (the hub keeps its hash). `url` opens the overview with it. */
   @ApiBearerAuth()
   @Roles('admin')
   @Post('kiosk-tokens')
-  async issue(@Body() body: IssueKioskTokenDto, @Req() request: Request & { user: Principal }) {
+  @ApiCreated(issuedKioskTokenSchema)
+  async issue(@Body() body: IssueKioskTokenDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const now = this.clock.now();
     if (body.gridScope && !(await this.accounts.gridExists(body.gridScope))) throw new BadRequestException(`gridScope ${body.gridScope} is not a known grid`);
     if (body.expiresAt && body.expiresAt <= now) throw new BadRequestException('expiresAt must be in the future');
@@ -75,40 +87,42 @@ export class KioskController {
       name: body.name,
       gridScope: body.gridScope ?? null,
       expiresAt: body.expiresAt ?? null,
-      createdBy: request.user.username,
+      createdBy: user.username,
       now,
     });
     await this.audit.record({
       at: now,
-      actor: `account:${request.user.username}`,
+      actor: `account:${user.username}`,
       action: 'kiosk.issue',
       target: kiosk.id,
-      ip: request.ip ?? null,
+      ip: ip ?? null,
       detail: { name: kiosk.name, gridScope: kiosk.gridScope, expiresAt: kiosk.expiresAt },
     });
-    return { ...kiosk, token, url: `/overview?kiosk=${encodeURIComponent(token)}` };
+    return { ...presentKiosk(kiosk), token, url: `/overview?kiosk=${encodeURIComponent(token)}` };
   }
 
   /** Revokes a token: its access tokens stop working and its screens' live connections are closed at once. */
   @ApiBearerAuth()
   @Roles('admin')
   @Delete('kiosk-tokens/:id')
-  async revoke(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request & { user: Principal }) {
+  @ApiOk(kioskTokenSchema)
+  async revoke(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     const now = this.clock.now();
-    const kiosk = await this.kiosks.revoke(id, request.user.username, now);
+    const kiosk = await this.kiosks.revoke(id, user.username, now);
     if (!kiosk) throw new NotFoundException(`no kiosk token ${id}`);
     this.auth.forgetKiosk(id);
     this.live.disconnectKiosk(id);
-    await this.audit.record({ at: now, actor: `account:${request.user.username}`, action: 'kiosk.revoke', target: id, ip: request.ip ?? null, detail: { name: kiosk.name } });
-    return kiosk;
+    await this.audit.record({ at: now, actor: `account:${user.username}`, action: 'kiosk.revoke', target: id, ip: ip ?? null, detail: { name: kiosk.name } });
+    return presentKiosk(kiosk);
   }
 
   /** A wall screen's exchange: its kiosk token for an access token with the role `kiosk` (overview only). */
   @Public()
   @Post('kiosk/session')
   @HttpCode(200)
-  async session(@Body() body: KioskSessionDto, @Req() request: Request) {
-    const session = await this.auth.kioskSession(body.token, request.ip ?? null);
+  @ApiOk(kioskSessionSchema)
+  async session(@Body() body: KioskSessionDto, @Ip() ip: string | undefined) {
+    const session = await this.auth.kioskSession(body.token, ip ?? null);
     if (!session) throw new UnauthorizedException('the kiosk token is unknown, revoked or expired; ask an administrator for a new one');
     return session;
   }

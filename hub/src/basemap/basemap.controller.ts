@@ -1,7 +1,34 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { KioskAllowed } from '../auth/kiosk.decorator';
+import { ApiOk, Same, z } from '@gridhub/ingest';
 import { BasemapService } from './basemap.service';
+import type { BasemapProperties } from './demo-city-basemap';
+
+const position = z.array(z.number());
+/** A GeoJSON geometry of the background: points, lines or polygons (WGS-84). */
+const geometry = z.union([
+  z.object({ type: z.enum(['Point']), coordinates: position }),
+  z.object({ type: z.enum(['LineString', 'MultiPoint']), coordinates: z.array(position) }),
+  z.object({ type: z.enum(['Polygon', 'MultiLineString']), coordinates: z.array(z.array(position)) }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(position))) }),
+]);
+const basemapProperties = z.object({
+  layer: z.enum(['land', 'district', 'street', 'community', 'water', 'park', 'road', 'bridge']),
+  name: z.string(),
+  nameEn: z.string(),
+  code: z.string().optional(),
+  roadClass: z.enum(['expressway', 'arterial', 'secondary']).optional(),
+});
+
+/** The offline vector background as one GeoJSON FeatureCollection with its bbox. */
+export const basemapSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  features: z.array(z.object({ type: z.literal('Feature'), id: z.union([z.string(), z.number()]).optional(), geometry, properties: basemapProperties })),
+});
+const _properties: Same<z.infer<typeof basemapProperties>, BasemapProperties> = true;
+void _properties;
 
 @ApiTags('basemap')
 @ApiBearerAuth()
@@ -17,7 +44,7 @@ export class BasemapController {
   @Get()
   @KioskAllowed()
   @Header('Cache-Control', 'private, max-age=300')
-  @ApiOkResponse({ description: 'GeoJSON FeatureCollection with bbox' })
+  @ApiOk(basemapSchema)
   get() {
     return this.basemap.basemap();
   }

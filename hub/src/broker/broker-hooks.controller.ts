@@ -1,3 +1,4 @@
+import { ApiOk, z } from '@gridhub/ingest';
 import { Body, Controller, Headers, HttpCode, NotFoundException, Post, UnauthorizedException } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
@@ -22,6 +23,14 @@ export class BrokerAuthorizeDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) peerhost?: string;
 }
 
+/** EMQX's HTTP authentication answer. */
+export const brokerAuthenticationSchema = z.union([
+  z.object({ result: z.literal('deny') }),
+  z.object({ result: z.literal('allow'), is_superuser: z.boolean() }),
+]);
+/** EMQX's HTTP authorization answer. */
+export const brokerAuthorizationSchema = z.object({ result: z.enum(['allow', 'deny']) });
+
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
@@ -43,6 +52,7 @@ export class BrokerHooksController {
   @Post('authenticate')
   @HttpCode(200)
   @ApiOperation({ summary: 'MQTT login check for an external broker (EMQX HTTP authentication)' })
+  @ApiOk(brokerAuthenticationSchema)
   async authenticate(@Body() body: BrokerAuthenticateDto, @Headers('authorization') authorization?: string) {
     this.checkCaller(authorization);
     const identity = await this.access.login(body.username, body.password, body.peerhost ?? 'unknown');
@@ -53,6 +63,7 @@ export class BrokerHooksController {
   @Post('authorize')
   @HttpCode(200)
   @ApiOperation({ summary: 'MQTT topic check for an external broker (EMQX HTTP authorization)' })
+  @ApiOk(brokerAuthorizationSchema)
   async authorize(@Body() body: BrokerAuthorizeDto, @Headers('authorization') authorization?: string) {
     this.checkCaller(authorization);
     const identity = await this.access.identityOf(body.username);

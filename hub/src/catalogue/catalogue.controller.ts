@@ -1,18 +1,17 @@
-import { BadRequestException, Body, Controller, Get, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { CurrentUser } from '@gridhub/ingest';
+import { BadRequestException, Body, Controller, Get, Ip, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@gridhub/ingest';
 import { MONITOR_ROLES } from '@gridhub/contracts';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Principal } from '../auth/account.types';
 import { AccessRequestDto, CatalogueQuery, DecisionDto, RequestsQuery, UpdateCatalogueEntryDto } from './catalogue.dto';
 import { catalogueCsv, CatalogueService } from './catalogue.service';
 import { CatalogueFilter, CatalogueViewer } from './catalogue.types';
 
 const DEVICE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
-type Authed = Request & { user: Principal };
 
-function viewerOf(request: Authed): CatalogueViewer {
-  const u = request.user;
+function viewerOf(u: Principal): CatalogueViewer {
   return { username: u.username, admin: u.role === 'admin', departmentCode: u.departmentCode ?? null, gridScope: u.gridScope };
 }
 
@@ -27,10 +26,10 @@ export class CatalogueController {
   /** Every resource the viewer's department may know of, with stream links where it may use them; `format=csv` exports. */
   @Get()
   @ApiProduces('application/json', 'text/csv')
-  async list(@Query() query: CatalogueQuery, @Req() request: Authed, @Res() res: Response): Promise<void> {
+  async list(@Query() query: CatalogueQuery, @CurrentUser() user: Principal, @Ip() ip: string | undefined, @Res() res: Response): Promise<void> {
     const { format = 'json', ...rest } = query;
     const filter: CatalogueFilter = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-    const items = await this.catalogue.list(viewerOf(request), filter, { ip: request.ip ?? null, format });
+    const items = await this.catalogue.list(viewerOf(user), filter, { ip: ip ?? null, format });
     if (format === 'csv') {
       const name = `catalogue-${new Date().toISOString().slice(0, 10)}.csv`;
       res.status(200).type('text/csv; charset=utf-8').setHeader('content-disposition', `attachment; filename="${name}"`).send(catalogueCsv(items));
@@ -40,36 +39,36 @@ export class CatalogueController {
   }
 
   @Get('access-requests')
-  async requests(@Query() query: RequestsQuery, @Req() request: Authed) {
-    return { items: await this.catalogue.requests(viewerOf(request), query.status ?? null) };
+  async requests(@Query() query: RequestsQuery, @CurrentUser() user: Principal) {
+    return { items: await this.catalogue.requests(viewerOf(user), query.status ?? null) };
   }
 
   /** A department asks for another department's conditional resource. */
   @Post('access-requests')
-  async request(@Body() body: AccessRequestDto, @Req() request: Authed) {
-    return this.catalogue.request(viewerOf(request), body.deviceId, body.reason, { ip: request.ip ?? null });
+  async request(@Body() body: AccessRequestDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
+    return this.catalogue.request(viewerOf(user), body.deviceId, body.reason, { ip: ip ?? null });
   }
 
   /** The owner department or an administrator approves (until expiresAt), rejects or revokes. */
   @Post('access-requests/:id/decision')
-  async decide(@Param('id') id: string, @Body() body: DecisionDto, @Req() request: Authed) {
+  async decide(@Param('id') id: string, @Body() body: DecisionDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     if (!/^\d{1,18}$/.test(id)) throw new BadRequestException('id must be an access request id');
-    return this.catalogue.decide(viewerOf(request), id, body.decision, body.expiresAt ?? null, { ip: request.ip ?? null });
+    return this.catalogue.decide(viewerOf(user), id, body.decision, body.expiresAt ?? null, { ip: ip ?? null });
   }
 
   /** One resource with its stream links: 403 without access (audited). */
   @Get(':deviceId')
-  async get(@Param('deviceId') deviceId: string, @Req() request: Authed) {
+  async get(@Param('deviceId') deviceId: string, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     if (!DEVICE_ID.test(deviceId)) throw new BadRequestException('deviceId must be a device id');
-    return this.catalogue.get(viewerOf(request), deviceId, { ip: request.ip ?? null });
+    return this.catalogue.get(viewerOf(user), deviceId, { ip: ip ?? null });
   }
 
   @Roles('admin')
   @Put(':deviceId')
-  async change(@Param('deviceId') deviceId: string, @Body() body: UpdateCatalogueEntryDto, @Req() request: Authed) {
+  async change(@Param('deviceId') deviceId: string, @Body() body: UpdateCatalogueEntryDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     if (!DEVICE_ID.test(deviceId)) throw new BadRequestException('deviceId must be a device id');
     // Only the fields given: an absent one keeps its value, null clears it.
     const change = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-    return this.catalogue.change(viewerOf(request), deviceId, change, { ip: request.ip ?? null });
+    return this.catalogue.change(viewerOf(user), deviceId, change, { ip: ip ?? null });
   }
 }

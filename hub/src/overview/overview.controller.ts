@@ -1,8 +1,7 @@
-import { Controller, Get, Header, Req } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { KIOSK_ROLE, MONITOR_ROLES } from '@gridhub/contracts';
-import { Roles } from '@gridhub/ingest';
-import type { Request } from 'express';
+import { ApiOk, CurrentUser, Roles, z } from '@gridhub/ingest';
 import { Principal } from '../auth/account.types';
 import { KioskAllowed } from '../auth/kiosk.decorator';
 import { OverviewService } from './overview.service';
@@ -12,6 +11,19 @@ import { OverviewService } from './overview.service';
  * screens), each confined to its grid scope. Live: the `overview.changed` event of the `/live` socket says when to
  * fetch again.
  */
+/** The map's areas: each a GeoJSON Feature with its code, name and level. */
+export const overviewAreasSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(
+    z.object({
+      type: z.literal('Feature'),
+      id: z.string(),
+      properties: z.object({ code: z.string(), name: z.string(), level: z.string() }),
+      geometry: z.object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.unknown()) }).nullable(),
+    }),
+  ),
+});
+
 @ApiTags('overview')
 @ApiBearerAuth()
 @Roles(...MONITOR_ROLES, KIOSK_ROLE)
@@ -23,15 +35,15 @@ export class OverviewController {
   @Get()
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ description: 'counters, areas, air ranking, water stations, active warnings, 24 h trends, on-duty workers, latest incidents' })
-  get(@Req() request: Request & { user: Principal }) {
-    return this.overview.overview({ gridScope: request.user.gridScope });
+  get(@CurrentUser() user: Principal) {
+    return this.overview.overview({ gridScope: user.gridScope });
   }
 
   /** The map's areas (GeoJSON): the districts, or the children of the viewer's scope. */
   @Get('areas')
   @Header('Cache-Control', 'private, max-age=300')
-  @ApiOkResponse({ description: 'GeoJSON FeatureCollection of the areas the overview map colours' })
-  areas(@Req() request: Request & { user: Principal }) {
-    return this.overview.areas({ gridScope: request.user.gridScope });
+  @ApiOk(overviewAreasSchema)
+  areas(@CurrentUser() user: Principal) {
+    return this.overview.areas({ gridScope: user.gridScope });
   }
 }

@@ -1,3 +1,5 @@
+import { ApiOk, z } from '../common/api-schema';
+import { aqiRankingSchema, aqiSeriesSchema, complianceSchema, recomputationSchema } from './air.schema';
 import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MONITOR_ROLES } from '@gridhub/contracts';
@@ -17,7 +19,8 @@ export class AirController {
    */
   @Get('aqi')
   @Roles(...MONITOR_ROLES)
-  aqi(@Query() query: AqiQuery) {
+  @ApiOk(aqiSeriesSchema)
+  aqi(@Query() query: AqiQuery): Promise<z.infer<typeof aqiSeriesSchema>> {
     return this.answer(() =>
       this.air.series({
         kind: query.kind ?? 'hourly',
@@ -33,7 +36,8 @@ export class AirController {
   /** Stations or areas (district, street, community, grid) ranked by AQI for one hour or day, best first. */
   @Get('ranking')
   @Roles(...MONITOR_ROLES)
-  ranking(@Query() query: AqiRankingQuery) {
+  @ApiOk(aqiRankingSchema)
+  ranking(@Query() query: AqiRankingQuery): Promise<z.infer<typeof aqiRankingSchema>> {
     return this.answer(() =>
       this.air.ranking({ kind: query.kind ?? 'hourly', level: query.level ?? 'station', ...(query.at ? { at: query.at } : {}) }),
     );
@@ -42,7 +46,8 @@ export class AirController {
   /** Compliance (达标) of each station-day with the GB 3095 level-2 24-hour limits in force on the day. */
   @Get('compliance')
   @Roles(...MONITOR_ROLES)
-  compliance(@Query() query: AirStationsQuery) {
+  @ApiOk(complianceSchema)
+  compliance(@Query() query: AirStationsQuery): Promise<z.infer<typeof complianceSchema>> {
     return this.answer(() =>
       this.air.compliance({
         ...(query.deviceId ? { deviceId: query.deviceId } : {}),
@@ -60,7 +65,8 @@ export class AirController {
   @Post('aqi/recompute')
   @HttpCode(200)
   @Roles('admin')
-  recompute(@Body() body: AqiRecomputeRequest) {
+  @ApiOk(recomputationSchema)
+  recompute(@Body() body: AqiRecomputeRequest): Promise<z.infer<typeof recomputationSchema>> {
     return this.answer(() => this.air.recompute(...(body.since ? [body.since] : [])));
   }
 

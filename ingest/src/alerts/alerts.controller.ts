@@ -1,3 +1,4 @@
+import { CurrentUser } from '../common/current-user';
 import { assertWithinScope, scopeOf, ScopedActor } from '../common/grid-scope';
 import { ConflictException, Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -9,14 +10,14 @@ import { Clock } from '../common/clock';
 import { MONITOR_ROLES, warningIdentifier } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
 import { AlertEvent, AlertView } from '@gridhub/contracts';
+import { ApiOk, ApiText, iso, z } from '../common/api-schema';
+import { alertDetailSchema, alertEventSchema, AlertResponse, alertListSchema, alertSchema } from './alert.schema';
 import { ListAlertsQuery } from './alerts.dto';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { PublicRoute } from './public-route';
 
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-
-export function presentAlert(a: AlertView) {
+export function presentAlert(a: AlertView): AlertResponse {
   return {
     ...a,
     raisedAt: iso(a.raisedAt),
@@ -27,9 +28,9 @@ export function presentAlert(a: AlertView) {
   };
 }
 
-const presentEvent = (e: AlertEvent) => ({ ...e, at: iso(e.at) });
+const presentEvent = (e: AlertEvent): z.infer<typeof alertEventSchema> => ({ ...e, at: iso(e.at) });
 type ScopedRequest = { user?: ScopedActor & { username?: string } };
-const actorOf = (req: { user?: { username?: string } }) => `user:${req.user?.username ?? 'unknown'}`;
+const actorOf = (user: { username?: string } | undefined) => `user:${user?.username ?? 'unknown'}`;
 const ID = /^[1-9]\d{0,17}$/;
 
 /**
@@ -52,9 +53,10 @@ export class AlertsController {
 
   @Get()
   @Roles(...MONITOR_ROLES)
-  async list(@Query() query: ListAlertsQuery, @Req() req: ScopedRequest) {
+  @ApiOk(alertListSchema)
+  async list(@Query() query: ListAlertsQuery, @CurrentUser() user: ScopedRequest['user']) {
     const { items, total } = await this.alerts.list({
-      scope: scopeOf(req.user),
+      scope: scopeOf(user),
       limit: query.limit ?? 100,
       offset: query.offset ?? 0,
       ...(query.status ? { status: query.status } : {}),
@@ -72,6 +74,7 @@ export class AlertsController {
   @Get('feed')
   @PublicRoute()
   @ApiProduces(ATOM_CONTENT_TYPE)
+  @ApiText(ATOM_CONTENT_TYPE, 'Atom feed of the active public warnings')
   @Header('content-type', `${ATOM_CONTENT_TYPE}; charset=utf-8`)
   async feed(@Req() req: Request) {
     const { items } = await this.repository.list({ status: 'active', kind: 'rule', limit: 500, offset: 0 });
@@ -80,9 +83,10 @@ export class AlertsController {
 
   @Get(':id')
   @Roles(...MONITOR_ROLES)
-  async get(@Param('id') id: string, @Req() req: ScopedRequest) {
+  @ApiOk(alertDetailSchema)
+  async get(@Param('id') id: string, @CurrentUser() user: ScopedRequest['user']) {
     const { alert, history } = await this.alerts.get(this.checkId(id));
-    assertWithinScope(alert.gridCode, req.user, `alert ${id}`);
+    assertWithinScope(alert.gridCode, user, `alert ${id}`);
     return { ...presentAlert(alert), history: history.map(presentEvent) };
   }
 
@@ -90,6 +94,7 @@ export class AlertsController {
   @Get(':id/cap')
   @PublicRoute()
   @ApiProduces(CAP_CONTENT_TYPE)
+  @ApiText(CAP_CONTENT_TYPE, 'CAP 1.2 alert document')
   @Header('content-type', `${CAP_CONTENT_TYPE}; charset=utf-8`)
   async cap(@Param('id') id: string) {
     const alert = await this.repository.find(this.checkId(id));
@@ -105,6 +110,7 @@ export class AlertsController {
   @Get(':id/gbt35965')
   @PublicRoute()
   @ApiProduces(GBT35965_CONTENT_TYPE)
+  @ApiText(GBT35965_CONTENT_TYPE, 'GB/T 35965.1-2018 early-warning document')
   @Header('content-type', `${GBT35965_CONTENT_TYPE}; charset=utf-8`)
   async gbt35965(@Param('id') id: string) {
     const alert = await this.repository.find(this.checkId(id));
@@ -124,24 +130,26 @@ export class AlertsController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Roles(...MONITOR_ROLES)
-  async acknowledge(@Param('id') id: string, @Req() req: ScopedRequest) {
-    await this.checkScope(id, req);
-    return presentAlert(await this.alerts.acknowledge(this.checkId(id), actorOf(req)));
+  @ApiOk(alertSchema)
+  async acknowledge(@Param('id') id: string, @CurrentUser() user: ScopedRequest['user']) {
+    await this.checkScope(id, user);
+    return presentAlert(await this.alerts.acknowledge(this.checkId(id), actorOf(user)));
   }
 
   @Post(':id/clear')
   @HttpCode(200)
   @Roles(...MONITOR_ROLES)
-  async clear(@Param('id') id: string, @Req() req: ScopedRequest) {
-    await this.checkScope(id, req);
-    return presentAlert(await this.alerts.clear(this.checkId(id), actorOf(req)));
+  @ApiOk(alertSchema)
+  async clear(@Param('id') id: string, @CurrentUser() user: ScopedRequest['user']) {
+    await this.checkScope(id, user);
+    return presentAlert(await this.alerts.clear(this.checkId(id), actorOf(user)));
   }
 
   /** An account confined to part of the grid hierarchy acts only on alerts there. */
-  private async checkScope(id: string, req: ScopedRequest): Promise<void> {
-    if (!req.user?.gridScope) return;
+  private async checkScope(id: string, user: ScopedRequest['user']): Promise<void> {
+    if (!user?.gridScope) return;
     const alert = await this.repository.find(this.checkId(id));
-    if (alert) assertWithinScope(alert.gridCode, req.user, `alert ${id}`);
+    if (alert) assertWithinScope(alert.gridCode, user, `alert ${id}`);
   }
 
   private checkId(id: string): string {

@@ -1,13 +1,16 @@
+import { CurrentUser } from '../common/current-user';
 import { assertWithinScope, scopeOf, ScopedActor } from '../common/grid-scope';
-import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/roles';
 import { Device } from './device.types';
 import { DuplicateDeviceError } from './device.repository';
 import { DeviceService, InvalidDeviceError } from './device.service';
+import { ApiCreated, ApiOk } from '../common/api-schema';
+import { deviceListSchema, DeviceResponse, deviceSchema, registeredDeviceSchema, rotatedSecretSchema } from './device.schema';
 import { CreateDeviceDto, ListDevicesQuery } from './devices.dto';
 
-export function presentDevice(device: Device) {
+export function presentDevice(device: Device): DeviceResponse {
   return {
     id: device.id,
     family: device.family,
@@ -38,6 +41,7 @@ export class DevicesController {
   /** Registers a device; the response holds its secret, shown this once. */
   @Post()
   @Roles('admin')
+  @ApiCreated(registeredDeviceSchema)
   async create(@Body() body: CreateDeviceDto) {
     try {
       const { device, secret } = await this.devices.register(body);
@@ -50,10 +54,11 @@ export class DevicesController {
   }
 
   @Get()
-  async list(@Query() query: ListDevicesQuery, @Req() req: { user?: ScopedActor }) {
+  @ApiOk(deviceListSchema)
+  async list(@Query() query: ListDevicesQuery, @CurrentUser() user: ScopedActor | undefined) {
     const bbox = parseBbox(query.bbox);
     const { items, total } = await this.devices.list({
-      scope: scopeOf(req.user),
+      scope: scopeOf(user),
       limit: query.limit ?? 1000,
       offset: query.offset ?? 0,
       ...(query.family ? { family: query.family } : {}),
@@ -65,16 +70,18 @@ export class DevicesController {
   }
 
   @Get(':id')
-  async get(@Param('id') id: string, @Req() req: { user?: ScopedActor }) {
+  @ApiOk(deviceSchema)
+  async get(@Param('id') id: string, @CurrentUser() user: ScopedActor | undefined) {
     const device = await this.devices.find(id);
     if (!device) throw new NotFoundException(`device ${id} not found`);
-    assertWithinScope(device.gridCode, req.user, `device ${id}`);
+    assertWithinScope(device.gridCode, user, `device ${id}`);
     return presentDevice(device);
   }
 
   @Post(':id/disable')
   @HttpCode(200)
   @Roles('admin')
+  @ApiOk(deviceSchema)
   disable(@Param('id') id: string) {
     return this.setEnabled(id, false);
   }
@@ -82,6 +89,7 @@ export class DevicesController {
   @Post(':id/enable')
   @HttpCode(200)
   @Roles('admin')
+  @ApiOk(deviceSchema)
   enable(@Param('id') id: string) {
     return this.setEnabled(id, true);
   }
@@ -90,6 +98,7 @@ export class DevicesController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @Roles('admin')
+  @ApiOk(rotatedSecretSchema)
   async rotate(@Param('id') id: string) {
     const secret = await this.devices.rotateSecret(id);
     if (!secret) throw new NotFoundException(`device ${id} not found`);

@@ -39,7 +39,7 @@ export class CreateDeviceDto {
   @IsIn(COORDINATE_SYSTEMS)
   coordinateSystem?: CoordinateSystem;
 
-  @ApiPropertyOptional({ description: 'Family attributes (docs/domain/sensors.md), e.g. interval_s, target_class' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Family attributes (docs/domain/sensors.md), e.g. interval_s, target_class' })
   @IsOptional()
   @IsObject()
   attributes?: Record<string, unknown>;

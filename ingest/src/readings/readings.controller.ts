@@ -1,5 +1,7 @@
+import { ApiOk, openApiSchema, z } from '../common/api-schema';
+import { latestSchema, seriesSchema } from './reading.schema';
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock } from '../common/clock';
 import { parseBbox, presentDevice } from '../devices/devices.controller';
@@ -9,6 +11,8 @@ import { AreaSeriesQuery, SeriesQuery } from './readings.dto';
 import { SeriesRequest, TimeseriesRequestError, TimeseriesService, toCsv, UnknownDeviceError } from './timeseries.service';
 
 const DAY_MS = 86_400_000;
+/** JSON, or CSV with `format=csv`. */
+const SERIES_ANSWER = { content: { 'application/json': { schema: openApiSchema(seriesSchema) }, 'text/csv': { schema: { type: 'string' } } } } as const;
 
 @ApiTags('readings')
 @ApiBearerAuth()
@@ -22,12 +26,14 @@ export class ReadingsController {
 
   /** One device's readings, raw or bucketed; `format=csv` for a download. */
   @Get('devices/:id/readings')
+  @ApiOkResponse(SERIES_ANSWER)
   async device(@Param('id') id: string, @Query() query: SeriesQuery, @Res({ passthrough: true }) res: Response) {
     return this.answer({ id }, query, res);
   }
 
   /** Several devices' readings of one metric, by deviceId, grid (any level) or bbox. */
   @Get('readings')
+  @ApiOkResponse(SERIES_ANSWER)
   async area(@Query() query: AreaSeriesQuery, @Res({ passthrough: true }) res: Response) {
     const bbox = parseBbox(query.bbox);
     const selector = query.deviceId
@@ -38,7 +44,8 @@ export class ReadingsController {
 
   /** The latest value of every metric per device, as GeoJSON points for the map. */
   @Get('latest')
-  async latestValues(@Query() query: AreaQuery) {
+  @ApiOk(latestSchema)
+  async latestValues(@Query() query: AreaQuery): Promise<z.infer<typeof latestSchema>> {
     const bbox = parseBbox(query.bbox);
     const rows = await this.latest.list({
       ...(query.family ? { family: query.family } : {}),
@@ -46,11 +53,11 @@ export class ReadingsController {
       ...(bbox ? { bbox } : {}),
     });
     return {
-      type: 'FeatureCollection',
+      type: 'FeatureCollection' as const,
       features: rows.map(({ device, readings }) => ({
-        type: 'Feature',
+        type: 'Feature' as const,
         id: device.id,
-        geometry: { type: 'Point', coordinates: [device.lon, device.lat] },
+        geometry: { type: 'Point' as const, coordinates: [device.lon, device.lat] as [number, number] },
         properties: {
           ...presentDevice(device),
           readings: Object.fromEntries(Object.entries(readings).map(([metric, v]) => [metric, { value: v.value, time: v.time.toISOString() }])),

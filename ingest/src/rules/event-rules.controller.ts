@@ -1,3 +1,5 @@
+import { ApiOk } from '../common/api-schema';
+import { eventRuleListSchema, eventRuleSchema } from './rule.schema';
 import { Body, Controller, Get, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
@@ -58,6 +60,7 @@ export class EventRulesController {
 
   @Get()
   @Roles(...MONITOR_ROLES)
+  @ApiOk(eventRuleListSchema)
   async list() {
     const items = await this.events.list();
     return { items, total: items.length };
@@ -65,6 +68,7 @@ export class EventRulesController {
 
   @Put(':type')
   @Roles('admin', 'bureau_analyst')
+  @ApiOk(eventRuleSchema)
   async replace(@Param('type') type: string, @Body() body: EventRuleDto) {
     const rule = await this.events.update(type, { ...body, incidentCategory: body.incidentCategory ?? null });
     if (!rule) throw new NotFoundException(`no event rule for type ${type}`);

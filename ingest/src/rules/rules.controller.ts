@@ -1,4 +1,7 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiCreated, ApiOk } from '../common/api-schema';
+import { CurrentUser } from '../common/current-user';
+import { ruleListSchema, RuleResponse, ruleSchema } from './rule.schema';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MONITOR_ROLES } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
@@ -8,11 +11,11 @@ import { ListRulesQuery, RuleDto, toRuleDefinition } from './rules.dto';
 import { RulesService } from './rules.service';
 
 
-export function presentRule(rule: Rule) {
+export function presentRule(rule: Rule): RuleResponse {
   return { ...rule, createdAt: rule.createdAt.toISOString(), updatedAt: rule.updatedAt.toISOString() };
 }
 
-const actorOf = (req: { user?: { username?: string } }) => `user:${req.user?.username ?? 'unknown'}`;
+const actorOf = (user: { username?: string } | undefined) => `user:${user?.username ?? 'unknown'}`;
 
 @ApiTags('rules')
 @ApiBearerAuth()
@@ -22,6 +25,7 @@ export class RulesController {
 
   @Get()
   @Roles(...MONITOR_ROLES)
+  @ApiOk(ruleListSchema)
   async list(@Query() query: ListRulesQuery) {
     const items = await this.rules.list({ ...(query.family ? { family: query.family } : {}), ...(query.enabled !== undefined ? { enabled: query.enabled } : {}) });
     return { items: items.map(presentRule), total: items.length };
@@ -29,6 +33,7 @@ export class RulesController {
 
   @Get(':id')
   @Roles(...MONITOR_ROLES)
+  @ApiOk(ruleSchema)
   async get(@Param('id', ParseIntPipe) id: number) {
     const rule = await this.rules.find(id);
     if (!rule) throw new NotFoundException(`rule ${id} not found`);
@@ -37,12 +42,14 @@ export class RulesController {
 
   @Post()
   @Roles('admin', 'bureau_analyst')
+  @ApiCreated(ruleSchema)
   async create(@Body() body: RuleDto) {
     return presentRule(await this.invalidAs400(() => this.rules.create(toRuleDefinition(body))));
   }
 
   @Put(':id')
   @Roles('admin', 'bureau_analyst')
+  @ApiOk(ruleSchema)
   async replace(@Param('id', ParseIntPipe) id: number, @Body() body: RuleDto) {
     const rule = await this.invalidAs400(() => this.rules.update(id, toRuleDefinition(body)));
     if (!rule) throw new NotFoundException(`rule ${id} not found`);
@@ -53,8 +60,8 @@ export class RulesController {
   @Delete(':id')
   @HttpCode(204)
   @Roles('admin')
-  async remove(@Param('id', ParseIntPipe) id: number, @Req() req: { user?: { username?: string } }) {
-    if (!(await this.rules.remove(id, actorOf(req)))) throw new NotFoundException(`rule ${id} not found`);
+  async remove(@Param('id', ParseIntPipe) id: number, @CurrentUser() user: { username?: string } | undefined) {
+    if (!(await this.rules.remove(id, actorOf(user)))) throw new NotFoundException(`rule ${id} not found`);
   }
 
   private async invalidAs400<T>(work: () => Promise<T>): Promise<T> {

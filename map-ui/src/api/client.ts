@@ -20,6 +20,9 @@ import type {
   TrailPoint,
   Worker,
 } from './types';
+import { createHubClient, type ResponseOf } from '@gridhub/client';
+
+type TrailResponse = ResponseOf<'/api/v1/workers/{id}/trail', 'get'>;
 
 export type ApiErrorKind = 'http' | 'network' | 'format';
 
@@ -71,7 +74,7 @@ export interface ApiClient {
   incident(id: string, signal?: AbortSignal): Promise<IncidentDetail>;
   incidentHistory(id: string, signal?: AbortSignal): Promise<IncidentEvent[]>;
   suggestions(id: string, signal?: AbortSignal): Promise<DispatchSuggestion[]>;
-  act(id: string, action: ActionRequest): Promise<Incident | IncidentDetail | unknown>;
+  act(id: string, action: ActionRequest): Promise<Incident>;
   report(body: NewIncidentReport): Promise<Incident>;
   upload(incidentId: string | null, file: Blob, name: string): Promise<{ id: string }>;
   attachmentUrl(id: string): string;
@@ -82,7 +85,7 @@ export interface ApiClient {
   alerts(query: Query, signal?: AbortSignal): Promise<ListResponse<Alert>>;
   /** A grid worker's own position (POST /workers/me/location). */
   postLocation(body: { lon: number; lat: number; accuracyM?: number; ts?: string }): Promise<unknown>;
-  acknowledge(alertId: string, note?: string): Promise<unknown>;
+  acknowledge(alertId: string): Promise<Alert>;
   /** Any other GET under /api/v1 (air, water, indicators): the body as sent. */
   get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T>;
   /** Any other POST, PUT or DELETE under /api/v1: the body as sent. */
@@ -143,6 +146,33 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return res;
   }
 
+  // Routes the hub's OpenAPI document describes go through the generated client (@gridhub/client): their paths,
+  // parameters and bodies are checked by the compiler. Its fetch is the same error handling as `send`.
+  const guarded = (auth: boolean) => async (request: Request): Promise<Response> => {
+    if (!request.headers.has('Accept')) request.headers.set('Accept', 'application/json');
+    let res: Response;
+    try {
+      res = await fetch(request);
+    } catch (err) {
+      if (err instanceof DOMException && err.name === 'AbortError') throw err;
+      throw new ApiError(0, err instanceof Error ? err.message : String(err));
+    }
+    if (!res.ok) {
+      const message = await readErrorMessage(res);
+      if (res.status === 401 && auth) options.onUnauthorized();
+      throw new ApiError(res.status, message);
+    }
+    return res;
+  };
+  const hub = createHubClient({ baseUrl, token: options.getToken, fetch: guarded(true) });
+  const anonymous = createHubClient({ baseUrl, fetch: guarded(false) });
+  async function data<T>(call: Promise<{ data?: T; response: Response }>): Promise<T> {
+    const { data: body, response } = await call;
+    if (body === undefined) throw new ApiError(response.status, 'expected a JSON body', 'format');
+    return body;
+  }
+  const id = (value: string) => ({ params: { path: { id: value } } });
+
   async function request<T>(
     path: string,
     init: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: unknown; form?: FormData; auth?: boolean; signal?: AbortSignal | undefined } = {},
@@ -157,24 +187,22 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   return {
-    login: (body, signal) => request<LoginResponse>(`${API}/auth/login`, { method: 'POST', body, auth: false, signal }),
+    login: (body, signal) => data(anonymous.POST('/api/v1/auth/login', { body, signal })),
     grids: async (level = 'grid', signal) =>
-      expectCollection(await request<GridCollection>(`${API}/grids?level=${encodeURIComponent(level)}`, { signal })),
+      expectCollection(await data(hub.GET('/api/v1/grids', { params: { query: { level } }, signal }))),
     basemap: async (signal) => expectCollection(await request<BasemapCollection>(`${API}/basemap`, { signal })),
-    devices: async (signal) => expectList(await request<ListResponse<Device>>(`${API}/devices`, { signal })),
+    devices: async (signal) => expectList(await data(hub.GET('/api/v1/devices', { signal }))),
     latest: async (signal) => expectCollection(await request<LatestCollection>(`${API}/latest`, { signal })),
     readings: (deviceId, query, signal) =>
       request<SeriesResponse>(`${API}/devices/${encodeURIComponent(deviceId)}/readings${qs(query)}`, { signal }),
-    openIncidents: async (signal) =>
-      expectList(await request<ListResponse<Incident>>(`${API}/incidents?status=open`, { signal })),
+    openIncidents: async (signal) => expectList(await data(hub.GET('/api/v1/incidents', { params: { query: { status: ['open'] } }, signal }))),
     incidents: async (query, signal) => expectList(await request<ListResponse<Incident>>(`${API}/incidents${qs(query)}`, { signal })),
-    incident: (id, signal) => request<IncidentDetail>(`${API}/incidents/${encodeURIComponent(id)}`, { signal }),
-    incidentHistory: async (id, signal) =>
-      items<IncidentEvent>(await request<unknown>(`${API}/incidents/${encodeURIComponent(id)}/history`, { signal })),
-    suggestions: async (id, signal) =>
-      items<DispatchSuggestion>(await request<unknown>(`${API}/incidents/${encodeURIComponent(id)}/suggestions`, { signal })),
-    act: (id, action) => request<unknown>(`${API}/incidents/${encodeURIComponent(id)}/actions`, { method: 'POST', body: action }),
-    report: (body) => request<Incident>(`${API}/incidents`, { method: 'POST', body }),
+    incident: (incidentId, signal) => data(hub.GET('/api/v1/incidents/{id}', { ...id(incidentId), signal })),
+    incidentHistory: async (incidentId, signal) => expectList(await data(hub.GET('/api/v1/incidents/{id}/history', { ...id(incidentId), signal }))).items,
+    suggestions: async (incidentId, signal) =>
+      expectList(await data(hub.GET('/api/v1/incidents/{id}/suggestions', { ...id(incidentId), signal }))).items,
+    act: (incidentId, action) => data(hub.POST('/api/v1/incidents/{id}/actions', { ...id(incidentId), body: action })),
+    report: (body) => data(hub.POST('/api/v1/incidents', { body })),
     upload: async (incidentId, file, name) => {
       const form = new FormData();
       form.append('file', file, name);
@@ -185,13 +213,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     attachmentUrl: (id) => `${baseUrl}${API}/attachments/${encodeURIComponent(id)}`,
     attachmentBlob: async (id, signal) => (await send(`${API}/attachments/${encodeURIComponent(id)}`, { signal })).blob(),
-    categories: async (signal) => items<IncidentCategory>(await request<unknown>(`${API}/incident-categories`, { signal })),
-    workers: async (signal) => expectList(await request<ListResponse<Worker>>(`${API}/workers`, { signal })),
+    categories: async (signal) => expectList(await data(hub.GET('/api/v1/incident-categories', { signal }))).items,
+    workers: async (signal) => expectList(await data(hub.GET('/api/v1/workers', { signal }))),
     trail: async (workerId, query, signal) => {
-      const body = await request<unknown>(`${API}/workers/${encodeURIComponent(workerId)}/trail${qs(query)}`, { signal });
-      const points = items<TrailPoint>(body, Array.isArray((body as { positions?: unknown })?.positions) ? 'positions' : 'items');
+      const body = await request<TrailResponse>(`${API}/workers/${encodeURIComponent(workerId)}/trail${qs(query)}`, { signal });
+      if (!Array.isArray(body?.positions)) throw new ApiError(200, 'expected { positions: [...] }', 'format');
       // Newest first on the wire; a line is drawn oldest first.
-      return [...points].sort((a, b) => Date.parse(a.at ?? a.time ?? '') - Date.parse(b.at ?? b.time ?? ''));
+      return [...body.positions].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     },
     alerts: async (query, signal) => {
       const body = await request<unknown>(`${API}/alerts${qs(query)}`, { signal });
@@ -199,8 +227,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return { items: list, total: (body as { total?: number }).total ?? list.length };
     },
     postLocation: (body) => request<unknown>(`${API}/workers/me/location`, { method: 'POST', body }),
-    acknowledge: (alertId, note) =>
-      request<unknown>(`${API}/alerts/${encodeURIComponent(alertId)}/acknowledge`, { method: 'POST', body: note ? { note } : {} }),
+    acknowledge: (alertId) => data(hub.POST('/api/v1/alerts/{id}/acknowledge', id(alertId))),
     get: (path, query = {}, signal) => request(`${API}${path}${qs(query)}`, { signal }),
     call: (method, path, body) => request(`${API}${path}`, { method, body: body ?? {} }),
     blob: async (path, query = {}, signal) => (await send(`${API}${path}${qs(query)}`, { signal })).blob(),

@@ -1,7 +1,7 @@
-// Wire types of the hub's HTTP API (/api/v1). They mirror the hub contract; fields the UI does not read are left out.
-// Fields marked optional are ones the grid-operations and sensing services add as they grow: the UI works without them.
+// Wire types of the hub's HTTP API (/api/v1). Where the hub's OpenAPI document describes a response, the type is the
+// generated one (@gridhub/client); the hand-written ones below cover routes whose response schema is still to come.
 
-import type { AlertView, OnWire, Role, SensorFamily, TimeBasis } from '@gridhub/contracts';
+import type { AlertView, OnWire, Role, SensorFamily } from '@gridhub/contracts';
 export type { Role };
 
 export const GRID_LEVELS = ['district', 'street', 'community', 'grid'] as const;
@@ -11,9 +11,23 @@ export { SENSOR_FAMILIES as DEVICE_FAMILIES } from '@gridhub/contracts';
 export type DeviceFamily = SensorFamily;
 
 // The seven-step loop's states and the priorities: the server's own (@gridhub/contracts).
-import type { EvaluationGrade, IncidentStatus, Priority as IncidentPriority } from '@gridhub/contracts';
+import type { EvaluationGrade, Priority as IncidentPriority } from '@gridhub/contracts';
 export { OPEN_STATUSES, PRIORITIES as INCIDENT_PRIORITIES } from '@gridhub/contracts';
-export type { IncidentStatus, IncidentPriority };
+export type { IncidentPriority };
+
+import type { ResponseOf } from '@gridhub/client';
+export type LoginResponse = ResponseOf<'/api/v1/auth/login', 'post'>;
+export type Device = ResponseOf<'/api/v1/devices/{id}', 'get'>;
+export type Incident = ResponseOf<'/api/v1/incidents/{id}/actions', 'post'>;
+export type IncidentDetail = ResponseOf<'/api/v1/incidents/{id}', 'get'>;
+export type IncidentEvent = IncidentDetail['events'][number];
+export type DispatchSuggestion = ResponseOf<'/api/v1/incidents/{id}/suggestions', 'get'>['items'][number];
+export type Worker = ResponseOf<'/api/v1/workers', 'get'>['items'][number];
+export type TrailPoint = ResponseOf<'/api/v1/workers/{id}/trail', 'get'>['positions'][number];
+export type GridCollection = ResponseOf<'/api/v1/grids', 'get'>;
+export type GridFeature = GridCollection['features'][number];
+export type GridProperties = GridFeature['properties'];
+export type IncidentCategory = ResponseOf<'/api/v1/incident-categories', 'get'>['items'][number];
 
 export interface SessionUser {
   id: string;
@@ -31,36 +45,9 @@ export interface LoginRequest {
   password: string;
 }
 
-export interface LoginResponse {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  user: SessionUser;
-}
-
 export interface ErrorBody {
   statusCode: number;
   message: string;
-}
-
-export interface GridProperties {
-  code: string;
-  name: string;
-  level: GridLevel;
-  parentCode: string | null;
-}
-
-// Only what the UI reads; OpenLayers' GeoJSON reader parses the geometry.
-export interface GridFeature {
-  type: 'Feature';
-  id?: string | number;
-  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown } | null;
-  properties: GridProperties;
-}
-
-export interface GridCollection {
-  type: 'FeatureCollection';
-  features: GridFeature[];
 }
 
 export type BasemapLayerName = 'land' | 'district' | 'street' | 'community' | 'water' | 'park' | 'road' | 'bridge';
@@ -73,19 +60,6 @@ export interface BasemapCollection {
     geometry: { type: string; coordinates: unknown } | null;
     properties: { layer: BasemapLayerName; name: string; nameEn?: string; code?: string; roadClass?: string };
   }[];
-}
-
-export interface Device {
-  id: string;
-  family: DeviceFamily;
-  name: string;
-  lon: number;
-  lat: number;
-  gridCode: string | null;
-  enabled: boolean;
-  online?: boolean;
-  attributes?: Record<string, unknown>;
-  lastSeenAt: string | null;
 }
 
 export interface LatestValue {
@@ -112,109 +86,6 @@ export interface SeriesResponse {
   to: string;
   bucket: string;
   series: { deviceId: string; metric: string; unit: string; points: SeriesPoint[] }[];
-}
-
-export interface Incident {
-  id: string;
-  code: string;
-  category: string;
-  title: string;
-  description?: string;
-  priority: IncidentPriority;
-  status: IncidentStatus;
-  source: string;
-  emergency: boolean;
-  lon: number;
-  lat: number;
-  gridCode: string | null;
-  /** The component (部件) it is about, if any; it then went to the component's owner department. */
-  componentId?: string | null;
-  departmentCode?: string | null;
-  assigneeWorkerId: string | null;
-  assigneeName: string | null;
-  verifierWorkerId: string | null;
-  reinspectorWorkerId: string | null;
-  createdAt: string;
-  updatedAt?: string;
-  dispatchedAt?: string | null;
-  acceptDueAt?: string | null;
-  verifyDueAt?: string | null;
-  dispatchDueAt?: string | null;
-  reinspectDueAt?: string | null;
-  dueAt?: string | null;
-  overdue?: boolean;
-  escalatedAt?: string | null;
-  reworkCount?: number;
-  reassignCount?: number;
-  /** How the running step's limit counts: working time (工作时) or natural time. */
-  stepBasis?: TimeBasis | null;
-  stepStartedAt?: string | null;
-  /** Set while the handling clock is stopped (挂账/缓办). */
-  suspendedAt: string | null;
-  suspension?: { reason: string; requestedBy: string; approvedBy: string; basis: TimeBasis; elapsedMinutes: number; remainingMinutes: number } | null;
-  /** What refusalOf reads besides the status and the workers (the server always sends them). */
-  suspensionPending: { reason: string; requestedBy: string; requestedAt: string } | null;
-  extensionPending: { hours: number; reason: string; requestedBy: string; requestedAt: string } | null;
-  verifiedValid: boolean | null;
-  reinspectionPassed: boolean | null;
-}
-
-export interface IncidentEvent {
-  id?: string;
-  action: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  actor: string;
-  at: string;
-  note?: string | null;
-  lon?: number | null;
-  lat?: number | null;
-  attachments?: string[];
-  detail?: Record<string, unknown>;
-}
-
-export interface IncidentDetail extends Incident {
-  events?: IncidentEvent[];
-}
-
-export interface DispatchSuggestion {
-  workerId: string;
-  name?: string;
-  score?: number;
-  distanceM?: number | null;
-  load?: number;
-  openTasks?: number;
-  status?: string;
-  reason?: string;
-  lon?: number | null;
-  lat?: number | null;
-}
-
-export interface IncidentCategory {
-  code: string;
-  name?: string;
-  nameZh?: string;
-  nameEn?: string;
-  kind?: string;
-  defaultPriority?: IncidentPriority;
-}
-
-export interface Worker {
-  id: string;
-  name: string;
-  gridCode: string | null;
-  onDuty: boolean;
-  lon: number | null;
-  lat: number | null;
-  openTasks?: number;
-  positionAt?: string | null;
-}
-
-export interface TrailPoint {
-  lon: number;
-  lat: number;
-  at?: string;
-  time?: string;
 }
 
 /** An alert as the API and the live channel carry it: the server's AlertView on the wire. */

@@ -18,7 +18,7 @@ export function useCategories() {
   }
   const nameOf = (code: string): string => {
     const c = categories.value?.find((x) => x.code === code);
-    const fromHub = locale.value === 'en' ? (c?.nameEn ?? c?.name) : (c?.nameZh ?? c?.name);
+    const fromHub = locale.value === 'en' ? c?.nameEn : c?.nameZh;
     if (fromHub) return fromHub;
     return te(`category.${code}`) ? t(`category.${code}`) : code;
   };

@@ -40,7 +40,7 @@ export function useLabels() {
     family: (f: DeviceFamily) => known('family', f),
     priority: (p: IncidentPriority) => known('priority', p),
     role: (r: Role) => known('roles', r),
-    gridLevel: (l: GridLevel) => known('gridLevel', l),
+    gridLevel: (l: GridLevel | 'city') => known('gridLevel', l),
     status: (s: string) => known('incidentStatus', s),
     category: (c: string) => known('category', c),
     source: (s: string) => known('source', s),

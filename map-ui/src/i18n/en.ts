@@ -57,6 +57,7 @@ const en: MessageSchema = {
     supervisor: 'Supervisor',
   },
   gridLevel: {
+    city: 'City',
     district: 'District',
     street: 'Street',
     community: 'Community',

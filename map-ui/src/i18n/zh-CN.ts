@@ -56,6 +56,7 @@ const zhCN = {
     supervisor: '监督员',
   },
   gridLevel: {
+    city: '市',
     district: '区',
     street: '街道',
     community: '社区',

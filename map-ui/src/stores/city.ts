@@ -142,7 +142,7 @@ export const useCityStore = defineStore('city', () => {
     const id = p.workerId;
     const list = workers.value ?? [];
     if (!list.some((w) => w.id === id)) return repeater.now();
-    workers.value = list.map((w) => (w.id === id ? { ...w, lon: p.lon, lat: p.lat, positionAt: p.at } : w));
+    workers.value = list.map((w) => (w.id === id ? { ...w, lon: p.lon, lat: p.lat, locationAt: p.at } : w));
     const next = new Map(trails.value);
     next.set(id, [...(next.get(id) ?? []), { lon: p.lon, lat: p.lat, at: Date.parse(p.at) }].slice(-TRAIL_POINTS));
     trails.value = next;
@@ -194,9 +194,7 @@ export const useCityStore = defineStore('city', () => {
   async function loadTrail(workerId: string): Promise<void> {
     try {
       const points = await api.trail(workerId, { since: new Date(Date.now() - 4 * 3600_000).toISOString(), limit: 200 });
-      const mapped = points
-        .filter((p: TrailPoint) => typeof p.lon === 'number' && typeof p.lat === 'number')
-        .map((p: TrailPoint) => ({ lon: p.lon, lat: p.lat, at: Date.parse(p.at ?? p.time ?? '') || Date.now() }));
+      const mapped = points.map((p: TrailPoint) => ({ lon: p.lon, lat: p.lat, at: Date.parse(p.at) }));
       if (mapped.length === 0) return;
       const next = new Map(trails.value);
       next.set(workerId, mapped.slice(-TRAIL_POINTS * 5));
