@@ -33,8 +33,8 @@ async function main() {
   const bench = await startBenchHub({ db: DB, id, env: { GRIDHUB_SEED_DEMO: 'true' } });
   const { hub } = bench;
   try {
-    const { ReadingsRepository, MaintenanceService, AqiRepository } = require('@gridhub/ingest');
-    const repo = hub.app.get(ReadingsRepository);
+    const { ReadingRepository, MaintenanceService, AqiRepository } = require('@gridhub/ingest');
+    const repo = hub.app.get(ReadingRepository);
     const devices = await registerDevices(hub, { prefix: `aqi-${id}`, count: STATIONS });
     const hours = DAYS * 24;
     const end = Date.parse('2026-11-01T00:00:00+08:00');

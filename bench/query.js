@@ -23,8 +23,8 @@ async function main() {
   const bench = await startBenchHub({ db: DB, id });
   const { hub } = bench;
   try {
-    const { ReadingsRepository, MaintenanceService } = require('@gridhub/ingest');
-    const repo = hub.app.get(ReadingsRepository);
+    const { ReadingRepository, MaintenanceService } = require('@gridhub/ingest');
+    const repo = hub.app.get(ReadingRepository);
     const devices = await registerDevices(hub, { prefix: `q-${id}`, count: 1 + NEIGHBOURS });
     const end = Date.parse('2026-11-01T00:00:00+08:00');
     const start = end - HOURS * 3600_000;

@@ -41,9 +41,9 @@ async function run({ withRules }) {
   try {
     const ingest = require('@gridhub/ingest');
     const pool = hub.database.pool;
-    const rulesService = hub.app.get(ingest.RulesService);
+    const rulesService = hub.app.get(ingest.RuleService);
     const evaluation = hub.app.get(ingest.RuleEvaluationService);
-    const repo = hub.app.get(ingest.RulesRepository);
+    const repo = hub.app.get(ingest.RuleRepository);
     const creds = await registerDevices(hub, { prefix: `bench-${id}`, count: DEVICES });
     const probes = withRules ? await registerDevices(hub, { prefix: `probe-${id}`, count: PROBES }) : [];
 

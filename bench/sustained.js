@@ -41,7 +41,7 @@
 // BENCH_TRACE_SQL=1 (time every SQL statement in the hub process: a breakdown of the write transaction).
 // Always reported: hubWrites (the hub's batched-writer transactions: count, size, duration, share of the time the
 // single writer was busy, batches queued behind the running one), from a passive wrapper around the hub's
-// ReadingsRepository.write / IngestWriter.flush instances.
+// ReadingRepository.write / IngestWriter.flush instances.
 //
 // Prints the result as JSON on stdout (progress on stderr) and writes bench/results/sustained-<db>-<time>.json.
 // Exit code 1 when an acknowledged message is not stored (or a phase fails). Cleans up its schema, temporary
@@ -205,15 +205,15 @@ async function hubCounters() {
   return out;
 }
 /**
- * Passive instrumentation of the hub's batched writer: wraps ReadingsRepository.write on the hub's instance (the
+ * Passive instrumentation of the hub's batched writer: wraps ReadingRepository.write on the hub's instance (the
  * IngestWriter calls it once per transaction, one at a time) to count batches, their sizes and durations.
  */
 function traceWrites(hub) {
-  const { ReadingsRepository } = require('@gridhub/ingest');
+  const { ReadingRepository } = require('@gridhub/ingest');
   const { Histogram } = require('./lib/histogram');
   let repo;
   try {
-    repo = hub.app.get(ReadingsRepository, { strict: false });
+    repo = hub.app.get(ReadingRepository, { strict: false });
   } catch {
     return { stop: () => null };
   }

@@ -11,9 +11,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AccountsController_list"];
+        get: operations["AccountController_list"];
         put?: never;
-        post: operations["AccountsController_create"];
+        post: operations["AccountController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -33,7 +33,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["AccountsController_update"];
+        patch: operations["AccountController_update"];
         trace?: never;
     };
     "/api/v1/accounts/{id}/unlock": {
@@ -45,7 +45,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AccountsController_unlock"];
+        post: operations["AccountController_unlock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -123,7 +123,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AlertsController_list"];
+        get: operations["AlertController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -139,7 +139,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AlertsController_get"];
+        get: operations["AlertController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -157,7 +157,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AlertsController_acknowledge"];
+        post: operations["AlertController_acknowledge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -171,7 +171,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AlertsController_cap"];
+        get: operations["AlertController_cap"];
         put?: never;
         post?: never;
         delete?: never;
@@ -189,7 +189,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AlertsController_clear"];
+        post: operations["AlertController_clear"];
         delete?: never;
         options?: never;
         head?: never;
@@ -203,7 +203,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AlertsController_gbt35965"];
+        get: operations["AlertController_gbt35965"];
         put?: never;
         post?: never;
         delete?: never;
@@ -219,7 +219,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AlertsController_feed"];
+        get: operations["AlertController_feed"];
         put?: never;
         post?: never;
         delete?: never;
@@ -235,7 +235,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AttachmentsController_download"];
+        get: operations["AttachmentController_download"];
         put?: never;
         post?: never;
         delete?: never;
@@ -251,7 +251,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AccountsController_auditLog"];
+        get: operations["AccountController_auditLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -334,7 +334,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** MQTT login check for an external broker (EMQX HTTP authentication) */
-        post: operations["BrokerHooksController_authenticate"];
+        post: operations["BrokerHookController_authenticate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -351,7 +351,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** MQTT topic check for an external broker (EMQX HTTP authorization) */
-        post: operations["BrokerHooksController_authorize"];
+        post: operations["BrokerHookController_authorize"];
         delete?: never;
         options?: never;
         head?: never;
@@ -429,7 +429,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ComponentsController_classes"];
+        get: operations["ComponentController_classes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -445,7 +445,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ComponentsController_list"];
+        get: operations["ComponentController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -461,13 +461,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ComponentsController_get"];
+        get: operations["ComponentController_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["ComponentsController_setState"];
+        patch: operations["ComponentController_setState"];
         trace?: never;
     };
     "/api/v1/components/import": {
@@ -479,7 +479,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ComponentsController_import"];
+        post: operations["ComponentController_import"];
         delete?: never;
         options?: never;
         head?: never;
@@ -493,7 +493,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DeadLettersController_list"];
+        get: operations["DeadLetterController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -509,7 +509,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DepartmentsController_list"];
+        get: operations["DepartmentController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -525,8 +525,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DepartmentsController_find"];
-        put: operations["DepartmentsController_put"];
+        get: operations["DepartmentController_find"];
+        put: operations["DepartmentController_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -541,9 +541,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DevicesController_list"];
+        get: operations["DeviceController_list"];
         put?: never;
-        post: operations["DevicesController_create"];
+        post: operations["DeviceController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -557,7 +557,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["DevicesController_get"];
+        get: operations["DeviceController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -575,7 +575,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["DevicesController_disable"];
+        post: operations["DeviceController_disable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -591,7 +591,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["DevicesController_enable"];
+        post: operations["DeviceController_enable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -605,7 +605,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReadingsController_device"];
+        get: operations["ReadingController_device"];
         put?: never;
         post?: never;
         delete?: never;
@@ -623,7 +623,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["DevicesController_rotate"];
+        post: operations["DeviceController_rotate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -637,7 +637,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["EventRulesController_list"];
+        get: operations["EventRuleController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -654,7 +654,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["EventRulesController_replace"];
+        put: operations["EventRuleController_replace"];
         post?: never;
         delete?: never;
         options?: never;
@@ -669,7 +669,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["GridsController_list"];
+        get: operations["GridController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -685,7 +685,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["GridsController_responsible"];
+        get: operations["GridController_responsible"];
         put?: never;
         post?: never;
         delete?: never;
@@ -703,7 +703,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["GridsController_import"];
+        post: operations["GridController_import"];
         delete?: never;
         options?: never;
         head?: never;
@@ -717,7 +717,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["GridsController_locate"];
+        get: operations["GridController_locate"];
         put?: never;
         post?: never;
         delete?: never;
@@ -733,7 +733,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["IncidentCategoriesController_list"];
+        get: operations["IncidentCategoryController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -755,7 +755,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["IncidentCategoriesController_update"];
+        patch: operations["IncidentCategoryController_update"];
         trace?: never;
     };
     "/api/v1/incidents": {
@@ -765,9 +765,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["IncidentsController_list"];
+        get: operations["IncidentController_list"];
         put?: never;
-        post: operations["IncidentsController_create"];
+        post: operations["IncidentController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -781,7 +781,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["IncidentsController_get"];
+        get: operations["IncidentController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -799,7 +799,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["IncidentsController_act"];
+        post: operations["IncidentController_act"];
         delete?: never;
         options?: never;
         head?: never;
@@ -813,9 +813,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AttachmentsController_list"];
+        get: operations["AttachmentController_list"];
         put?: never;
-        post: operations["AttachmentsController_upload"];
+        post: operations["AttachmentController_upload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -829,7 +829,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["IncidentsController_duplicates"];
+        get: operations["IncidentController_duplicates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -845,7 +845,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["IncidentsController_history"];
+        get: operations["IncidentController_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -861,7 +861,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["IncidentsController_suggestions"];
+        get: operations["IncidentController_suggestions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -877,7 +877,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["IndicatorsController_get"];
+        get: operations["IndicatorController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -893,7 +893,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["IndicatorsController_roleReport"];
+        get: operations["IndicatorController_roleReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -957,7 +957,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReadingsController_latestValues"];
+        get: operations["ReadingController_latestValues"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1005,7 +1005,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ReadingsController_area"];
+        get: operations["ReadingController_area"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1021,9 +1021,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["RulesController_list"];
+        get: operations["RuleController_list"];
         put?: never;
-        post: operations["RulesController_create"];
+        post: operations["RuleController_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1037,10 +1037,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["RulesController_get"];
-        put: operations["RulesController_replace"];
+        get: operations["RuleController_get"];
+        put: operations["RuleController_replace"];
         post?: never;
-        delete: operations["RulesController_remove"];
+        delete: operations["RuleController_remove"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1085,7 +1085,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WorkersController_list"];
+        get: operations["WorkerController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1101,7 +1101,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WorkersController_get"];
+        get: operations["WorkerController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1118,7 +1118,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["WorkersController_grids"];
+        put: operations["WorkerController_grids"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1134,7 +1134,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["WorkersController_shifts"];
+        put: operations["WorkerController_shifts"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1150,7 +1150,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["WorkersController_status"];
+        put: operations["WorkerController_status"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1165,7 +1165,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WorkersController_trail"];
+        get: operations["WorkerController_trail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1181,7 +1181,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WorkersController_me"];
+        get: operations["WorkerController_me"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1199,7 +1199,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["WorkersController_location"];
+        post: operations["WorkerController_location"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1214,7 +1214,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["WorkersController_myStatus"];
+        put: operations["WorkerController_myStatus"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1653,7 +1653,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    AccountsController_list: {
+    AccountController_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -1692,7 +1692,7 @@ export interface operations {
             };
         };
     };
-    AccountsController_create: {
+    AccountController_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -1733,7 +1733,7 @@ export interface operations {
             };
         };
     };
-    AccountsController_update: {
+    AccountController_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -1776,7 +1776,7 @@ export interface operations {
             };
         };
     };
-    AccountsController_unlock: {
+    AccountController_unlock: {
         parameters: {
             query?: never;
             header?: never;
@@ -2150,7 +2150,7 @@ export interface operations {
             };
         };
     };
-    AlertsController_list: {
+    AlertController_list: {
         parameters: {
             query?: {
                 bureau?: "environment" | "water";
@@ -2230,7 +2230,7 @@ export interface operations {
             };
         };
     };
-    AlertsController_get: {
+    AlertController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -2310,7 +2310,7 @@ export interface operations {
             };
         };
     };
-    AlertsController_acknowledge: {
+    AlertController_acknowledge: {
         parameters: {
             query?: never;
             header?: never;
@@ -2377,7 +2377,7 @@ export interface operations {
             };
         };
     };
-    AlertsController_cap: {
+    AlertController_cap: {
         parameters: {
             query?: never;
             header?: never;
@@ -2399,7 +2399,7 @@ export interface operations {
             };
         };
     };
-    AlertsController_clear: {
+    AlertController_clear: {
         parameters: {
             query?: never;
             header?: never;
@@ -2466,7 +2466,7 @@ export interface operations {
             };
         };
     };
-    AlertsController_gbt35965: {
+    AlertController_gbt35965: {
         parameters: {
             query?: never;
             header?: never;
@@ -2488,7 +2488,7 @@ export interface operations {
             };
         };
     };
-    AlertsController_feed: {
+    AlertController_feed: {
         parameters: {
             query?: never;
             header?: never;
@@ -2508,7 +2508,7 @@ export interface operations {
             };
         };
     };
-    AttachmentsController_download: {
+    AttachmentController_download: {
         parameters: {
             query?: never;
             header?: never;
@@ -2532,7 +2532,7 @@ export interface operations {
             };
         };
     };
-    AccountsController_auditLog: {
+    AccountController_auditLog: {
         parameters: {
             query?: never;
             header?: never;
@@ -2720,7 +2720,7 @@ export interface operations {
             };
         };
     };
-    BrokerHooksController_authenticate: {
+    BrokerHookController_authenticate: {
         parameters: {
             query?: never;
             header: {
@@ -2752,7 +2752,7 @@ export interface operations {
             };
         };
     };
-    BrokerHooksController_authorize: {
+    BrokerHookController_authorize: {
         parameters: {
             query?: never;
             header: {
@@ -2915,7 +2915,7 @@ export interface operations {
             };
         };
     };
-    ComponentsController_classes: {
+    ComponentController_classes: {
         parameters: {
             query?: never;
             header?: never;
@@ -2945,7 +2945,7 @@ export interface operations {
             };
         };
     };
-    ComponentsController_list: {
+    ComponentController_list: {
         parameters: {
             query?: {
                 /** @description minLon,minLat,maxLon,maxLat (WGS-84) */
@@ -3007,7 +3007,7 @@ export interface operations {
             };
         };
     };
-    ComponentsController_get: {
+    ComponentController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -3049,7 +3049,7 @@ export interface operations {
             };
         };
     };
-    ComponentsController_setState: {
+    ComponentController_setState: {
         parameters: {
             query?: never;
             header?: never;
@@ -3095,7 +3095,7 @@ export interface operations {
             };
         };
     };
-    ComponentsController_import: {
+    ComponentController_import: {
         parameters: {
             query?: {
                 mode?: "atomic" | "partial" | "validate";
@@ -3163,7 +3163,7 @@ export interface operations {
             };
         };
     };
-    DeadLettersController_list: {
+    DeadLetterController_list: {
         parameters: {
             query?: {
                 deviceId?: string;
@@ -3198,7 +3198,7 @@ export interface operations {
             };
         };
     };
-    DepartmentsController_list: {
+    DepartmentController_list: {
         parameters: {
             query?: {
                 /** @description only departments that handle this incident category */
@@ -3230,7 +3230,7 @@ export interface operations {
             };
         };
     };
-    DepartmentsController_find: {
+    DepartmentController_find: {
         parameters: {
             query?: never;
             header?: never;
@@ -3256,7 +3256,7 @@ export interface operations {
             };
         };
     };
-    DepartmentsController_put: {
+    DepartmentController_put: {
         parameters: {
             query?: never;
             header?: never;
@@ -3287,7 +3287,7 @@ export interface operations {
             };
         };
     };
-    DevicesController_list: {
+    DeviceController_list: {
         parameters: {
             query?: {
                 /** @description minLon,minLat,maxLon,maxLat (WGS-84) */
@@ -3333,7 +3333,7 @@ export interface operations {
             };
         };
     };
-    DevicesController_create: {
+    DeviceController_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -3374,7 +3374,7 @@ export interface operations {
             };
         };
     };
-    DevicesController_get: {
+    DeviceController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -3410,7 +3410,7 @@ export interface operations {
             };
         };
     };
-    DevicesController_disable: {
+    DeviceController_disable: {
         parameters: {
             query?: never;
             header?: never;
@@ -3446,7 +3446,7 @@ export interface operations {
             };
         };
     };
-    DevicesController_enable: {
+    DeviceController_enable: {
         parameters: {
             query?: never;
             header?: never;
@@ -3482,7 +3482,7 @@ export interface operations {
             };
         };
     };
-    ReadingsController_device: {
+    ReadingController_device: {
         parameters: {
             query?: {
                 /** @description 1h and 1d are served from the roll-ups */
@@ -3537,7 +3537,7 @@ export interface operations {
             };
         };
     };
-    DevicesController_rotate: {
+    DeviceController_rotate: {
         parameters: {
             query?: never;
             header?: never;
@@ -3561,7 +3561,7 @@ export interface operations {
             };
         };
     };
-    EventRulesController_list: {
+    EventRuleController_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -3596,7 +3596,7 @@ export interface operations {
             };
         };
     };
-    EventRulesController_replace: {
+    EventRuleController_replace: {
         parameters: {
             query?: never;
             header?: never;
@@ -3634,7 +3634,7 @@ export interface operations {
             };
         };
     };
-    GridsController_list: {
+    GridController_list: {
         parameters: {
             query?: {
                 level?: "city" | "district" | "street" | "community" | "grid";
@@ -3686,7 +3686,7 @@ export interface operations {
             };
         };
     };
-    GridsController_responsible: {
+    GridController_responsible: {
         parameters: {
             query?: never;
             header?: never;
@@ -3714,7 +3714,7 @@ export interface operations {
             };
         };
     };
-    GridsController_import: {
+    GridController_import: {
         parameters: {
             query?: {
                 /** @description atomic: nothing stored if any feature is refused; partial: the valid features are stored; validate: check only */
@@ -3821,7 +3821,7 @@ export interface operations {
             };
         };
     };
-    GridsController_locate: {
+    GridController_locate: {
         parameters: {
             query: {
                 lat: number;
@@ -3867,7 +3867,7 @@ export interface operations {
             };
         };
     };
-    IncidentCategoriesController_list: {
+    IncidentCategoryController_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -3929,7 +3929,7 @@ export interface operations {
             };
         };
     };
-    IncidentCategoriesController_update: {
+    IncidentCategoryController_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -3994,7 +3994,7 @@ export interface operations {
             };
         };
     };
-    IncidentsController_list: {
+    IncidentController_list: {
         parameters: {
             query?: {
                 /** @description worker id of the assignee */
@@ -4149,7 +4149,7 @@ export interface operations {
             };
         };
     };
-    IncidentsController_create: {
+    IncidentController_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -4301,7 +4301,7 @@ export interface operations {
             };
         };
     };
-    IncidentsController_get: {
+    IncidentController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -4451,7 +4451,7 @@ export interface operations {
             };
         };
     };
-    IncidentsController_act: {
+    IncidentController_act: {
         parameters: {
             query?: never;
             header?: never;
@@ -4587,7 +4587,7 @@ export interface operations {
             };
         };
     };
-    AttachmentsController_list: {
+    AttachmentController_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -4622,7 +4622,7 @@ export interface operations {
             };
         };
     };
-    AttachmentsController_upload: {
+    AttachmentController_upload: {
         parameters: {
             query?: never;
             header?: never;
@@ -4661,7 +4661,7 @@ export interface operations {
             };
         };
     };
-    IncidentsController_duplicates: {
+    IncidentController_duplicates: {
         parameters: {
             query?: never;
             header?: never;
@@ -4702,7 +4702,7 @@ export interface operations {
             };
         };
     };
-    IncidentsController_history: {
+    IncidentController_history: {
         parameters: {
             query?: never;
             header?: never;
@@ -4743,7 +4743,7 @@ export interface operations {
             };
         };
     };
-    IncidentsController_suggestions: {
+    IncidentController_suggestions: {
         parameters: {
             query?: never;
             header?: never;
@@ -4778,7 +4778,7 @@ export interface operations {
             };
         };
     };
-    IndicatorsController_get: {
+    IndicatorController_get: {
         parameters: {
             query: {
                 /** @description restrict to this area (grid code of any level), department code or worker id */
@@ -4805,7 +4805,7 @@ export interface operations {
             };
         };
     };
-    IndicatorsController_roleReport: {
+    IndicatorController_roleReport: {
         parameters: {
             query: {
                 /** @description only incidents in this area (district, street, community or grid code) */
@@ -4981,7 +4981,7 @@ export interface operations {
             };
         };
     };
-    ReadingsController_latestValues: {
+    ReadingController_latestValues: {
         parameters: {
             query?: {
                 /** @description minLon,minLat,maxLon,maxLat (WGS-84) */
@@ -5096,7 +5096,7 @@ export interface operations {
             };
         };
     };
-    ReadingsController_area: {
+    ReadingController_area: {
         parameters: {
             query?: {
                 /** @description minLon,minLat,maxLon,maxLat (WGS-84) */
@@ -5154,7 +5154,7 @@ export interface operations {
             };
         };
     };
-    RulesController_list: {
+    RuleController_list: {
         parameters: {
             query?: {
                 enabled?: boolean;
@@ -5216,7 +5216,7 @@ export interface operations {
             };
         };
     };
-    RulesController_create: {
+    RuleController_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -5276,7 +5276,7 @@ export interface operations {
             };
         };
     };
-    RulesController_get: {
+    RuleController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -5334,7 +5334,7 @@ export interface operations {
             };
         };
     };
-    RulesController_replace: {
+    RuleController_replace: {
         parameters: {
             query?: never;
             header?: never;
@@ -5396,7 +5396,7 @@ export interface operations {
             };
         };
     };
-    RulesController_remove: {
+    RuleController_remove: {
         parameters: {
             query?: never;
             header?: never;
@@ -5465,7 +5465,7 @@ export interface operations {
             };
         };
     };
-    WorkersController_list: {
+    WorkerController_list: {
         parameters: {
             query?: {
                 department?: string;
@@ -5520,7 +5520,7 @@ export interface operations {
             };
         };
     };
-    WorkersController_get: {
+    WorkerController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -5566,7 +5566,7 @@ export interface operations {
             };
         };
     };
-    WorkersController_grids: {
+    WorkerController_grids: {
         parameters: {
             query?: never;
             header?: never;
@@ -5616,7 +5616,7 @@ export interface operations {
             };
         };
     };
-    WorkersController_shifts: {
+    WorkerController_shifts: {
         parameters: {
             query?: never;
             header?: never;
@@ -5666,7 +5666,7 @@ export interface operations {
             };
         };
     };
-    WorkersController_status: {
+    WorkerController_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -5716,7 +5716,7 @@ export interface operations {
             };
         };
     };
-    WorkersController_trail: {
+    WorkerController_trail: {
         parameters: {
             query?: {
                 limit?: number;
@@ -5749,7 +5749,7 @@ export interface operations {
             };
         };
     };
-    WorkersController_me: {
+    WorkerController_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -5793,7 +5793,7 @@ export interface operations {
             };
         };
     };
-    WorkersController_location: {
+    WorkerController_location: {
         parameters: {
             query?: never;
             header?: never;
@@ -5824,7 +5824,7 @@ export interface operations {
             };
         };
     };
-    WorkersController_myStatus: {
+    WorkerController_myStatus: {
         parameters: {
             query?: never;
             header?: never;

@@ -4,20 +4,20 @@ import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
 import { Clock } from '@gridhub/ingest';
 import { AttachmentRepository } from './attachments/attachment.repository';
 import { AttachmentStore } from './attachments/attachment.store';
-import { AttachmentsController } from './attachments/attachments.controller';
-import { AttachmentsService } from './attachments/attachments.service';
+import { AttachmentController } from './attachments/attachment.controller';
+import { AttachmentService } from './attachments/attachment.service';
 import { DispatchRepository } from './dispatch/dispatch.repository';
 import { DispatchService } from './dispatch/dispatch.service';
 import { IncidentNotifier } from './dispatch/incident-notifier';
 import { DEFAULT_GRIDOPS_SETTINGS, GRIDOPS_SETTINGS, GridopsSettings } from './gridops.options';
 import { DispatchTimers } from './dispatch/dispatch-timers';
-import { IncidentTimersProcessor } from './dispatch/incident-timers.processor';
+import { IncidentTimerProcessor } from './dispatch/incident-timer.processor';
 import { INCIDENT_TIMERS_QUEUE } from './dispatch/queues';
 import { TaskPublisher } from './dispatch/task-message';
 import { GridLocatorService } from './grids/grid-locator.service';
 import { GridRepository } from './grids/grid.repository';
-import { GridsController } from './grids/grids.controller';
-import { IncidentCategoriesController } from './incidents/incident-categories.controller';
+import { GridController } from './grids/grid.controller';
+import { IncidentCategoryController } from './incidents/incident-category.controller';
 import { IncidentCategoryRepository } from './incidents/incident-category.repository';
 import { IncidentCategoryService } from './incidents/incident-category.service';
 import { IncidentIntakeService } from './incidents/incident-intake.service';
@@ -27,25 +27,25 @@ import { IncidentTimerService } from './incidents/incident-timer.service';
 import { StepClock } from './incidents/step-clock';
 import { WorkingCalendarService } from './incidents/working-calendar.service';
 import { WorkingCalendarController } from './incidents/working-calendar.controller';
-import { IncidentsController } from './incidents/incidents.controller';
+import { IncidentController } from './incidents/incident.controller';
 import { WorkerRepository } from './workers/worker.repository';
-import { WorkersController } from './workers/workers.controller';
+import { WorkerController } from './workers/worker.controller';
 import { GridHierarchyService } from './grids/grid-hierarchy.service';
-import { WorkersService } from './workers/workers.service';
+import { WorkerService } from './workers/worker.service';
 import { WorkerLocationService } from './workers/worker-location.service';
 import { DepartmentRepository } from './departments/department.repository';
-import { DepartmentsController } from './departments/departments.controller';
+import { DepartmentController } from './departments/department.controller';
 import { IndicatorRepository } from './indicators/indicator.repository';
-import { IndicatorsService } from './indicators/indicators.service';
-import { IndicatorsController } from './indicators/indicators.controller';
+import { IndicatorService } from './indicators/indicator.service';
+import { IndicatorController } from './indicators/indicator.controller';
 import { RoleIndicatorRepository } from './indicators/role-indicator.repository';
-import { RoleIndicatorsService } from './indicators/role-indicators.service';
+import { RoleIndicatorService } from './indicators/role-indicator.service';
 import { Open311Repository } from './open311/open311.repository';
 import { Open311Service } from './open311/open311.service';
 import { Open311Controller } from './open311/open311.controller';
 import { ComponentRepository } from './components/component.repository';
-import { ComponentsService } from './components/components.service';
-import { ComponentsController } from './components/components.controller';
+import { ComponentService } from './components/component.service';
+import { ComponentController } from './components/component.controller';
 
 export interface GridopsModuleOptions {
   /** Modules that export the TaskPublisher implementation. */
@@ -67,23 +67,23 @@ export class GridopsModule {
     return {
       module: GridopsModule,
       imports: [...(options.imports ?? []), queues],
-      controllers: [GridsController, WorkersController, IncidentsController, IncidentCategoriesController, AttachmentsController, DepartmentsController, IndicatorsController, Open311Controller, WorkingCalendarController, ComponentsController],
+      controllers: [GridController, WorkerController, IncidentController, IncidentCategoryController, AttachmentController, DepartmentController, IndicatorController, Open311Controller, WorkingCalendarController, ComponentController],
       providers: [
         Clock,
         GridRepository,
         GridLocatorService,
         GridHierarchyService,
         WorkerRepository,
-        WorkersService,
+        WorkerService,
         WorkerLocationService,
         DepartmentRepository,
         IndicatorRepository,
-        IndicatorsService,
+        IndicatorService,
         RoleIndicatorRepository,
-        RoleIndicatorsService,
+        RoleIndicatorService,
         Open311Repository,
         ComponentRepository,
-        ComponentsService,
+        ComponentService,
         Open311Service,
         IncidentRepository,
         IncidentService,
@@ -93,14 +93,14 @@ export class GridopsModule {
         IncidentIntakeService,
         DispatchService,
         DispatchTimers,
-        IncidentTimersProcessor,
+        IncidentTimerProcessor,
         IncidentCategoryRepository,
         IncidentCategoryService,
         DispatchRepository,
         IncidentNotifier,
         AttachmentRepository,
         AttachmentStore,
-        AttachmentsService,
+        AttachmentService,
         {
           provide: GRIDOPS_SETTINGS,
           useValue: {
@@ -111,7 +111,7 @@ export class GridopsModule {
         },
         { provide: TaskPublisher, useExisting: options.taskPublisher },
       ],
-      exports: [queues, GridLocatorService, GridRepository, GridHierarchyService, WorkerRepository, WorkerLocationService, DepartmentRepository, IndicatorsService, IncidentIntakeService, IncidentService, IncidentCategoryService, DispatchTimers, WorkingCalendarService, ComponentRepository, ComponentsService],
+      exports: [queues, GridLocatorService, GridRepository, GridHierarchyService, WorkerRepository, WorkerLocationService, DepartmentRepository, IndicatorService, IncidentIntakeService, IncidentService, IncidentCategoryService, DispatchTimers, WorkingCalendarService, ComponentRepository, ComponentService],
     };
   }
 }

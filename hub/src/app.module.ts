@@ -17,7 +17,7 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { SettingsRepository } from './auth/settings.repository';
 import { BrokerAccess } from './broker/broker-access';
 import { AedesLink, BrokerCoreModule, MqttTaskPublisher } from './broker/broker-core.module';
-import { BrokerHooksController } from './broker/broker-hooks.controller';
+import { BrokerHookController } from './broker/broker-hook.controller';
 import { BrokerLink } from './broker/broker-link';
 import { DeviceMessageHandler } from './broker/device-message.handler';
 import { ExternalBroker } from './broker/external-broker';
@@ -102,7 +102,7 @@ export class AppModule {
           ? [ServeStaticModule.forRoot({ rootPath: ui, exclude: ['/api/{*path}', '/health/{*path}', '/metrics', '/mqtt', '/open311/{*path}', '/socket.io/{*path}'] })]
           : []),
       ],
-      controllers: [HealthController, MetricsController, BrokerHooksController],
+      controllers: [HealthController, MetricsController, BrokerHookController],
       providers: [
         BrokerAccess,
         // The embedded aedes broker by default; with NATS_URL, a consumer of a JetStream stream; with MQTT_URL, a

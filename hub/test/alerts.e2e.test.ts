@@ -3,7 +3,7 @@ import { MqttClient } from 'mqtt';
 import { Pool } from 'pg';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { AlertsRepository, INGEST_MAINTENANCE_QUEUE, MAINTENANCE_JOBS, RuleEvaluationService, SecretHasher } from '@gridhub/ingest';
+import { AlertRepository, INGEST_MAINTENANCE_QUEUE, MAINTENANCE_JOBS, RuleEvaluationService, SecretHasher } from '@gridhub/ingest';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { AccountRepository } from '../src/auth/account.repository';
 import { DEMO_DISPATCHER } from '../src/seed/demo-city';
@@ -319,7 +319,7 @@ describe('rules and alerts (PostgreSQL server path)', () => {
     });
 
     it('numbers the messages of one second 0, 1, … and keeps each number', async () => {
-      const repository = hub.app.get(AlertsRepository);
+      const repository = hub.app.get(AlertRepository);
       const rule = await createRule({ name: 'SO2 序号 (e2e)', family: 'air', metric: 'so2', kind: 'above', threshold: 900, severity: 'blue' });
       const ids: string[] = [];
       for (const deviceId of ['air-c9', 'air-c10', 'air-c11']) ids.push((await repository.raise(rule.id, deviceId, 950, new Date())).id);
@@ -352,7 +352,7 @@ describe('rules and alerts (PostgreSQL server path)', () => {
     for (const r of rows) expect(r.repeats).toBeLessThanOrEqual(15);
 
     // Several hubs writing the same breach at once: the unique index makes one alert, every repeat counted.
-    const alerts = hub.app.get(AlertsRepository);
+    const alerts = hub.app.get(AlertRepository);
     const at = new Date();
     const results = await Promise.all(
       Array.from({ length: 12 }, () => alerts.applyRuleChanges([{ ruleId: rule.id, deviceId: 'air-e2', value: 300, at, count: 1, severity: 'yellow', summary: 'concurrent' }], [])),

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { Pool } from 'pg';
 import {
-  AlertsRepository,
+  AlertRepository,
   DeadLetterRow,
   emptyBatch,
   IngestWriter,
@@ -10,10 +10,10 @@ import {
   LivenessRepository,
   MessageWrite,
   ReadingSet,
-  ReadingsRepository,
+  ReadingRepository,
   RetentionRepository,
   RollupRepository,
-  RulesRepository,
+  RuleRepository,
   TimeseriesRepository,
 } from '@gridhub/ingest';
 import { GridLocatorService, GridRepository, IncidentRepository } from '@gridhub/gridops';
@@ -103,7 +103,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   });
 
   it('stores a resent reading once (idempotent on device, metric and time)', async () => {
-    const repo = new ReadingsRepository(pool);
+    const repo = new ReadingRepository(pool);
     const batch = { ...emptyBatch(), readings: [readingSet('air-t1', at('2026-11-20T08:00:00+08:00'), { pm25: 42 }, at('2026-11-20T00:00:01Z'))] };
     await repo.write(batch);
     await repo.write(batch);
@@ -116,7 +116,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   });
 
   it('writes a batch mixing a resent reading with new ones: the new ones land, the newest time is latest, every hour is marked', async () => {
-    const repo = new ReadingsRepository(pool);
+    const repo = new ReadingRepository(pool);
     const deviceId = 'air-mix.1';
     await addAirDevice(deviceId, 'odd');
     const message = (iso: string, values: Record<string, number>) => readingSet(deviceId, at(iso), values, at('2026-11-25T12:00:00Z'));
@@ -143,7 +143,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   });
 
   it('stores every value and time exactly as sent (binary statement arrays), whatever its text or range', async () => {
-    const repo = new ReadingsRepository(pool);
+    const repo = new ReadingRepository(pool);
     const deviceId = 'air-bin_1.x';
     await addAirDevice(deviceId, 'binary arrays');
     const received = at('2026-11-25T12:00:00.123Z');
@@ -174,7 +174,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   });
 
   it('refuses a reading whose text the database cannot hold as data: only its message becomes a dead letter', async () => {
-    const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 20, maxRows: 100, maxPending: 100 });
+    const writer = new IngestWriter(new ReadingRepository(pool), { lingerMs: 20, maxRows: 100, maxPending: 100 });
     const t = at('2026-11-22T06:00:00Z');
     const good = writer.submit(readings('air-t2', t, { so2: 4 }));
     const poisoned = writer.submit(readings('air-t2', t, { 'n\u0000o2': 1 }), (reason) => deadLetterRow(t, 'air-t2', 'poison-text', reason));
@@ -190,7 +190,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   });
 
   it('commits every concurrently submitted message through the batching writer', async () => {
-    const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 5, maxRows: 50, maxPending: 10_000 });
+    const writer = new IngestWriter(new ReadingRepository(pool), { lingerMs: 5, maxRows: 50, maxPending: 10_000 });
     const base = Date.parse('2026-11-21T00:00:00Z');
     await Promise.all(
       Array.from({ length: 300 }, (_, i) => [
@@ -205,7 +205,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   });
 
   it('isolates a message the database refuses: its neighbours land, it becomes a dead letter', async () => {
-    const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 20, maxRows: 100, maxPending: 100 });
+    const writer = new IngestWriter(new ReadingRepository(pool), { lingerMs: 20, maxRows: 100, maxPending: 100 });
     const t = at('2026-11-21T06:00:00Z');
     const good = writer.submit(readings('air-t1', t, { so2: 4 }));
     const poisoned = writer.submit(
@@ -221,7 +221,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   });
 
   it('refuses new messages beyond its bound instead of buffering without limit', async () => {
-    const writer = new IngestWriter(new ReadingsRepository(pool), { lingerMs: 50, maxRows: 1000, maxPending: 2 });
+    const writer = new IngestWriter(new ReadingRepository(pool), { lingerMs: 50, maxRows: 1000, maxPending: 2 });
     const one = (s: number) =>
       writer.submit(readings('air-t1', new Date(Date.UTC(2026, 0, 1, 0, 0, s)), { so2: s }, new Date()));
     const accepted = [one(1), one(2)];
@@ -238,10 +238,10 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   });
 
   it('keeps one active alert per rule and device, and raises anew after a clear', async () => {
-    const ruleId = await new RulesRepository(pool).insert({
+    const ruleId = await new RuleRepository(pool).insert({
       name: 'pm25', family: 'air', metric: 'pm25', operator: 'above', threshold: 150, severity: 'orange', incidentCategory: null, enabled: true,
     });
-    const alerts = new AlertsRepository(pool);
+    const alerts = new AlertRepository(pool);
     const first = await alerts.raise(ruleId, 'air-t1', 200, at('2026-11-22T00:00:00Z'));
     const repeat = await alerts.raise(ruleId, 'air-t1', 220, at('2026-11-22T00:01:00Z'));
     expect(first.raised).toBe(true);
@@ -270,7 +270,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     readingSet(deviceId, at(iso), { [metric]: value }, at('2026-11-22T12:00:00Z'));
 
   it('advances the latest value only with a newer device time', async () => {
-    const repo = new ReadingsRepository(pool);
+    const repo = new ReadingRepository(pool);
     await repo.write({ ...emptyBatch(), readings: [reading('air-t2', 'no2', '2026-11-22T10:00:00+08:00', 30), reading('air-t2', 'no2', '2026-11-22T10:05:00+08:00', 31)] });
     await repo.write({ ...emptyBatch(), readings: [reading('air-t2', 'no2', '2026-11-22T09:00:00+08:00', 99)] }); // late
     const latest = await new LatestRepository(pool).list({ family: 'air' });
@@ -284,7 +284,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   });
 
   it('keeps the latest value per metric when messages carry different metrics, late ones included', async () => {
-    const repo = new ReadingsRepository(pool);
+    const repo = new ReadingRepository(pool);
     const deviceId = 'air-partial';
     await addAirDevice(deviceId, 'partial sets');
     const set = (iso: string, values: Record<string, number>) => readingSet(deviceId, at(iso), values);
@@ -300,7 +300,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   });
 
   it('keeps hourly and daily roll-ups (China days) exact, late data included', async () => {
-    const repo = new ReadingsRepository(pool);
+    const repo = new ReadingRepository(pool);
     const rollups = new RollupRepository(pool);
     await repo.write({
       ...emptyBatch(),
@@ -333,7 +333,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
 
   // The embedded database is one connection: transactions cannot overlap there.
   (path === 'server' ? it : it.skip)('never makes ingest wait for a running roll-up, and keeps the marks written meanwhile', async () => {
-    const repo = new ReadingsRepository(pool);
+    const repo = new ReadingRepository(pool);
     const rollups = new RollupRepository(pool);
     const write = (iso: string, value: number) => repo.write({ ...emptyBatch(), readings: [reading('air-t1', 'so2', iso, value)] });
     await write('2026-11-23T10:05:00Z', 10);
@@ -371,7 +371,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   });
 
   it('removes raw data past retention and keeps the roll-ups', async () => {
-    const repo = new ReadingsRepository(pool);
+    const repo = new ReadingRepository(pool);
     await repo.write({ ...emptyBatch(), readings: [reading('air-t2', 'co', '2025-01-05T12:00:00Z', 1.1), reading('air-t2', 'co', '2026-11-22T01:00:00Z', 0.9)] });
     while ((await new RollupRepository(pool).runOnce(100, db.timescale)) > 0);
     await new RetentionRepository(pool).removeOlderThan(at('2025-10-01T00:00:00Z'), db.timescale);

@@ -7,21 +7,21 @@ import { WaterController } from './water/water.controller';
 import { WaterRepository } from './water/water.repository';
 import { WaterService } from './water/water.service';
 import { AlertSink } from './alerts/alert-sink';
-import { AlertsRepository } from './alerts/alerts.repository';
-import { AlertsController } from './alerts/alerts.controller';
-import { AlertsService } from './alerts/alerts.service';
-import { EventRulesController } from './rules/event-rules.controller';
-import { EventRulesRepository } from './rules/event-rules.repository';
-import { EventRulesService } from './rules/event-rules.service';
-import { RulesController } from './rules/rules.controller';
+import { AlertRepository } from './alerts/alert.repository';
+import { AlertController } from './alerts/alert.controller';
+import { AlertService } from './alerts/alert.service';
+import { EventRuleController } from './rules/event-rule.controller';
+import { EventRuleRepository } from './rules/event-rule.repository';
+import { EventRuleService } from './rules/event-rule.service';
+import { RuleController } from './rules/rule.controller';
 import { Clock } from './common/clock';
 import { SecretHasher } from './common/secret-hasher';
 import { DeadLetterRepository } from './dead-letters/dead-letter.repository';
-import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadLetterController } from './dead-letters/dead-letter.controller';
 import { DeviceEvents } from './devices/device-events';
 import { DeviceRepository } from './devices/device.repository';
 import { DeviceService } from './devices/device.service';
-import { DevicesController } from './devices/devices.controller';
+import { DeviceController } from './devices/device.controller';
 import { GridResolver } from './devices/grid-resolver';
 import { LastSeenTracker } from './devices/last-seen.tracker';
 import { LivenessRepository } from './devices/liveness.repository';
@@ -33,15 +33,15 @@ import { INGEST_MAINTENANCE_QUEUE } from './maintenance/queues';
 import { IngestWriter, IngestWriterOptions } from './readings/ingest-writer';
 import { IngestService } from './readings/ingest.service';
 import { LatestRepository } from './readings/latest.repository';
-import { ReadingsController } from './readings/readings.controller';
-import { ReadingsRepository } from './readings/readings.repository';
+import { ReadingController } from './readings/reading.controller';
+import { ReadingRepository } from './readings/reading.repository';
 import { RetentionRepository } from './readings/retention.repository';
 import { RollupRepository } from './readings/rollup.repository';
 import { TimeseriesRepository } from './readings/timeseries.repository';
 import { TimeseriesService } from './readings/timeseries.service';
-import { RulesRepository } from './rules/rules.repository';
+import { RuleRepository } from './rules/rule.repository';
 import { RuleEvaluationService } from './rules/rule-evaluation.service';
-import { RulesService } from './rules/rules.service';
+import { RuleService } from './rules/rule.service';
 import { DeviceOptions } from './devices/device.options';
 
 export interface IngestModuleOptions {
@@ -66,7 +66,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [...(options.imports ?? []), BullModule.registerQueue({ name: INGEST_MAINTENANCE_QUEUE })],
-      controllers: [DevicesController, ReadingsController, DeadLettersController, AirController, WaterController, RulesController, EventRulesController, AlertsController],
+      controllers: [DeviceController, ReadingController, DeadLetterController, AirController, WaterController, RuleController, EventRuleController, AlertController],
       providers: [
         Clock,
         SecretHasher,
@@ -75,20 +75,20 @@ export class IngestModule {
         DeviceService,
         LivenessRepository,
         LastSeenTracker,
-        ReadingsRepository,
+        ReadingRepository,
         LatestRepository,
         TimeseriesRepository,
         TimeseriesService,
         RollupRepository,
         RetentionRepository,
         DeadLetterRepository,
-        RulesRepository,
-        RulesService,
+        RuleRepository,
+        RuleService,
         RuleEvaluationService,
-        AlertsRepository,
-        AlertsService,
-        EventRulesRepository,
-        EventRulesService,
+        AlertRepository,
+        AlertService,
+        EventRuleRepository,
+        EventRuleService,
         IngestService,
         MaintenanceService,
         AqiRepository,
@@ -100,11 +100,11 @@ export class IngestModule {
         { provide: MaintenanceOptions, useValue: maintenance },
         { provide: WarningOptions, useValue: Object.assign(new WarningOptions(), options.warnings) },
         { provide: DeviceOptions, useValue: Object.assign(new DeviceOptions(), options.devices) },
-        { provide: IngestWriter, useFactory: (r: ReadingsRepository) => new IngestWriter(r, options.writer), inject: [ReadingsRepository] },
+        { provide: IngestWriter, useFactory: (r: ReadingRepository) => new IngestWriter(r, options.writer), inject: [ReadingRepository] },
         { provide: AlertSink, useExisting: options.alertSink },
         { provide: GridResolver, useExisting: options.gridResolver },
       ],
-      exports: [AlertsService, AlertsRepository, EventRulesService, DeviceService, DeviceEvents, IngestService, IngestWriter, LastSeenTracker, LivenessRepository, MaintenanceService, RulesRepository, RulesService, RuleEvaluationService, SecretHasher, Clock],
+      exports: [AlertService, AlertRepository, EventRuleService, DeviceService, DeviceEvents, IngestService, IngestWriter, LastSeenTracker, LivenessRepository, MaintenanceService, RuleRepository, RuleService, RuleEvaluationService, SecretHasher, Clock],
     };
   }
 }

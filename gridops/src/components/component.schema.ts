@@ -2,7 +2,7 @@ import { Same, z } from '@gridhub/ingest';
 import { IMPORT_MODES } from '../grids/grid-hierarchy.service';
 import { COMPONENT_PROBLEMS } from './component-validation';
 import { COMPONENT_STATES, ComponentClass } from './component.types';
-import { ComponentImportReport, componentFeature } from './components.service';
+import { ComponentImportReport, componentFeature } from './component.service';
 
 /** A component class (大类/小类, GB/T 30428.2 pattern). */
 export const componentClassSchema = z.object({

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { assertWithinScope, Clock, distanceM } from '@gridhub/ingest';
 import { IncidentAction, isFieldRole, refusalOf } from '@gridhub/contracts';
-import { AttachmentsService } from '../attachments/attachments.service';
+import { AttachmentService } from '../attachments/attachment.service';
 import { RankedCandidate } from '../dispatch/dispatch-policy';
 import { DispatchService } from '../dispatch/dispatch.service';
 import { DispatchTimers } from '../dispatch/dispatch-timers';
@@ -18,7 +18,7 @@ import { IncidentNotifier } from '../dispatch/incident-notifier';
 import { timerChanges, timerPlan } from '../dispatch/timer-plan';
 import { GRIDOPS_SETTINGS, GridopsSettings } from '../gridops.options';
 import { GridLocatorService } from '../grids/grid-locator.service';
-import { ComponentsService } from '../components/components.service';
+import { ComponentService } from '../components/component.service';
 import { canSeeIncident } from './incident-access';
 import { IncidentCategory } from './incident-categories';
 import { IncidentCategoryService } from './incident-category.service';
@@ -52,10 +52,10 @@ export class IncidentService {
     private readonly timers: DispatchTimers,
     private readonly notifier: IncidentNotifier,
     private readonly locator: GridLocatorService,
-    private readonly attachments: AttachmentsService,
+    private readonly attachments: AttachmentService,
     private readonly clock: Clock,
     private readonly steps: StepClock,
-    private readonly components: ComponentsService,
+    private readonly components: ComponentService,
     @Inject(GRIDOPS_SETTINGS) private readonly settings: GridopsSettings,
   ) {}
 

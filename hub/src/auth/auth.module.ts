@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock, SecretHasher } from '@gridhub/ingest';
 import { AccountRepository } from './account.repository';
-import { AccountsController } from './accounts.controller';
+import { AccountController } from './account.controller';
 import { AuditRepository } from './audit.repository';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -15,7 +15,7 @@ import { RefreshTokenRepository } from './refresh-token.repository';
  */
 @Global()
 @Module({
-  controllers: [AuthController, AccountsController, KioskController],
+  controllers: [AuthController, AccountController, KioskController],
   providers: [AccountRepository, AuditRepository, RefreshTokenRepository, KioskTokenRepository, AuthService, SecretHasher, Clock],
   exports: [AccountRepository, AuditRepository, AuthService],
 })

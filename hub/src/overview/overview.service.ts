@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AlertsRepository, areaReport, capMessage, Clock, waterStation } from '@gridhub/ingest';
+import { AlertRepository, areaReport, capMessage, Clock, waterStation } from '@gridhub/ingest';
 import { AlertView, aqiCategory, SENSOR_FAMILIES, WarningColour, WaterClass, waterClass, waterClassRoman, WATER_ITEMS, WaterItem, worseThan } from '@gridhub/contracts';
-import { IndicatorsService, levelOfCode } from '@gridhub/gridops';
+import { IndicatorService, levelOfCode } from '@gridhub/gridops';
 import { OverviewRepository, WaterLatestRow } from './overview.repository';
 
 const HOUR_MS = 3_600_000;
@@ -63,8 +63,8 @@ export interface OverviewViewer {
 export class OverviewService {
   constructor(
     private readonly repository: OverviewRepository,
-    private readonly alerts: AlertsRepository,
-    private readonly indicators: IndicatorsService,
+    private readonly alerts: AlertRepository,
+    private readonly indicators: IndicatorService,
     private readonly clock: Clock,
   ) {}
 

@@ -3,8 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
-import { defaultRules, DeviceService, RulesRepository, RulesService, SecretHasher } from '@gridhub/ingest';
-import { ComponentRepository, ComponentsService, GridLocatorService, GridRepository, WorkerRepository } from '@gridhub/gridops';
+import { defaultRules, DeviceService, RuleRepository, RuleService, SecretHasher } from '@gridhub/ingest';
+import { ComponentRepository, ComponentService, GridLocatorService, GridRepository, WorkerRepository } from '@gridhub/gridops';
 import { demoComponents } from './demo-component';
 import { AccountRepository } from '../auth/account.repository';
 import { HubRuntime } from '../runtime';
@@ -39,9 +39,9 @@ export class SeedService implements OnApplicationBootstrap {
     private readonly locator: GridLocatorService,
     private readonly devices: DeviceService,
     private readonly workers: WorkerRepository,
-    private readonly rules: RulesRepository,
-    private readonly rulesService: RulesService,
-    private readonly componentClasses: ComponentsService,
+    private readonly rules: RuleRepository,
+    private readonly rulesService: RuleService,
+    private readonly componentClasses: ComponentService,
     private readonly components: ComponentRepository,
   ) {}
 

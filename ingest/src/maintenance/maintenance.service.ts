@@ -4,7 +4,7 @@ import { Clock } from '../common/clock';
 import { LivenessRepository } from '../devices/liveness.repository';
 import { RetentionRepository } from '../readings/retention.repository';
 import { RollupRepository } from '../readings/rollup.repository';
-import { EventRulesService } from '../rules/event-rules.service';
+import { EventRuleService } from '../rules/event-rule.service';
 import { RuleEvaluationService } from '../rules/rule-evaluation.service';
 import { MaintenanceOptions } from './maintenance.options';
 
@@ -25,7 +25,7 @@ export class MaintenanceService {
     private readonly clock: Clock,
     private readonly airQuality: AirQualityService,
     private readonly rules: RuleEvaluationService,
-    private readonly eventRules: EventRulesService,
+    private readonly eventRules: EventRuleService,
   ) {}
 
   /** Marks silent devices offline and raises one device-offline alert each. */

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { sqlState } from '../common/sql-state';
 import { DeadLetterRow, emptyBatch, MessageWrite, readingCount, WriteBatch } from './reading.types';
-import { ReadingsRepository } from './readings.repository';
+import { ReadingRepository } from './reading.repository';
 
 export class IngestOverloadedError extends Error {
   constructor(pending: number) {
@@ -60,7 +60,7 @@ export class IngestWriter implements OnModuleDestroy {
   private readonly options: IngestWriterOptions;
 
   constructor(
-    private readonly repository: ReadingsRepository,
+    private readonly repository: ReadingRepository,
     options: Partial<IngestWriterOptions> = {},
   ) {
     this.options = { ...DEFAULT_WRITER_OPTIONS, ...options };

@@ -1,15 +1,15 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AlertView, AQI_METRICS, aqiFromLatest, SensorFamily, WATER_CLASS_METRICS, waterClassFromLatest } from '@gridhub/contracts';
-import { AlertsService, IncidentRequest } from '../alerts/alerts.service';
-import { AlertsRepository, RuleBreachRow, RuleChanges, RuleClearRow } from '../alerts/alerts.repository';
+import { AlertService, IncidentRequest } from '../alerts/alert.service';
+import { AlertRepository, RuleBreachRow, RuleChanges, RuleClearRow } from '../alerts/alert.repository';
 import { Clock } from '../common/clock';
 import { Device } from '../devices/device.types';
 import { EventRow, ReadingSet } from '../readings/reading.types';
-import { EventRulesService } from './event-rules.service';
+import { EventRuleService } from './event-rule.service';
 import { DerivedIndices, EngineReading, RuleEngine, RuleOp } from './rule-engine';
 import { ruleSummary } from './rule-summary';
 import { createsIncident } from './rule.types';
-import { RulesRepository } from './rules.repository';
+import { RuleRepository } from './rule.repository';
 
 /**
  * How often "no data" rules are checked (the maintenance job `silence-sweep`), and how stale a hub's in-memory
@@ -54,10 +54,10 @@ export class RuleEvaluationService implements OnModuleDestroy {
   private readonly latest = new Map<string, Record<string, { value: number; time: Date }>>();
 
   constructor(
-    private readonly repository: RulesRepository,
-    private readonly alertRows: AlertsRepository,
-    private readonly alerts: AlertsService,
-    private readonly events: EventRulesService,
+    private readonly repository: RuleRepository,
+    private readonly alertRows: AlertRepository,
+    private readonly alerts: AlertService,
+    private readonly events: EventRuleService,
     private readonly clock: Clock,
   ) {
     alerts.onManualClear(({ kind, ruleId, deviceId }) => {

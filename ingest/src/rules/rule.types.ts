@@ -70,7 +70,7 @@ export interface Rule {
 
 export type RuleDefinition = Omit<Rule, 'id' | 'createdAt' | 'updatedAt'>;
 
-/** The original threshold-only shape (still accepted by RulesRepository.insert). */
+/** The original threshold-only shape (still accepted by RuleRepository.insert). */
 export interface ThresholdRule {
   id: number;
   name: string;

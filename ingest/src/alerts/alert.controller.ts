@@ -12,9 +12,9 @@ import { Roles } from '../common/roles';
 import { AlertEvent, AlertView } from '@gridhub/contracts';
 import { ApiOk, ApiText, iso, z } from '../common/api-schema';
 import { alertDetailSchema, alertEventSchema, AlertResponse, alertListSchema, alertSchema } from './alert.schema';
-import { ListAlertsQuery } from './alerts.dto';
-import { AlertsRepository } from './alerts.repository';
-import { AlertsService } from './alerts.service';
+import { ListAlertsQuery } from './alert.dto';
+import { AlertRepository } from './alert.repository';
+import { AlertService } from './alert.service';
 import { PublicRoute } from './public-route';
 
 export function presentAlert(a: AlertView): AlertResponse {
@@ -43,10 +43,10 @@ const isPublicWarning = (a: AlertView) => a.kind === 'rule';
 @ApiTags('alerts')
 @ApiBearerAuth()
 @Controller('api/v1/alerts')
-export class AlertsController {
+export class AlertController {
   constructor(
-    private readonly alerts: AlertsService,
-    private readonly repository: AlertsRepository,
+    private readonly alerts: AlertService,
+    private readonly repository: AlertRepository,
     private readonly clock: Clock,
     private readonly warnings: WarningOptions,
   ) {}

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AlertsService } from '../alerts/alerts.service';
+import { AlertService } from '../alerts/alert.service';
 import { Clock } from '../common/clock';
 import { RuleEvaluationService } from './rule-evaluation.service';
 import { Rule, RuleDefinition } from './rule.types';
-import { RuleFilter, RulesRepository } from './rules.repository';
+import { RuleFilter, RuleRepository } from './rule.repository';
 import { validateRule } from './rule-validation';
 
 /**
@@ -11,11 +11,11 @@ import { validateRule } from './rule-validation';
  * written; every change reloads the rules that evaluation (RuleEvaluationService) holds in memory.
  */
 @Injectable()
-export class RulesService {
+export class RuleService {
   constructor(
-    private readonly repository: RulesRepository,
+    private readonly repository: RuleRepository,
     private readonly evaluation: RuleEvaluationService,
-    private readonly alerts: AlertsService,
+    private readonly alerts: AlertService,
     private readonly clock: Clock,
   ) {}
 

@@ -11,7 +11,7 @@ const present = (c: IncidentCategory) => ({ ...c });
 @ApiTags('incidents')
 @ApiBearerAuth()
 @Controller('api/v1/incident-categories')
-export class IncidentCategoriesController {
+export class IncidentCategoryController {
   constructor(private readonly categories: IncidentCategoryService) {}
 
   /** The taxonomy: major (大类) and minor (小类) classes, default priority, department, time limits per step. */

@@ -43,7 +43,7 @@ export interface RuleFilter {
 }
 
 @Injectable()
-export class RulesRepository {
+export class RuleRepository {
   constructor(private readonly pool: Pool) {}
 
   async listEnabled(): Promise<Rule[]> {

@@ -4,10 +4,10 @@ import { BadRequestException, Controller, Get, NotFoundException, Param, Query, 
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Clock } from '../common/clock';
-import { parseBbox, presentDevice } from '../devices/devices.controller';
-import { AreaQuery } from '../devices/devices.dto';
+import { parseBbox, presentDevice } from '../devices/device.controller';
+import { AreaQuery } from '../devices/device.dto';
 import { LatestRepository } from './latest.repository';
-import { AreaSeriesQuery, SeriesQuery } from './readings.dto';
+import { AreaSeriesQuery, SeriesQuery } from './reading.dto';
 import { SeriesRequest, TimeseriesRequestError, TimeseriesService, toCsv, UnknownDeviceError } from './timeseries.service';
 
 const DAY_MS = 86_400_000;
@@ -17,7 +17,7 @@ const SERIES_ANSWER = { content: { 'application/json': { schema: openApiSchema(s
 @ApiTags('readings')
 @ApiBearerAuth()
 @Controller('api/v1')
-export class ReadingsController {
+export class ReadingController {
   constructor(
     private readonly timeseries: TimeseriesService,
     private readonly latest: LatestRepository,

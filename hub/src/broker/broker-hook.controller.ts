@@ -43,7 +43,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 @Public()
 @SkipThrottle()
 @Controller('api/v1/broker')
-export class BrokerHooksController {
+export class BrokerHookController {
   constructor(
     private readonly access: BrokerAccess,
     private readonly runtime: HubRuntime,

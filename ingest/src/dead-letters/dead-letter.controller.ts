@@ -38,7 +38,7 @@ void _deadLetter;
 @ApiTags('dead-letters')
 @ApiBearerAuth()
 @Controller('api/v1/dead-letters')
-export class DeadLettersController {
+export class DeadLetterController {
   constructor(private readonly deadLetters: DeadLetterRepository) {}
 
   @Get()

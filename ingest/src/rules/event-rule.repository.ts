@@ -6,7 +6,7 @@ const COLUMNS = `event_type as "eventType", family, name_zh as "nameZh", name_en
   incident_category as "incidentCategory", severity, merge_window_s as "mergeWindowS", merge_radius_m as "mergeRadiusM", enabled`;
 
 @Injectable()
-export class EventRulesRepository {
+export class EventRuleRepository {
   constructor(private readonly pool: Pool) {}
 
   async list(): Promise<EventRule[]> {

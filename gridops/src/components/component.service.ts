@@ -40,7 +40,7 @@ export function componentFeature(c: Component, cls: ComponentClass | undefined) 
 
 /** The component registry (部件): GB/T 30428.2-style classes, owner department, place, grid and state. */
 @Injectable()
-export class ComponentsService {
+export class ComponentService {
   private classCache: { at: number; byCode: Map<string, ComponentClass> } | null = null;
 
   constructor(

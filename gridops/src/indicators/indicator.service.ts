@@ -34,7 +34,7 @@ function areaPrefix(code: string): string {
 }
 
 @Injectable()
-export class IndicatorsService {
+export class IndicatorService {
   constructor(
     private readonly indicators: IndicatorRepository,
     private readonly clock: Clock,

@@ -14,7 +14,7 @@ import {
 } from '@gridhub/contracts';
 import { levelOfCode } from '../grids/grid.types';
 import { RoleIndicatorRepository } from './role-indicator.repository';
-import { IndicatorViewer } from './indicators.service';
+import { IndicatorViewer } from './indicator.service';
 
 export const AREA_LEVELS = ['district', 'street', 'community', 'grid'] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];
@@ -35,7 +35,7 @@ const MAX_PERIODS = 367;
 
 /** Role indicators (GB/T 30428.4 style) per unit and per day, month or quarter (docs/domain/indicators.md). */
 @Injectable()
-export class RoleIndicatorsService {
+export class RoleIndicatorService {
   constructor(
     private readonly repository: RoleIndicatorRepository,
     private readonly clock: Clock,

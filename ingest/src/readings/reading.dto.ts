@@ -1,5 +1,5 @@
 import { ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
-import { AreaQuery } from '../devices/devices.dto';
+import { AreaQuery } from '../devices/device.dto';
 import { TimeWindowQuery } from '../common/time-window.dto';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { BUCKETS, Bucket } from './timeseries';

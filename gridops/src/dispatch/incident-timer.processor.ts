@@ -7,8 +7,8 @@ import { INCIDENT_TIMER_JOBS, INCIDENT_TIMERS_QUEUE, IncidentTimerData, Incident
 type Handlers = { [K in IncidentTimerJob]: (data: IncidentTimerData[K]) => Promise<boolean> };
 
 @Processor(INCIDENT_TIMERS_QUEUE)
-export class IncidentTimersProcessor extends WorkerHost {
-  private readonly logger = new Logger(IncidentTimersProcessor.name);
+export class IncidentTimerProcessor extends WorkerHost {
+  private readonly logger = new Logger(IncidentTimerProcessor.name);
   /** Exactly one handler per declared job name (checked by the compiler through the mapped type). */
   private readonly handlers: Handlers = {
     [INCIDENT_TIMER_JOBS.stepDeadline]: (data) => this.incidents.onStepDeadline(data),

@@ -72,7 +72,7 @@ const presentCandidate = (c: RankedCandidate): z.infer<typeof candidateSchema> =
 @ApiTags('incidents')
 @ApiBearerAuth()
 @Controller('api/v1/incidents')
-export class IncidentsController {
+export class IncidentController {
   constructor(private readonly incidents: IncidentService) {}
 
   /** 信息收集: a worker's patrol report, or a public / 12345 report or task from above entered by the command centre. */

@@ -5,7 +5,7 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestj
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { MONITOR_ROLES } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
-import { EventRulesService } from './event-rules.service';
+import { EventRuleService } from './event-rule.service';
 import { WARNING_COLOURS, WarningColour } from '@gridhub/contracts';
 
 export class EventRuleDto {
@@ -55,8 +55,8 @@ export class EventRuleDto {
 @ApiTags('rules')
 @ApiBearerAuth()
 @Controller('api/v1/event-rules')
-export class EventRulesController {
-  constructor(private readonly events: EventRulesService) {}
+export class EventRuleController {
+  constructor(private readonly events: EventRuleService) {}
 
   @Get()
   @Roles(...MONITOR_ROLES)

@@ -65,7 +65,7 @@ export class DepartmentBody {
 @ApiTags('departments')
 @ApiBearerAuth()
 @Controller('api/v1/departments')
-export class DepartmentsController {
+export class DepartmentController {
   constructor(private readonly departments: DepartmentRepository) {}
 
   /** Specialist departments (专业部门) with the incident categories they handle and their contact. */

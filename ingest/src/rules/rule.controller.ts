@@ -7,8 +7,8 @@ import { MONITOR_ROLES } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
 import { InvalidRuleError } from './rule-validation';
 import { Rule } from './rule.types';
-import { ListRulesQuery, RuleDto, toRuleDefinition } from './rules.dto';
-import { RulesService } from './rules.service';
+import { ListRulesQuery, RuleDto, toRuleDefinition } from './rule.dto';
+import { RuleService } from './rule.service';
 
 
 export function presentRule(rule: Rule): RuleResponse {
@@ -20,8 +20,8 @@ const actorOf = (user: { username?: string } | undefined) => `user:${user?.usern
 @ApiTags('rules')
 @ApiBearerAuth()
 @Controller('api/v1/rules')
-export class RulesController {
-  constructor(private readonly rules: RulesService) {}
+export class RuleController {
+  constructor(private readonly rules: RuleService) {}
 
   @Get()
   @Roles(...MONITOR_ROLES)

@@ -19,7 +19,7 @@ export interface UploadedFile {
 
 /** Photos of incidents: checked by content, stored under generated names, served only to those allowed. */
 @Injectable()
-export class AttachmentsService {
+export class AttachmentService {
   constructor(
     private readonly attachments: AttachmentRepository,
     private readonly store: AttachmentStore,

@@ -6,7 +6,7 @@ import { METRICS } from '@gridhub/contracts';
 import { AlertSink } from './alert-sink';
 import { RaisedAlert } from './alert.types';
 import { AlertEvent, AlertView } from '@gridhub/contracts';
-import { AlertFilter, AlertsRepository, RuleChanges } from './alerts.repository';
+import { AlertFilter, AlertRepository, RuleChanges } from './alert.repository';
 
 
 /** What a new alert carries to grid operations beyond its view (set by the rule or event rule that raised it). */
@@ -29,15 +29,15 @@ export type ManualClearListener = (cleared: { kind: string; ruleId: number | nul
  * carries out people's acknowledgements and manual clears. Every transition is kept in alert_events.
  */
 @Injectable()
-export class AlertsService implements OnModuleDestroy, BeforeApplicationShutdown {
-  private readonly logger = new Logger(AlertsService.name);
+export class AlertService implements OnModuleDestroy, BeforeApplicationShutdown {
+  private readonly logger = new Logger(AlertService.name);
   private readonly pending = new Set<Promise<unknown>>();
   private readonly clearListeners: ManualClearListener[] = [];
   /** Once the hub shuts down, nothing is pushed (the socket server and its Redis adapter are closing). */
   private closing = false;
 
   constructor(
-    private readonly alerts: AlertsRepository,
+    private readonly alerts: AlertRepository,
     private readonly sink: AlertSink,
     private readonly clock: Clock,
     @Optional() private readonly live?: LiveChannel,

@@ -55,7 +55,7 @@ export class GridCodeParam {
 @ApiTags('grids')
 @ApiBearerAuth()
 @Controller('api/v1/grids')
-export class GridsController {
+export class GridController {
   constructor(private readonly hierarchy: GridHierarchyService) {}
 
   /** The grid hierarchy at one level (and under a parent) as a GeoJSON FeatureCollection (WGS-84); re-importable. */

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AlertView } from '@gridhub/contracts';
-import { AlertsRepository } from '../alerts/alerts.repository';
-import { AlertsService, IncidentRequest } from '../alerts/alerts.service';
+import { AlertRepository } from '../alerts/alert.repository';
+import { AlertService, IncidentRequest } from '../alerts/alert.service';
 import { Clock } from '../common/clock';
 import { Device } from '../devices/device.types';
 import { EventRow } from '../readings/reading.types';
 import { decideMerge, EventRule } from './event-rule.types';
-import { EventRulesRepository } from './event-rules.repository';
+import { EventRuleRepository } from './event-rule.repository';
 
 /** The emergency event that ends a device's alarm condition (sensors.md: "a device's clear/restore event"). */
 export const RESTORE_EVENT = 'restore';
@@ -21,15 +21,15 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
  * Events are handled one at a time, in arrival order, so two detections never race to raise one situation twice.
  */
 @Injectable()
-export class EventRulesService {
-  private readonly logger = new Logger(EventRulesService.name);
+export class EventRuleService {
+  private readonly logger = new Logger(EventRuleService.name);
   private rules: Promise<Map<string, EventRule>> | null = null;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly repository: EventRulesRepository,
-    private readonly alertRows: AlertsRepository,
-    private readonly alerts: AlertsService,
+    private readonly repository: EventRuleRepository,
+    private readonly alertRows: AlertRepository,
+    private readonly alerts: AlertService,
     private readonly clock: Clock,
   ) {}
 

@@ -8,7 +8,7 @@ import { DuplicateDeviceError } from './device.repository';
 import { DeviceService, InvalidDeviceError } from './device.service';
 import { ApiCreated, ApiOk } from '../common/api-schema';
 import { deviceListSchema, DeviceResponse, deviceSchema, registeredDeviceSchema, rotatedSecretSchema } from './device.schema';
-import { CreateDeviceDto, ListDevicesQuery } from './devices.dto';
+import { CreateDeviceDto, ListDevicesQuery } from './device.dto';
 
 export function presentDevice(device: Device): DeviceResponse {
   return {
@@ -35,7 +35,7 @@ export function parseBbox(bbox: string | undefined): [number, number, number, nu
 @ApiTags('devices')
 @ApiBearerAuth()
 @Controller('api/v1/devices')
-export class DevicesController {
+export class DeviceController {
   constructor(private readonly devices: DeviceService) {}
 
   /** Registers a device; the response holds its secret, shown this once. */

@@ -20,7 +20,7 @@ import {
 import { ApiOk, Clock, CurrentUser, iso, openApiSchema, Roles, z } from '@gridhub/ingest';
 import { storedPositionSchema, trailSchema, workerListSchema, WorkerResponse, workerSchema } from './worker.schema';
 import { WorkerLocationService } from './worker-location.service';
-import { WorkersService } from './workers.service';
+import { WorkerService } from './worker.service';
 import { GridWorker, WORKER_STATUSES, WorkerStatus } from './worker.types';
 
 /** What the hub's auth guard puts on the request (hub/src/auth/account.types.ts `Principal`). */
@@ -152,9 +152,9 @@ export class GridsBody {
 @ApiTags('workers')
 @ApiBearerAuth()
 @Controller('api/v1/workers')
-export class WorkersController {
+export class WorkerController {
   constructor(
-    private readonly workers: WorkersService,
+    private readonly workers: WorkerService,
     private readonly locations: WorkerLocationService,
     private readonly clock: Clock,
   ) {}

@@ -81,7 +81,7 @@ const ORIGIN_MS = Date.parse(BUCKET_ORIGIN.replace(' ', 'T').replace(/\+(\d\d)$/
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 @Injectable()
-export class ReadingsRepository {
+export class ReadingRepository {
   /** Batches left to write idempotently after the last conflict (see above). */
   private idempotentBatches = 0;
 

@@ -101,7 +101,7 @@ export interface RuleChanges {
 
 /** Alert rows: one active alert per (rule, device) and per (camera/sensor, event type), enforced by unique partial indexes. */
 @Injectable()
-export class AlertsRepository {
+export class AlertRepository {
   constructor(private readonly pool: Pool) {}
 
   /**

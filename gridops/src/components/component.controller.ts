@@ -7,7 +7,7 @@ import { ApiOk, CurrentUser, openApiSchema, PageQuery, Roles, z } from '@gridhub
 import { componentClassSchema, componentCollectionSchema, componentFeatureSchema, componentImportReportSchema } from './component.schema';
 import { IMPORT_MODES, ImportMode } from '../grids/grid-hierarchy.service';
 import { COMPONENT_STATES, ComponentState } from './component.types';
-import { ComponentsService } from './components.service';
+import { ComponentService } from './component.service';
 
 const list = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : (Array.isArray(value) ? value : String(value).split(',')).map((v) => String(v).trim()).filter(Boolean);
@@ -70,8 +70,8 @@ const READERS = ['admin', 'dispatcher', 'shift_lead', 'bureau_analyst', 'grid_wo
 @ApiTags('components')
 @ApiBearerAuth()
 @Controller('api/v1')
-export class ComponentsController {
-  constructor(private readonly components: ComponentsService) {}
+export class ComponentController {
+  constructor(private readonly components: ComponentService) {}
 
   /** The component class table (大类/小类, GB/T 30428.2 pattern; docs/domain/components.md). */
   @Get('component-classes')

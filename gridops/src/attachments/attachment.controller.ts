@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { DEFAULT_GRIDOPS_SETTINGS } from '../gridops.options';
 import { Actor } from '../incidents/incident.types';
 import { Attachment } from './attachment.repository';
-import { AttachmentsService, UploadedFile as UploadedPhoto } from './attachments.service';
+import { AttachmentService, UploadedFile as UploadedPhoto } from './attachment.service';
 
 /** A photo of an incident, as the API shows it (the file itself at `url`). */
 export const attachmentSchema = z.object({
@@ -37,8 +37,8 @@ const present = (a: Attachment): z.infer<typeof attachmentSchema> => ({
 @ApiTags('attachments')
 @ApiBearerAuth()
 @Controller('api/v1')
-export class AttachmentsController {
-  constructor(private readonly attachments: AttachmentsService) {}
+export class AttachmentController {
+  constructor(private readonly attachments: AttachmentService) {}
 
   /** A photo of the incident (multipart field `file`): JPEG, PNG or WebP by content, at most 10 MiB. */
   @Post('incidents/:id/attachments')

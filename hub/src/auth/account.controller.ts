@@ -120,7 +120,7 @@ const presentAudit = (r: AuditRecord): z.infer<typeof auditRecordSchema> => ({ .
 @ApiBearerAuth()
 @Roles('admin')
 @Controller('api/v1')
-export class AccountsController {
+export class AccountController {
   constructor(
     private readonly accounts: AccountRepository,
     private readonly audit: AuditRepository,

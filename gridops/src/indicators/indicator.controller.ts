@@ -4,8 +4,8 @@ import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '@gridhub/ingest';
 import { INDICATOR_PERIODS, INDICATOR_ROLES, INDICATOR_SCOPES, IndicatorPeriod, IndicatorRole, IndicatorScope } from '@gridhub/contracts';
-import { AREA_LEVELS, AreaLevel, roleIndicatorsCsv, RoleIndicatorsService } from './role-indicators.service';
-import { indicatorsCsv, IndicatorsService } from './indicators.service';
+import { AREA_LEVELS, AreaLevel, roleIndicatorsCsv, RoleIndicatorService } from './role-indicator.service';
+import { indicatorsCsv, IndicatorService } from './indicator.service';
 
 export class IndicatorsQuery {
   @ApiProperty({ enum: INDICATOR_SCOPES, description: 'the unit of each row' })
@@ -72,10 +72,10 @@ export class RoleIndicatorsQuery {
 @ApiTags('indicators')
 @ApiBearerAuth()
 @Controller('api/v1/indicators')
-export class IndicatorsController {
+export class IndicatorController {
   constructor(
-    private readonly indicators: IndicatorsService,
-    private readonly roles: RoleIndicatorsService,
+    private readonly indicators: IndicatorService,
+    private readonly roles: RoleIndicatorService,
   ) {}
 
   /**

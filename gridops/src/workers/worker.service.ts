@@ -4,7 +4,7 @@ import { WorkerRepository } from './worker.repository';
 import { DutyShift, GridWorker, WorkerFilter, WorkerStatus } from './worker.types';
 
 @Injectable()
-export class WorkersService {
+export class WorkerService {
   constructor(
     private readonly workers: WorkerRepository,
     private readonly clock: Clock,
