@@ -2802,11 +2802,46 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the resources, or with format=csv as CSV */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string|null} */
+                            access: "own" | "shared" | "granted" | "admin" | null;
+                            /** @enum {string} */
+                            accessClass: "shared" | "conditional" | "restricted";
+                            deviceId: string;
+                            enabled: boolean;
+                            /** @enum {string} */
+                            family: "air" | "water" | "video" | "emergency";
+                            /** Format: date-time */
+                            grantExpiresAt: string | null;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            /** Format: date-time */
+                            lastSeenAt: string | null;
+                            lat: number;
+                            lon: number;
+                            name: string;
+                            online: boolean;
+                            ownerDepartment: string | null;
+                            ownerNameEn: string | null;
+                            ownerNameZh: string | null;
+                            streams: {
+                                gb28181Channel: string | null;
+                                hls: string | null;
+                                rtsp: string | null;
+                            } | null;
+                            type: string | null;
+                        }[];
+                        total: number;
+                    };
+                    "text/csv": string;
+                };
             };
         };
     };
@@ -2825,7 +2860,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string|null} */
+                        access: "own" | "shared" | "granted" | "admin" | null;
+                        /** @enum {string} */
+                        accessClass: "shared" | "conditional" | "restricted";
+                        deviceId: string;
+                        enabled: boolean;
+                        /** @enum {string} */
+                        family: "air" | "water" | "video" | "emergency";
+                        /** Format: date-time */
+                        grantExpiresAt: string | null;
+                        gridCode: string | null;
+                        gridName: string | null;
+                        /** Format: date-time */
+                        lastSeenAt: string | null;
+                        lat: number;
+                        lon: number;
+                        name: string;
+                        online: boolean;
+                        ownerDepartment: string | null;
+                        ownerNameEn: string | null;
+                        ownerNameZh: string | null;
+                        streams: {
+                            gb28181Channel: string | null;
+                            hls: string | null;
+                            rtsp: string | null;
+                        } | null;
+                        type: string | null;
+                    };
+                };
             };
         };
     };
@@ -2848,7 +2913,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string|null} */
+                        access: "own" | "shared" | "granted" | "admin" | null;
+                        /** @enum {string} */
+                        accessClass: "shared" | "conditional" | "restricted";
+                        deviceId: string;
+                        enabled: boolean;
+                        /** @enum {string} */
+                        family: "air" | "water" | "video" | "emergency";
+                        /** Format: date-time */
+                        grantExpiresAt: string | null;
+                        gridCode: string | null;
+                        gridName: string | null;
+                        /** Format: date-time */
+                        lastSeenAt: string | null;
+                        lat: number;
+                        lon: number;
+                        name: string;
+                        online: boolean;
+                        ownerDepartment: string | null;
+                        ownerNameEn: string | null;
+                        ownerNameZh: string | null;
+                        streams: {
+                            gb28181Channel: string | null;
+                            hls: string | null;
+                            rtsp: string | null;
+                        } | null;
+                        type: string | null;
+                    };
+                };
             };
         };
     };
@@ -2867,7 +2962,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            active: boolean;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            departmentCode: string;
+                            departmentNameEn: string;
+                            departmentNameZh: string;
+                            deviceId: string;
+                            deviceName: string;
+                            /** Format: date-time */
+                            expiresAt: string | null;
+                            id: string;
+                            ownerDepartment: string | null;
+                            reason: string;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            requestedBy: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "revoked";
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -2888,7 +3007,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        active: boolean;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decidedBy: string | null;
+                        departmentCode: string;
+                        departmentNameEn: string;
+                        departmentNameZh: string;
+                        deviceId: string;
+                        deviceName: string;
+                        /** Format: date-time */
+                        expiresAt: string | null;
+                        id: string;
+                        ownerDepartment: string | null;
+                        reason: string;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        requestedBy: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "revoked";
+                    };
+                };
             };
         };
     };
@@ -2911,7 +3052,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        active: boolean;
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        decidedBy: string | null;
+                        departmentCode: string;
+                        departmentNameEn: string;
+                        departmentNameZh: string;
+                        deviceId: string;
+                        deviceName: string;
+                        /** Format: date-time */
+                        expiresAt: string | null;
+                        id: string;
+                        ownerDepartment: string | null;
+                        reason: string;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        requestedBy: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "revoked";
+                    };
+                };
             };
         };
     };
@@ -4797,11 +4960,107 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the report, or with format=csv its rows as CSV */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        asOf: string;
+                        code: string | null;
+                        /** Format: date-time */
+                        from: string;
+                        rows: {
+                            code: string;
+                            counts: {
+                                closed: number;
+                                closedOnTime: number;
+                                dispatched: number;
+                                dispatchedOnTime: number;
+                                dueToClose: number;
+                                extended: number;
+                                filed: number;
+                                meanHandlingMinutes: number | null;
+                                meanResponseMinutes: number | null;
+                                overdue: number;
+                                publicFound: number;
+                                reinspected: number;
+                                reinspectedOnTime: number;
+                                reported: number;
+                                reworked: number;
+                                verified: number;
+                                verifiedOnTime: number;
+                                voided: number;
+                            };
+                            /** @enum {string|null} */
+                            grade: "A" | "B" | "C" | "D" | "E" | null;
+                            name: string | null;
+                            rates: {
+                                accurateDispatchRate: number | null;
+                                closureRate: number | null;
+                                extensionRate: number | null;
+                                missedReportRate: number | null;
+                                onTimeClosureRate: number | null;
+                                onTimeDispatchRate: number | null;
+                                onTimeReinspectionRate: number | null;
+                                onTimeVerificationRate: number | null;
+                                reworkRate: number | null;
+                                validReportRate: number | null;
+                            };
+                            /** @enum {string} */
+                            scope: "grid" | "community" | "street" | "district" | "department" | "worker";
+                            score: number | null;
+                        }[];
+                        /** @enum {string} */
+                        scope: "grid" | "community" | "street" | "district" | "department" | "worker";
+                        /** Format: date-time */
+                        to: string;
+                        total: {
+                            code: string;
+                            counts: {
+                                closed: number;
+                                closedOnTime: number;
+                                dispatched: number;
+                                dispatchedOnTime: number;
+                                dueToClose: number;
+                                extended: number;
+                                filed: number;
+                                meanHandlingMinutes: number | null;
+                                meanResponseMinutes: number | null;
+                                overdue: number;
+                                publicFound: number;
+                                reinspected: number;
+                                reinspectedOnTime: number;
+                                reported: number;
+                                reworked: number;
+                                verified: number;
+                                verifiedOnTime: number;
+                                voided: number;
+                            };
+                            /** @enum {string|null} */
+                            grade: "A" | "B" | "C" | "D" | "E" | null;
+                            name: string | null;
+                            rates: {
+                                accurateDispatchRate: number | null;
+                                closureRate: number | null;
+                                extensionRate: number | null;
+                                missedReportRate: number | null;
+                                onTimeClosureRate: number | null;
+                                onTimeDispatchRate: number | null;
+                                onTimeReinspectionRate: number | null;
+                                onTimeVerificationRate: number | null;
+                                reworkRate: number | null;
+                                validReportRate: number | null;
+                            };
+                            /** @enum {string} */
+                            scope: "grid" | "community" | "street" | "district" | "department" | "worker";
+                            score: number | null;
+                        };
+                    };
+                    "text/csv": string;
+                };
             };
         };
     };
@@ -4828,11 +5087,52 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the role report, or with format=csv its rows as CSV */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        asOf: string;
+                        /** Format: date-time */
+                        from: string;
+                        readonly measures: {
+                            /** @enum {string} */
+                            better: "higher" | "lower";
+                            denominator: string;
+                            en: string;
+                            key: string;
+                            numerator: string;
+                            weight: number;
+                            zh: string;
+                        }[];
+                        /** @enum {string} */
+                        period: "day" | "month" | "quarter";
+                        /** @enum {string} */
+                        role: "supervisor" | "intake" | "dispatch" | "department" | "area";
+                        rows: {
+                            code: string;
+                            counts: {
+                                [key: string]: number;
+                            };
+                            /** @enum {string|null} */
+                            grade: "A" | "B" | "C" | "D" | "E" | null;
+                            name: string | null;
+                            period: string;
+                            /** Format: date-time */
+                            periodStart: string;
+                            rates: {
+                                [key: string]: number | null;
+                            };
+                            score: number | null;
+                        }[];
+                        /** Format: date-time */
+                        to: string;
+                    };
+                    "text/csv": string;
+                };
             };
         };
     };
@@ -5055,7 +5355,163 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        air: {
+                            city: {
+                                aqi: number;
+                                categoryEn: string;
+                                categoryZh: string;
+                                colour: string;
+                                level: number;
+                            } | null;
+                            ranking: {
+                                aqi: number;
+                                categoryEn: string;
+                                categoryZh: string;
+                                colour: string;
+                                deviceId: string;
+                                gridCode: string | null;
+                                level: number;
+                                name: string;
+                                primaryPollutants: string[];
+                                rank: number;
+                            }[];
+                            /** Format: date-time */
+                            time: string | null;
+                        };
+                        areas: {
+                            aqi: {
+                                aqi: number;
+                                categoryEn: string;
+                                categoryZh: string;
+                                colour: string;
+                                level: number;
+                            } | null;
+                            code: string;
+                            level: string;
+                            name: string;
+                            openIncidents: number;
+                            water: {
+                                classRoman: string;
+                                /** @enum {number} */
+                                klass: 1 | 2 | 3 | 4 | 5 | 6;
+                                labelEn: string;
+                                labelZh: string;
+                                stations: number;
+                            } | null;
+                        }[];
+                        counters: {
+                            closedToday: number;
+                            closureRate: number | null;
+                            filedToday: number;
+                            onTimeClosureRate: number | null;
+                            open: number;
+                            overdue: number;
+                            ratePeriod: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                            };
+                            reportedToday: number;
+                        };
+                        day: {
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                        };
+                        /** Format: date-time */
+                        generatedAt: string;
+                        scope: string | null;
+                        ticker: {
+                            category: string;
+                            categoryEn: string | null;
+                            categoryZh: string | null;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            id: string;
+                            overdue: boolean;
+                            priority: string;
+                            status: string;
+                            title: string;
+                        }[];
+                        trend: {
+                            alerts: {
+                                [key: string]: number[];
+                            };
+                            aqi: (number | null)[];
+                            hours: string[];
+                            incidents: number[];
+                        };
+                        warnings: {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            items: {
+                                /** @enum {string} */
+                                capMsgType: "Alert" | "Update" | "Cancel";
+                                count: number;
+                                deviceName: string;
+                                eventType: string | null;
+                                /** @enum {string} */
+                                family: "air" | "water" | "video" | "emergency";
+                                gridCode: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "rule" | "event" | "device_offline";
+                                /** Format: date-time */
+                                raisedAt: string;
+                                /** @enum {string} */
+                                severity: "blue" | "yellow" | "orange" | "red";
+                                /** @enum {string} */
+                                source: "sensor" | "video" | "emergency" | "device";
+                                /** @enum {string} */
+                                status: "raised" | "acknowledged" | "cleared";
+                                title: string | null;
+                                titleEn: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            total: number;
+                        };
+                        water: {
+                            stations: {
+                                classRoman: string;
+                                deviceId: string;
+                                gridCode: string | null;
+                                /** @enum {number} */
+                                klass: 1 | 2 | 3 | 4 | 5 | 6;
+                                labelEn: string;
+                                labelZh: string;
+                                limitingItems: ("ph" | "do_mgl" | "codmn_mgl" | "cod_mgl" | "bod5_mgl" | "nh3n_mgl" | "tp_mgl" | "tn_mgl")[];
+                                missesTarget: boolean | null;
+                                name: string;
+                                online: boolean;
+                                targetClass: string | null;
+                                /** Format: date-time */
+                                time: string;
+                            }[];
+                            total: number;
+                        };
+                        workers: {
+                            available: number;
+                            busy: number;
+                            items: {
+                                community: string | null;
+                                id: string;
+                                name: string;
+                                openTasks: number;
+                                status: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
             };
         };
     };
@@ -5435,7 +5891,90 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        level: {
+                            aboveGuaranteedReadings: number;
+                            aboveWarningReadings: number;
+                            guaranteedLevelM: number | null;
+                            latest: {
+                                aboveGuaranteedM?: number;
+                                aboveWarningM?: number;
+                                levelM: number;
+                                /** @enum {string} */
+                                state: "normal" | "above_warning" | "above_guaranteed" | "unknown";
+                                /** Format: date-time */
+                                time: string;
+                            } | null;
+                            peak: {
+                                aboveGuaranteedM?: number;
+                                aboveWarningM?: number;
+                                levelM: number;
+                                /** @enum {string} */
+                                state: "normal" | "above_warning" | "above_guaranteed" | "unknown";
+                                /** Format: date-time */
+                                time: string;
+                            } | null;
+                            points: {
+                                aboveGuaranteedM?: number;
+                                aboveWarningM?: number;
+                                levelM: number;
+                                /** @enum {string} */
+                                state: "normal" | "above_warning" | "above_guaranteed" | "unknown";
+                                /** Format: date-time */
+                                time: string;
+                            }[];
+                            unit: string;
+                            warningLevelM: number | null;
+                        };
+                        rainfall: {
+                            hourly: {
+                                /** Format: date-time */
+                                end: string;
+                                /** Format: date-time */
+                                hour: string;
+                                mm: number;
+                                samples: number;
+                            }[];
+                            interval: {
+                                mm: number;
+                                /** Format: date-time */
+                                time: string;
+                            }[];
+                            maxHourly: {
+                                /** Format: date-time */
+                                end: string;
+                                /** Format: date-time */
+                                hour: string;
+                                mm: number;
+                                samples: number;
+                            } | null;
+                            totalMm: number;
+                            unit: string;
+                        };
+                        station: {
+                            gridCode: string | null;
+                            guaranteedLevelM: number | null;
+                            id: string;
+                            kind: string | null;
+                            name: string;
+                            targetClass: {
+                                classRoman: string;
+                                /** @enum {number} */
+                                klass: 1 | 2 | 3 | 4 | 5 | 6;
+                                labelEn: string;
+                                labelZh: string;
+                            } | null;
+                            warningLevelM: number | null;
+                            /** @enum {string} */
+                            waterbody: "river" | "lake";
+                        };
+                        /** Format: date-time */
+                        to: string;
+                    };
+                };
             };
         };
     };
@@ -5461,7 +6000,105 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        days?: {
+                            classRoman: string;
+                            /** Format: date-time */
+                            end?: string;
+                            exceedances?: {
+                                /** @enum {string} */
+                                item: "ph" | "do_mgl" | "codmn_mgl" | "cod_mgl" | "bod5_mgl" | "nh3n_mgl" | "tp_mgl" | "tn_mgl";
+                                /** @enum {number} */
+                                klass: 1 | 2 | 3 | 4 | 5 | 6;
+                                limit: number | (number)[];
+                                times: number | null;
+                                value: number;
+                            }[];
+                            items: {
+                                [key: string]: 1 | 2 | 3 | 4 | 5 | 6;
+                            };
+                            /** @enum {number} */
+                            klass: 1 | 2 | 3 | 4 | 5 | 6;
+                            labelEn: string;
+                            labelZh: string;
+                            limitingItems: ("ph" | "do_mgl" | "codmn_mgl" | "cod_mgl" | "bod5_mgl" | "nh3n_mgl" | "tp_mgl" | "tn_mgl")[];
+                            missesTarget?: boolean;
+                            notAssessed?: ("ph" | "do_mgl" | "codmn_mgl" | "cod_mgl" | "bod5_mgl" | "nh3n_mgl" | "tp_mgl" | "tn_mgl")[];
+                            temperatureC?: number;
+                            /** Format: date-time */
+                            time: string;
+                            values: {
+                                [key: string]: number;
+                            };
+                        }[];
+                        /** Format: date-time */
+                        from: string;
+                        /** @enum {string} */
+                        kind: "sample" | "daily";
+                        samples?: {
+                            classRoman: string;
+                            /** Format: date-time */
+                            end?: string;
+                            exceedances?: {
+                                /** @enum {string} */
+                                item: "ph" | "do_mgl" | "codmn_mgl" | "cod_mgl" | "bod5_mgl" | "nh3n_mgl" | "tp_mgl" | "tn_mgl";
+                                /** @enum {number} */
+                                klass: 1 | 2 | 3 | 4 | 5 | 6;
+                                limit: number | (number)[];
+                                times: number | null;
+                                value: number;
+                            }[];
+                            items: {
+                                [key: string]: 1 | 2 | 3 | 4 | 5 | 6;
+                            };
+                            /** @enum {number} */
+                            klass: 1 | 2 | 3 | 4 | 5 | 6;
+                            labelEn: string;
+                            labelZh: string;
+                            limitingItems: ("ph" | "do_mgl" | "codmn_mgl" | "cod_mgl" | "bod5_mgl" | "nh3n_mgl" | "tp_mgl" | "tn_mgl")[];
+                            missesTarget?: boolean;
+                            notAssessed?: ("ph" | "do_mgl" | "codmn_mgl" | "cod_mgl" | "bod5_mgl" | "nh3n_mgl" | "tp_mgl" | "tn_mgl")[];
+                            temperatureC?: number;
+                            /** Format: date-time */
+                            time: string;
+                            values: {
+                                [key: string]: number;
+                            };
+                        }[];
+                        standard: string;
+                        station: {
+                            gridCode: string | null;
+                            guaranteedLevelM: number | null;
+                            id: string;
+                            kind: string | null;
+                            name: string;
+                            targetClass: {
+                                classRoman: string;
+                                /** @enum {number} */
+                                klass: 1 | 2 | 3 | 4 | 5 | 6;
+                                labelEn: string;
+                                labelZh: string;
+                            } | null;
+                            warningLevelM: number | null;
+                            /** @enum {string} */
+                            waterbody: "river" | "lake";
+                        };
+                        summary: {
+                            evaluated: number;
+                            missingTarget?: number;
+                            worst: {
+                                classRoman: string;
+                                /** @enum {number} */
+                                klass: 1 | 2 | 3 | 4 | 5 | 6;
+                                labelEn: string;
+                                labelZh: string;
+                            } | null;
+                        };
+                        /** Format: date-time */
+                        to: string;
+                    };
+                };
             };
         };
     };

@@ -2,10 +2,11 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
-import { CurrentUser, Roles } from '@gridhub/ingest';
+import { ApiOkOrText, CurrentUser, Roles } from '@gridhub/ingest';
 import { INDICATOR_PERIODS, INDICATOR_ROLES, INDICATOR_SCOPES, IndicatorPeriod, IndicatorRole, IndicatorScope } from '@gridhub/contracts';
 import { AREA_LEVELS, AreaLevel, roleIndicatorsCsv, RoleIndicatorService } from './role-indicator.service';
 import { indicatorsCsv, IndicatorService } from './indicator.service';
+import { indicatorReportSchema, roleIndicatorReportSchema } from './indicator.schema';
 
 export class IndicatorsQuery {
   @ApiProperty({ enum: INDICATOR_SCOPES, description: 'the unit of each row' })
@@ -86,6 +87,7 @@ export class IndicatorController {
   @Get('roles')
   @Roles('admin', 'dispatcher', 'shift_lead', 'bureau_analyst')
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkOrText(roleIndicatorReportSchema, 'text/csv', 'the role report, or with format=csv its rows as CSV')
   async roleReport(@Query() query: RoleIndicatorsQuery, @CurrentUser() user: { gridScope?: string | null } | undefined, @Res() res: Response): Promise<void> {
     const period = query.period ?? 'month';
     const report = await this.roles.report(
@@ -114,6 +116,7 @@ export class IndicatorController {
   @Get()
   @Roles('admin', 'dispatcher', 'shift_lead', 'bureau_analyst')
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkOrText(indicatorReportSchema, 'text/csv', 'the report, or with format=csv its rows as CSV')
   async get(@Query() query: IndicatorsQuery, @CurrentUser() user: { gridScope?: string | null } | undefined, @Res() res: Response): Promise<void> {
     const report = await this.indicators.report(
       { scope: query.scope, code: query.code, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined },

@@ -1,4 +1,4 @@
-import { CurrentUser } from '@gridhub/ingest';
+import { ApiCreated, ApiOk, ApiOkOrText, CurrentUser } from '@gridhub/ingest';
 import { BadRequestException, Body, Controller, Get, Ip, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@gridhub/ingest';
@@ -8,6 +8,7 @@ import { Principal } from '../auth/account.types';
 import { AccessRequestDto, CatalogueQuery, DecisionDto, RequestsQuery, UpdateCatalogueEntryDto } from './catalogue.dto';
 import { catalogueCsv, CatalogueService } from './catalogue.service';
 import { CatalogueFilter, CatalogueViewer } from './catalogue.types';
+import { accessRequestListSchema, accessRequestSchema, catalogueItemSchema, catalogueListSchema } from './catalogue.schema';
 
 const DEVICE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -26,6 +27,7 @@ export class CatalogueController {
   /** Every resource the viewer's department may know of, with stream links where it may use them; `format=csv` exports. */
   @Get()
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkOrText(catalogueListSchema, 'text/csv', 'the resources, or with format=csv as CSV')
   async list(@Query() query: CatalogueQuery, @CurrentUser() user: Principal, @Ip() ip: string | undefined, @Res() res: Response): Promise<void> {
     const { format = 'json', ...rest } = query;
     const filter: CatalogueFilter = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
@@ -39,18 +41,21 @@ export class CatalogueController {
   }
 
   @Get('access-requests')
+  @ApiOk(accessRequestListSchema)
   async requests(@Query() query: RequestsQuery, @CurrentUser() user: Principal) {
     return { items: await this.catalogue.requests(viewerOf(user), query.status ?? null) };
   }
 
   /** A department asks for another department's conditional resource. */
   @Post('access-requests')
+  @ApiCreated(accessRequestSchema)
   async request(@Body() body: AccessRequestDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     return this.catalogue.request(viewerOf(user), body.deviceId, body.reason, { ip: ip ?? null });
   }
 
   /** The owner department or an administrator approves (until expiresAt), rejects or revokes. */
   @Post('access-requests/:id/decision')
+  @ApiCreated(accessRequestSchema)
   async decide(@Param('id') id: string, @Body() body: DecisionDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     if (!/^\d{1,18}$/.test(id)) throw new BadRequestException('id must be an access request id');
     return this.catalogue.decide(viewerOf(user), id, body.decision, body.expiresAt ?? null, { ip: ip ?? null });
@@ -58,6 +63,7 @@ export class CatalogueController {
 
   /** One resource with its stream links: 403 without access (audited). */
   @Get(':deviceId')
+  @ApiOk(catalogueItemSchema)
   async get(@Param('deviceId') deviceId: string, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     if (!DEVICE_ID.test(deviceId)) throw new BadRequestException('deviceId must be a device id');
     return this.catalogue.get(viewerOf(user), deviceId, { ip: ip ?? null });
@@ -65,6 +71,7 @@ export class CatalogueController {
 
   @Roles('admin')
   @Put(':deviceId')
+  @ApiOk(catalogueItemSchema)
   async change(@Param('deviceId') deviceId: string, @Body() body: UpdateCatalogueEntryDto, @CurrentUser() user: Principal, @Ip() ip: string | undefined) {
     if (!DEVICE_ID.test(deviceId)) throw new BadRequestException('deviceId must be a device id');
     // Only the fields given: an absent one keeps its value, null clears it.

@@ -1,10 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { KIOSK_ROLE, MONITOR_ROLES } from '@gridhub/contracts';
 import { ApiOk, CurrentUser, Roles, z } from '@gridhub/ingest';
 import { Principal } from '../auth/account.types';
 import { KioskAllowed } from '../auth/kiosk.decorator';
 import { OverviewService } from './overview.service';
+import { OverviewResponse, overviewSchema } from './overview.schema';
 
 /**
  * The city overview screen's data (`/overview` in the map UI): for the command roles and for kiosk tokens (wall
@@ -34,8 +35,8 @@ export class OverviewController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  @ApiOkResponse({ description: 'counters, areas, air ranking, water stations, active warnings, 24 h trends, on-duty workers, latest incidents' })
-  get(@CurrentUser() user: Principal) {
+  @ApiOk(overviewSchema, 'counters, areas, air ranking, water stations, active warnings, 24 h trends, on-duty workers, latest incidents')
+  get(@CurrentUser() user: Principal): Promise<OverviewResponse> {
     return this.overview.overview({ gridScope: user.gridScope });
   }
 

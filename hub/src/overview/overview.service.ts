@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AlertRepository, areaReport, capMessage, Clock, waterStation } from '@gridhub/ingest';
-import { AlertView, aqiCategory, SENSOR_FAMILIES, WarningColour, WaterClass, waterClass, waterClassRoman, WATER_ITEMS, WaterItem, worseThan } from '@gridhub/contracts';
+import { AlertView, aqiCategory, SENSOR_FAMILIES, SensorFamily, WarningColour, WaterClass, waterClass, waterClassRoman, WATER_ITEMS, WaterItem, worseThan } from '@gridhub/contracts';
 import { IndicatorService, levelOfCode } from '@gridhub/gridops';
 import { OverviewRepository, WaterLatestRow } from './overview.repository';
 
@@ -103,7 +103,7 @@ export class OverviewService {
 
     const hours = Array.from({ length: TREND_HOURS }, (_, i) => new Date(trendFrom.getTime() + i * HOUR_MS));
     const slot = (t: Date) => Math.floor((t.getTime() - trendFrom.getTime()) / HOUR_MS);
-    const alertTrend = Object.fromEntries(SENSOR_FAMILIES.map((f) => [f, new Array<number>(TREND_HOURS).fill(0)])) as Record<string, number[]>;
+    const alertTrend = Object.fromEntries(SENSOR_FAMILIES.map((f) => [f, new Array<number>(TREND_HOURS).fill(0)])) as Record<SensorFamily, number[]>;
     for (const r of hourly.alerts) {
       const i = slot(r.hour);
       if (i >= 0 && i < TREND_HOURS && alertTrend[r.family]) alertTrend[r.family]![i]! += r.n;

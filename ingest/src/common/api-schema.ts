@@ -54,3 +54,7 @@ export { z };
 /** 200 with a body of another media type (XML, Atom, CSV, Prometheus text): a string. */
 export const ApiText = (mediaType: string, description: string) =>
   applyDecorators(ApiOkResponse({ description, content: { [mediaType]: { schema: { type: 'string' } } } }));
+
+/** 200 with this JSON body, or the same data as another media type (a `format=csv` export): a string. */
+export const ApiOkOrText = (schema: z.ZodType, mediaType: string, description: string) =>
+  applyDecorators(ApiOkResponse({ description, content: { 'application/json': { schema: openApiSchema(schema) }, [mediaType]: { schema: { type: 'string' } } } }));

@@ -2,7 +2,9 @@ import { BadRequestException, Controller, Get, NotFoundException, Query } from '
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MONITOR_ROLES } from '@gridhub/contracts';
 import { Roles } from '../common/roles';
+import { ApiOk } from '../common/api-schema';
 import { WaterQualityQuery, WaterRangeQuery } from './water.dto';
+import { WaterLevelResponse, waterLevelSchema, WaterQualityResponse, waterQualitySchema } from './water.schema';
 import { WaterNotFoundError, WaterQueryError, WaterService } from './water.service';
 
 @ApiTags('water')
@@ -14,7 +16,8 @@ export class WaterController {
   /** GB 3838-2002 class per sample or per day, the limiting items, the station's target class and whether it is missed. */
   @Get('quality')
   @Roles(...MONITOR_ROLES)
-  quality(@Query() query: WaterQualityQuery) {
+  @ApiOk(waterQualitySchema)
+  quality(@Query() query: WaterQualityQuery): Promise<WaterQualityResponse> {
     return this.answer(() =>
       this.water.quality({
         deviceId: query.deviceId,
@@ -28,7 +31,8 @@ export class WaterController {
   /** Water level against the warning and guaranteed levels, with interval and hourly rainfall. */
   @Get('level')
   @Roles(...MONITOR_ROLES)
-  level(@Query() query: WaterRangeQuery) {
+  @ApiOk(waterLevelSchema)
+  level(@Query() query: WaterRangeQuery): Promise<WaterLevelResponse> {
     return this.answer(() =>
       this.water.level({ deviceId: query.deviceId, ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }),
     );

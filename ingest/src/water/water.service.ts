@@ -125,7 +125,7 @@ export class WaterService {
         worst: worst === null ? null : { klass: worst, classRoman: waterClassRoman(worst), ...waterClassLabel(worst) },
         ...(target ? { missingTarget: evaluations.filter((e) => e.missesTarget).length } : {}),
       },
-      [request.kind === 'sample' ? 'samples' : 'days']: evaluations,
+      ...(request.kind === 'sample' ? { samples: evaluations } : { days: evaluations }),
     };
   }
 
