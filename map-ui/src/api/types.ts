@@ -28,6 +28,18 @@ export type GridCollection = ResponseOf<'/api/v1/grids', 'get'>;
 export type GridFeature = GridCollection['features'][number];
 export type GridProperties = GridFeature['properties'];
 export type IncidentCategory = ResponseOf<'/api/v1/incident-categories', 'get'>['items'][number];
+export type KioskSessionResponse = ResponseOf<'/api/v1/kiosk/session', 'post'>;
+
+// The overview screen (hub/src/overview).
+export type OverviewData = ResponseOf<'/api/v1/overview', 'get'>;
+export type OverviewArea = OverviewData['areas'][number];
+export type AreaCollection = ResponseOf<'/api/v1/overview/areas', 'get'>;
+
+// The shared catalogue and its access requests (hub/src/catalogue).
+export type CatalogueItem = ResponseOf<'/api/v1/catalogue/{deviceId}', 'get'>;
+export type AccessClass = CatalogueItem['accessClass'];
+export const ACCESS_CLASSES: readonly AccessClass[] = ['shared', 'conditional', 'restricted'];
+export type AccessRequest = ResponseOf<'/api/v1/catalogue/access-requests', 'get'>['items'][number];
 
 export interface SessionUser {
   id: string;

@@ -1,6 +1,6 @@
 import { markRaw, onBeforeUnmount, shallowRef } from 'vue';
 import { io, type Socket } from 'socket.io-client';
-import type { AreaCollection, KioskSessionResponse, OverviewData } from '../api/overview-types';
+import type { AreaCollection, KioskSessionResponse, OverviewData } from '../api/types';
 import type { BasemapCollection } from '../api/types';
 import { currentToken } from '../session';
 

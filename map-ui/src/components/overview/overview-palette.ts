@@ -1,4 +1,4 @@
-import type { WarningColour } from '../../api/overview-types';
+import type { WarningColour } from '@gridhub/contracts';
 
 // The overview screen's colours on its dark background.
 
