@@ -67,7 +67,9 @@ async function main() {
   if (process.argv.includes('--stdin')) {
     const chunks = [];
     for await (const chunk of process.stdin) chunks.push(chunk);
-    process.stdout.write(await clientTypes(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+    const types = await clientTypes(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+    // Wait until the pipe has taken it all: process.exit() right after a large write to a pipe can cut it short.
+    await new Promise((resolve, reject) => process.stdout.write(types, (error) => (error ? reject(error) : resolve())));
     return;
   }
   const check = process.argv.includes('--check');
