@@ -4947,7 +4947,7 @@ export interface operations {
                 /** @description restrict to this area (grid code of any level), department code or worker id */
                 code?: string;
                 format?: "json" | "csv";
-                /** @description start of the period (incidents reported from then); default: start of this month (UTC+8) */
+                /** @description start (incidents reported from then); default: the start of this month (indicators) or of the current period (role indicators), UTC+8 */
                 from?: string;
                 /** @description the unit of each row */
                 scope: "grid" | "community" | "street" | "district" | "department" | "worker";
@@ -5070,7 +5070,7 @@ export interface operations {
                 /** @description only incidents in this area (district, street, community or grid code) */
                 code?: string;
                 format?: "json" | "csv";
-                /** @description start (incidents reported from then); default: start of the current period (UTC+8) */
+                /** @description start (incidents reported from then); default: the start of this month (indicators) or of the current period (role indicators), UTC+8 */
                 from?: string;
                 /** @description role=area: the unit of each row */
                 level?: "district" | "street" | "community" | "grid";
@@ -5078,7 +5078,7 @@ export interface operations {
                 period?: "day" | "month" | "quarter";
                 /** @description whose work: supervisors, intake, dispatch, departments or areas */
                 role: "supervisor" | "intake" | "dispatch" | "department" | "area";
-                /** @description end (exclusive); default: now */
+                /** @description end of the period (exclusive); default: now */
                 to?: string;
             };
             header?: never;

@@ -8,17 +8,9 @@ import { AREA_LEVELS, AreaLevel, roleIndicatorsCsv, RoleIndicatorService } from 
 import { indicatorsCsv, IndicatorService } from './indicator.service';
 import { indicatorReportSchema, roleIndicatorReportSchema } from './indicator.schema';
 
-export class IndicatorsQuery {
-  @ApiProperty({ enum: INDICATOR_SCOPES, description: 'the unit of each row' })
-  @IsIn(INDICATOR_SCOPES, { message: `scope must be one of ${INDICATOR_SCOPES.join(', ')}` })
-  scope!: IndicatorScope;
-
-  @ApiPropertyOptional({ description: 'restrict to this area (grid code of any level), department code or worker id', example: '140106' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'code must be a grid code, department code or worker id' })
-  code?: string;
-
-  @ApiPropertyOptional({ description: 'start of the period (incidents reported from then); default: start of this month (UTC+8)' })
+/** A period (from … to, exclusive) and the answer's format, shared by both indicator queries. */
+class IndicatorPeriodQuery {
+  @ApiPropertyOptional({ description: 'start (incidents reported from then); default: the start of this month (indicators) or of the current period (role indicators), UTC+8' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' })
   from?: string;
@@ -34,7 +26,18 @@ export class IndicatorsQuery {
   format?: 'json' | 'csv';
 }
 
-export class RoleIndicatorsQuery {
+export class IndicatorsQuery extends IndicatorPeriodQuery {
+  @ApiProperty({ enum: INDICATOR_SCOPES, description: 'the unit of each row' })
+  @IsIn(INDICATOR_SCOPES, { message: `scope must be one of ${INDICATOR_SCOPES.join(', ')}` })
+  scope!: IndicatorScope;
+
+  @ApiPropertyOptional({ description: 'restrict to this area (grid code of any level), department code or worker id', example: '140106' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'code must be a grid code, department code or worker id' })
+  code?: string;
+}
+
+export class RoleIndicatorsQuery extends IndicatorPeriodQuery {
   @ApiProperty({ enum: INDICATOR_ROLES, description: 'whose work: supervisors, intake, dispatch, departments or areas' })
   @IsIn(INDICATOR_ROLES, { message: `role must be one of ${INDICATOR_ROLES.join(', ')}` })
   role!: IndicatorRole;
@@ -53,21 +56,6 @@ export class RoleIndicatorsQuery {
   @IsOptional()
   @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'code must be a 6, 9, 12 or 15-digit grid code' })
   code?: string;
-
-  @ApiPropertyOptional({ description: 'start (incidents reported from then); default: start of the current period (UTC+8)' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 time' })
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'end (exclusive); default: now' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' })
-  to?: string;
-
-  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' })
-  @IsOptional()
-  @IsIn(['json', 'csv'], { message: 'format must be json or csv' })
-  format?: 'json' | 'csv';
 }
 
 @ApiTags('indicators')

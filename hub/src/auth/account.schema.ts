@@ -1,18 +1,12 @@
-import { OnWire, ROLES } from '@gridhub/contracts';
+import { OnWire } from '@gridhub/contracts';
 import { isoTime, Same, z } from '@gridhub/ingest';
 import { AccountDetail } from './account.types';
+import { accountSchema } from './auth.schema';
 import { AUDIT_ACTIONS, AuditRecord } from './audit.repository';
 import { KioskToken } from './kiosk-token.repository';
 
 /** An account as administrators see it (never with its password hash), and whether it is locked now. */
-export const accountDetailSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  role: z.enum(ROLES),
-  displayName: z.string(),
-  gridScope: z.string().nullable(),
-  workerId: z.string().nullable(),
-  departmentCode: z.string().nullable(),
+export const accountDetailSchema = accountSchema.extend({
   disabled: z.boolean(),
   lockedUntil: isoTime.nullable(),
   failedLogins: z.number().int(),
