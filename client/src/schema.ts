@@ -3117,7 +3117,7 @@ export interface operations {
                 class?: string[];
                 /** @description owner department code */
                 departmentCode?: string;
-                /** @description a unit grid, community, street or district code */
+                /** @description grid code: a unit grid, or a community/street/district for everything inside */
                 gridCode?: string;
                 limit?: number;
                 /** @description two-digit major class (大类) */

@@ -62,8 +62,8 @@ export interface IncidentChangeDetail {
   escalation?: string;
 }
 
-/** `incident.created` / `incident.updated`: what changed, for the consoles of the incident's grid. */
-export interface IncidentChange extends IncidentChangeDetail {
+/** What names and places an incident on a list or a map: enough to recognise it and open it. */
+export interface IncidentHead {
   id: string;
   code: string;
   category: string;
@@ -73,6 +73,10 @@ export interface IncidentChange extends IncidentChangeDetail {
   lon: number;
   lat: number;
   gridCode: string | null;
+}
+
+/** `incident.created` / `incident.updated`: what changed, for the consoles of the incident's grid. */
+export interface IncidentChange extends IncidentHead, IncidentChangeDetail {
   assigneeWorkerId: string | null;
   dueAt: string | null;
   overdue: boolean;

@@ -55,3 +55,4 @@ export * from './common/api-schema';
 export * from './devices/device.schema';
 export * from './alerts/alert.schema';
 export * from './common/current-user';
+export { AreaQuery } from './devices/device.dto';

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags, IntersectionType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
-import { ApiOk, CurrentUser, openApiSchema, PageQuery, Roles, z } from '@gridhub/ingest';
+import { ApiOk, AreaQuery, CurrentUser, openApiSchema, PageQuery, Roles, z } from '@gridhub/ingest';
 import { componentClassSchema, componentCollectionSchema, componentFeatureSchema, componentImportReportSchema } from './component.schema';
 import { IMPORT_MODES, ImportMode } from '../grids/grid-hierarchy.service';
 import { COMPONENT_STATES, ComponentState } from './component.types';
@@ -12,7 +12,7 @@ import { ComponentService } from './component.service';
 const list = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : (Array.isArray(value) ? value : String(value).split(',')).map((v) => String(v).trim()).filter(Boolean);
 
-export class ListComponentsQuery extends PageQuery(20000, 5000) {
+export class ListComponentsQuery extends IntersectionType(PickType(AreaQuery, ['gridCode', 'bbox'] as const), PageQuery(20000, 5000)) {
   @ApiPropertyOptional({ description: 'comma-separated four-digit class codes (GET /api/v1/component-classes)', example: '0103,0201' })
   @IsOptional()
   @Transform(list)
@@ -34,16 +34,6 @@ export class ListComponentsQuery extends PageQuery(20000, 5000) {
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,32}$/, { message: 'departmentCode must be a department code' })
   departmentCode?: string;
-
-  @ApiPropertyOptional({ description: 'a unit grid, community, street or district code' })
-  @IsOptional()
-  @Matches(/^\d{6}(\d{3}){0,3}$/, { message: 'gridCode must be a 6, 9, 12 or 15-digit grid code' })
-  gridCode?: string;
-
-  @ApiPropertyOptional({ description: 'minLon,minLat,maxLon,maxLat (WGS-84)', example: '112.54,37.84,112.56,37.86' })
-  @IsOptional()
-  @Matches(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
-  bbox?: string;
 }
 
 export class ImportComponentsQuery {

@@ -2,7 +2,7 @@ import { inTransaction } from '@gridhub/ingest';
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient } from 'pg';
 import { prepared } from '../database/prepared';
-import { IncidentStatus, OPEN_STATUSES, Priority } from '@gridhub/contracts';
+import { IncidentHead, IncidentStatus, OPEN_STATUSES, Priority } from '@gridhub/contracts';
 import { Incident, IncidentEvent, IncidentEventRow, IncidentPatch, NewIncident } from './incident.types';
 
 const SELECT = `
@@ -127,16 +127,7 @@ const PATCH_COLUMNS: Readonly<Record<keyof IncidentPatch, string>> = {
 const JSON_FIELDS: ReadonlySet<string> = new Set(['extensionPending', 'suspension', 'suspensionPending']);
 
 /** A possible duplicate: enough to recognise it and open it. */
-export interface DuplicateCandidate {
-  id: string;
-  code: string;
-  category: string;
-  title: string;
-  priority: Priority;
-  status: IncidentStatus;
-  lon: number;
-  lat: number;
-  gridCode: string | null;
+export interface DuplicateCandidate extends IncidentHead {
   createdAt: Date;
   distanceM: number;
   componentId: string | null;
