@@ -126,14 +126,22 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const token = auth ? options.getToken() : null;
     if (token) headers.Authorization = `Bearer ${token}`;
 
-    let res: Response;
-    try {
-      res = await fetch(`${baseUrl}${path}`, {
+    return checked(
+      new Request(`${baseUrl}${path}`, {
         method: init.method ?? 'GET',
         headers,
         body: init.form ?? (init.body === undefined ? null : JSON.stringify(init.body)),
         signal: init.signal ?? null,
-      });
+      }),
+      auth,
+    );
+  }
+
+  /** Fetches; a network failure becomes ApiError 0, an error answer ApiError with the hub's message (401 ends the session). */
+  async function checked(request: Request, auth: boolean): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(request);
     } catch (err) {
       if (err instanceof DOMException && err.name === 'AbortError') throw err;
       throw new ApiError(0, err instanceof Error ? err.message : String(err));
@@ -148,21 +156,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   // Routes the hub's OpenAPI document describes go through the generated client (@gridhub/client): their paths,
   // parameters and bodies are checked by the compiler. Its fetch is the same error handling as `send`.
-  const guarded = (auth: boolean) => async (request: Request): Promise<Response> => {
+  const guarded = (auth: boolean) => (request: Request): Promise<Response> => {
     if (!request.headers.has('Accept')) request.headers.set('Accept', 'application/json');
-    let res: Response;
-    try {
-      res = await fetch(request);
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') throw err;
-      throw new ApiError(0, err instanceof Error ? err.message : String(err));
-    }
-    if (!res.ok) {
-      const message = await readErrorMessage(res);
-      if (res.status === 401 && auth) options.onUnauthorized();
-      throw new ApiError(res.status, message);
-    }
-    return res;
+    return checked(request, auth);
   };
   const hub = createHubClient({ baseUrl, token: options.getToken, fetch: guarded(true) });
   const anonymous = createHubClient({ baseUrl, fetch: guarded(false) });

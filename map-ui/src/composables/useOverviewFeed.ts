@@ -1,5 +1,6 @@
 import { markRaw, onBeforeUnmount, shallowRef } from 'vue';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { openLiveSocket } from '../api/live-socket';
 import type { AreaCollection, KioskSessionResponse, OverviewData } from '../api/types';
 import type { BasemapCollection } from '../api/types';
 import { currentToken } from '../session';
@@ -116,21 +117,12 @@ export function useOverviewFeed(kioskToken: string | null) {
   }
 
   function connect(): void {
-    const s = markRaw(
-      io('/live', {
-        // Called on every (re)connection: a fresh token each time.
-        auth: (cb) => {
-          token()
-            .then((t) => cb({ token: t ?? '', overview: true }))
-            .catch(() => cb({ token: '', overview: true }));
-        },
-        transports: ['websocket'],
-        reconnection: true,
-        reconnectionDelay: 500,
-        reconnectionDelayMax: 5000,
-        timeout: 8000,
-      }),
-    );
+    // The handshake is asked for on every (re)connection: a fresh token each time.
+    const s = openLiveSocket((cb) => {
+      token()
+        .then((t) => cb({ token: t ?? '', overview: true }))
+        .catch(() => cb({ token: '', overview: true }));
+    });
     socket = s;
     s.on('ready', () => {
       state.value = 'connected';

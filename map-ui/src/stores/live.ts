@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
-import { markRaw, shallowRef } from 'vue';
-import { io, type Socket } from 'socket.io-client';
+import { shallowRef } from 'vue';
+import type { Socket } from 'socket.io-client';
+import { openLiveSocket } from '../api/live-socket';
 import type { LiveEventName, LiveEvents } from '@gridhub/contracts';
 
 export type LiveState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -36,16 +37,7 @@ export const useLiveStore = defineStore('live', () => {
     disconnect();
     refusal.value = null;
     state.value = 'connecting';
-    const s = markRaw(
-      io('/live', {
-        auth: { token },
-        transports: ['websocket'],
-        reconnection: true,
-        reconnectionDelay: 500,
-        reconnectionDelayMax: 5000,
-        timeout: 8000,
-      }),
-    );
+    const s = openLiveSocket({ token });
     socket = s;
     s.on('ready', () => {
       state.value = 'connected';
