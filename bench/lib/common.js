@@ -72,6 +72,8 @@ async function startBenchHub({ db, id, env = {} }) {
     GRIDHUB_DEMO_CITY: 'classic',
     ...(db === 'server' ? { DATABASE_URL: SERVER_URL, DATABASE_SCHEMA: schema } : {}),
     ...env,
+    // BENCH_HUB_ENV: more of the hub's variables for one run, as JSON (e.g. '{"DATABASE_POOL_SIZE":"4"}').
+    ...(process.env.BENCH_HUB_ENV ? JSON.parse(process.env.BENCH_HUB_ENV) : {}),
   });
   let hub = null;
   let cleaned = null;
