@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { MqttClient } from 'mqtt';
 import { connect as natsConnect } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Client } from 'pg';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { NatsAccounts } from '../src/broker/nats-accounts';
 import { NatsIngest } from '../src/broker/nats-ingest';
@@ -88,7 +89,33 @@ describe('NATS JetStream ingest', () => {
     clients.push(...run.clients);
     return run;
   };
-  const settle = async (start: number) => {
+  /** Waits for a fleet's last PUBACK, saying how far it got if that takes too long. */
+  const acknowledgedAll = async (run: { done: Promise<unknown>; acknowledged: () => number }, what: string) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: ${run.acknowledged()} of ${devices.length * perDevice} publishes acknowledged by NATS after 60 s`)), 60_000);
+    });
+    try {
+      await Promise.race([run.done, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  /** Dead letters of the test's devices since `start` (a message the hub gave up on shows here, not as a loss). */
+  const deadLettersSince = async (start: number) => {
+    const client = new Client({ connectionString: SERVER_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`select count(*)::int as n from ${env.config.databaseSchema}.dead_letters where device_id = any($1) and received_at >= $2`, [
+        devices.map((d) => d.id),
+        new Date(start),
+      ]);
+      return rows[0].n as number;
+    } finally {
+      await client.end();
+    }
+  };
+  const settle = async (start: number, since = Date.now()) => {
     const expected = devices.length * perDevice;
     let distinct = 0;
     try {
@@ -101,8 +128,9 @@ describe('NATS JetStream ingest', () => {
         'every message stored',
       );
     } catch (error) {
-      // Say how far it got: a slow catch-up and a lost message are different faults.
-      throw new Error(`${(error as Error).message}: ${distinct} of ${expected} stored`);
+      // Say how far it got: a slow catch-up, a message the hub gave up on and a lost message are different faults.
+      const health = hub ? hub.app.get(NatsIngest).health().detail : 'no in-process hub';
+      throw new Error(`${(error as Error).message}: ${distinct} of ${expected} stored, ${await deadLettersSince(since)} dead letters; ${health}`);
     }
     await new Promise((r) => setTimeout(r, 500)); // anything stored twice would land now
     return storedPerDevice(env.config.databaseSchema, devices, start);
@@ -170,7 +198,7 @@ describe('NATS JetStream ingest', () => {
     const split = Date.parse('2026-11-11T00:00:00Z');
     const handledBefore = hub!.app.get(NatsIngest).handled;
     const first = runFleet(split);
-    await first.done;
+    await acknowledgedAll(first, 'two instances');
     const stored = await settle(split);
     const shares = [hub!.app.get(NatsIngest).handled - handledBefore, await storedBy()];
     const sent = devices.length * perDevice;
@@ -187,7 +215,7 @@ describe('NATS JetStream ingest', () => {
     victim.kill('SIGKILL');
     await new Promise((r) => victim.once('exit', r));
     child = null;
-    await second.done;
+    await acknowledgedAll(second, 'after the SIGKILL');
     expect(report('SIGKILL of one instance', sent, await settle(killed))).toEqual({ sent, stored: sent, duplicated: 0 });
     await closeFleet(second);
   });
@@ -195,13 +223,14 @@ describe('NATS JetStream ingest', () => {
   // A restarted server's MQTT sessions and the pull consumer both come back; on a loaded 2-core machine that can take a while.
   it('resumes after the NATS server restarts mid-ingest: every message stored once', async () => {
     const start = Date.parse('2026-11-13T00:00:00Z');
+    const began = Date.now();
     const run = runFleet(start);
     await eventually(async () => (run.acknowledged() >= (devices.length * perDevice) / 4 ? true : undefined), 30_000, 'a quarter acknowledged');
     await nats.stop();
     await nats.start();
-    await run.done;
+    await acknowledgedAll(run, 'after the restart');
     const sent = devices.length * perDevice;
-    expect(report('server restart', sent, await settle(start))).toEqual({ sent, stored: sent, duplicated: 0 });
+    expect(report('server restart', sent, await settle(start, began))).toEqual({ sent, stored: sent, duplicated: 0 });
     await eventually(async () => (hub!.app.get(NatsIngest).health().up ? true : undefined), 10_000, 'the hub consuming again');
     await closeFleet(run);
   }, 150_000);
@@ -213,9 +242,26 @@ describe('NATS JetStream ingest', () => {
     proxy.cut();
     await new Promise((r) => setTimeout(r, 3_000)); // longer than the ack wait: held messages must stay this instance's
     proxy.restore();
-    await run.done;
+    await acknowledgedAll(run, 'after the database cut');
     const sent = devices.length * perDevice;
     expect(report('database cut', sent, await settle(start))).toEqual({ sent, stored: sent, duplicated: 0 });
+    await closeFleet(run);
+  });
+
+  it('sets its consumer up again when an operator deletes it mid-ingest: every message stored once', async () => {
+    const start = Date.parse('2026-11-14T12:00:00Z');
+    const run = runFleet(start);
+    await eventually(async () => (run.acknowledged() >= (devices.length * perDevice) / 4 ? true : undefined), 30_000, 'a quarter acknowledged');
+    const nc = await natsConnect({ servers: `127.0.0.1:${nats.clientPort}`, user: HUB_USER, pass: HUB_PASSWORD });
+    try {
+      expect(await (await jetstreamManager(nc)).consumers.delete('GRIDHUB_TEST', 'ingest')).toBe(true);
+    } finally {
+      await nc.close();
+    }
+    await acknowledgedAll(run, 'after the consumer was deleted');
+    const sent = devices.length * perDevice;
+    // The stream kept what it had (work-queue retention); the consumer set up again delivers it.
+    expect(report('consumer deleted', sent, await settle(start))).toEqual({ sent, stored: sent, duplicated: 0 });
     await closeFleet(run);
   });
 

@@ -59,6 +59,10 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
   private wake: (() => void) | null = null;
   private stopping = false;
   private reconnecting = false;
+  /** Consumption is being started again after the stream or consumer went missing. */
+  private resuming = false;
+  /** Stream and consumer being set up (again). */
+  private restoring: Promise<void> | null = null;
   /** Why consumption ended, if it did while the hub still runs. */
   private stopped: string | null = null;
   /** Messages delivered more often than allowed and dead-lettered by this instance. */
@@ -86,18 +90,8 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
     await this.accounts?.ready();
     this.nc = await this.connect();
     this.watchStatus(this.nc);
-    await this.retried(async () => {
-      const jsm = await jetstreamManager(this.nc!);
-      await this.ensureStream(jsm);
-      await this.ensureConsumer(jsm);
-    });
-    const pull = await jetstream(this.nc).consumers.get(stream, consumer);
-    this.messages = await pull.consume({ max_messages: 1_000 });
-    this.loop = this.consume(this.messages).catch((error: Error) => {
-      // Not expected (the client re-pulls across reconnects and a recreated consumer): say so, and health goes down.
-      this.stopped = error.message;
-      this.logger.error(`JetStream consumption stopped: ${error.message}`);
-    });
+    await this.restore();
+    await this.startConsuming();
     this.logger.log(`consuming JetStream stream ${stream} through durable consumer ${consumer} at ${servers.join(',')}`);
   }
 
@@ -105,8 +99,12 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.wake?.();
-    await this.messages?.close().catch(() => undefined);
-    await this.loop?.catch(() => undefined);
+    // A loop that was just starting again may have replaced the one awaited: close until none is left.
+    for (let loop: Promise<void> | null = null; loop !== this.loop; ) {
+      loop = this.loop;
+      await this.messages?.close().catch(() => undefined);
+      await loop?.catch(() => undefined);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -227,6 +225,76 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
     );
     if (exists) await jsm.consumers.update(stream, consumer, { ack_wait: config.ack_wait!, max_deliver: -1, max_ack_pending: MAX_ACK_PENDING });
     else await jsm.consumers.add(stream, config);
+  }
+
+  /**
+   * Starts pulling through the durable consumer. If consumption ends while the hub runs (it should not: the client
+   * re-pulls across reconnects), it is started again after a pause instead of leaving this instance idle.
+   */
+  private async startConsuming(): Promise<void> {
+    const pull = await jetstream(this.nc!).consumers.get(this.config.stream, this.config.consumer);
+    const messages = await pull.consume({ max_messages: 1_000 });
+    if (this.stopping) {
+      await messages.close().catch(() => undefined);
+      return;
+    }
+    this.messages = messages;
+    this.watchConsumer(messages);
+    this.loop = this.consume(messages).then(
+      () => this.consumptionEnded(null),
+      (error: Error) => this.consumptionEnded(error),
+    );
+  }
+
+  private async consumptionEnded(error: Error | null): Promise<void> {
+    if (this.stopping) return;
+    if (!this.resuming) {
+      this.stopped = error?.message ?? 'the consumer closed';
+      this.logger.error(`JetStream consumption stopped (${this.stopped}); starting it again`);
+    }
+    for (let attempt = 0; !this.stopping; attempt++) {
+      if (!this.resuming || attempt > 0) await sleep(Math.min(RETRY_MAX_MS, 500 * 2 ** attempt));
+      if (this.stopping) return;
+      try {
+        await this.restore();
+        await this.startConsuming();
+        this.stopped = null;
+        this.resuming = false;
+        this.logger.log('JetStream consumption resumed');
+        return;
+      } catch (failure) {
+        this.logger.warn(`JetStream consumption not resumed yet: ${(failure as Error).message}`);
+      }
+    }
+  }
+
+  /**
+   * The client waits for a missing stream or consumer to come back (and only notices a new one at its next
+   * heartbeat check, tens of seconds later) but does not make it come back: one deleted by an operator, or lost
+   * with a server's store, would leave every instance idle. Set them up again and pull afresh, so the stream's
+   * messages flow once more (what instances held unacknowledged is delivered again, and stored once).
+   */
+  private watchConsumer(messages: ConsumerMessages): void {
+    void (async () => {
+      for await (const status of messages.status()) {
+        if (status.type !== 'consumer_not_found' && status.type !== 'stream_not_found' && status.type !== 'consumer_deleted') continue;
+        if (this.resuming || this.stopping || this.messages !== messages) continue;
+        this.logger.warn(`JetStream ${status.type.replace(/_/g, ' ')}: setting stream ${this.config.stream} and consumer ${this.config.consumer} up again`);
+        this.resuming = true;
+        this.stopped = `${status.type.replace(/_/g, ' ')}; setting it up again`;
+        await messages.close().catch(() => undefined); // the loop ends, and consumptionEnded starts a new one
+      }
+    })().catch(() => undefined);
+  }
+
+  /** Creates the stream and the consumer where missing (one attempt series at a time). */
+  private restore(): Promise<void> {
+    this.restoring ??= this.retried(async () => {
+      const jsm = await jetstreamManager(this.nc!);
+      await this.ensureStream(jsm);
+      await this.ensureConsumer(jsm);
+    }).finally(() => (this.restoring = null));
+    return this.restoring;
   }
 
   /** Pulls messages and handles many at once (they meet in the writer's group commits), at most IN_FLIGHT. */
