@@ -32,7 +32,7 @@
 //   BENCH_SECONDS=5 BENCH_DEVICES=20 node bench/sustained.js    # a quick check
 //
 // Environment: BENCH_DB (server|embedded, default server), BENCH_EMBEDDED=0 / BENCH_NATS=0 (skip phase 2 / 3), BENCH_DEVICES (100), BENCH_SECONDS (60),
-// BENCH_BASELINE_SECONDS (= BENCH_SECONDS; 0 skips the Mosquitto phase), BENCH_BASELINE_STEPS (5) and
+// BENCH_BASELINE_SECONDS (= BENCH_SECONDS; 0 skips the Mosquitto phase), BENCH_BASELINE_STEPS (7) and
 // BENCH_BASELINE_STEP_SECONDS (10): the paced passes that find Mosquitto's lossless pub/sub rate, BENCH_LOADGENS (load generator
 // processes, 1), BENCH_INFLIGHT (max unacknowledged messages per connection, 50), BENCH_METRICS (6–8, default 8),
 // BENCH_RATE (total target msg/s; unset = as fast as acknowledged), BENCH_MOSQUITTO_URL (mqtt://127.0.0.1:1883),
@@ -47,6 +47,7 @@
 // Exit code 1 when an acknowledged message is not stored (or a phase fails). Cleans up its schema, temporary
 // data directory and Redis keys (prefix gh-bench-<run>) also when interrupted.
 'use strict';
+const { programCpu } = require('./lib/proc-cpu');
 const { execFileSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const os = require('node:os');
@@ -72,7 +73,7 @@ const METRICS = Math.floor(num('BENCH_METRICS', 8));
 const RATE = process.env.BENCH_RATE ? num('BENCH_RATE', 0) : null;
 const MOSQUITTO_URL = process.env.BENCH_MOSQUITTO_URL ?? 'mqtt://127.0.0.1:1883';
 const CLIENT = process.env.BENCH_MQTT_CLIENT ?? 'packet';
-const BASELINE_STEPS = Math.floor(num('BENCH_BASELINE_STEPS', 5));
+const BASELINE_STEPS = Math.floor(num('BENCH_BASELINE_STEPS', 7));
 const BASELINE_STEP_SECONDS = num('BENCH_BASELINE_STEP_SECONDS', 10);
 const GOALS = { messagesPerSecond: 20000, p99Ms: 1000 };
 const NATS = process.env.BENCH_NATS !== '0';
@@ -115,12 +116,35 @@ async function runLoad(url, devices, label, seconds, sampleDuring, rate = RATE) 
   }
 }
 
+const perMessage = (seconds, messages) => (seconds === null || seconds === undefined || !(messages > 0) ? null : round((seconds * 1e6) / messages, 1));
+/** CPU seconds the load's generator processes used. */
+const loadgenCpuSeconds = (merged) => merged.loadgenCpuSeconds;
+
+/**
+ * Where the machine's CPU went per acknowledged message during a GridHub phase: the hub process, the broker in front
+ * of it (nats-server), the database server (PostgreSQL's processes on this machine; inside the hub on the embedded
+ * path), the load generator, and the whole machine (all cores' busy time, so `other` is what none of these used:
+ * Redis, the kernel's loopback work, other programs).
+ */
+function cpuBreakdown(merged, sampled, { broker = null, database = null }) {
+  const parts = {
+    hub: perMessage(sampled?.cpuSeconds, merged.acked),
+    broker: perMessage(broker, merged.acked),
+    database: perMessage(database, merged.acked),
+    loadgen: perMessage(loadgenCpuSeconds(merged), merged.acked),
+    machine: perMessage(sampled?.machineBusyCpuSeconds, merged.acked),
+  };
+  const known = ['hub', 'broker', 'database', 'loadgen'].reduce((n, k) => n + (parts[k] ?? 0), 0);
+  return { ...parts, other: parts.machine === null ? null : round(parts.machine - known, 1) };
+}
+
 /**
  * One Mosquitto pass: `DEVICES` publishers (paced to `rate` msg/s in total, or as fast as acknowledged) and one
  * subscriber on all their topics. The subscriber is a load generator process of its own in subscribe mode (lean
  * client, QoS 1, acknowledging every delivery), so neither the harness nor the publishers slow it down.
  */
 async function mosquittoPass(topicRoot, clientPrefix, label, seconds, rate) {
+  const mosquittoCpu = programCpu('mosquitto');
   const sub = forkLoadgen({
     url: MOSQUITTO_URL, devices: [{ topic: `${topicRoot}/#`, clientId: `${clientPrefix}-sub` }], mode: 'subscribe', qos: 1,
     seconds, drainTimeoutMs: DRAIN_TIMEOUT_MS, client: 'packet', label: `${label}-sub`,
@@ -134,7 +158,7 @@ async function mosquittoPass(topicRoot, clientPrefix, label, seconds, rate) {
     // Let the subscriber's queue drain: until everything acknowledged arrived, or nothing came for 3 s (≤ 30 s).
     sub.drain(load.merged.acked);
     const { subscribe: received, cpu } = await sub.result;
-    return { load: load.merged, received, subscriberCpuMs: cpu.userMs + cpu.systemMs };
+    return { load: load.merged, received, subscriberCpuMs: cpu.userMs + cpu.systemMs, mosquittoCpuSeconds: mosquittoCpu.stop() };
   } finally {
     sub.kill();
     await sub.exited;
@@ -167,12 +191,19 @@ async function mosquittoBaseline(id) {
     const step = {
       rate, acked: p.acked, delivered: pass.received.delivered, behindSchedule: p.behindSchedule, lossless,
       deliveredPerSecond: Math.round(pass.received.delivered / Math.max(0.001, pass.received.seconds)),
+      // Where the CPU went per relayed message (Mosquitto itself, where it runs on this machine).
+      cpuMicrosPerMessage: {
+        broker: perMessage(pass.mosquittoCpuSeconds, p.acked),
+        publishers: perMessage(loadgenCpuSeconds(p), p.acked),
+        subscriber: perMessage(pass.subscriberCpuMs / 1000, p.acked),
+      },
     };
     steps.push(step);
     log(`mosquitto: paced at ${rate} msg/s: ${step.delivered}/${step.acked} delivered${lossless ? ' (lossless)' : ''}`);
     if (lossless) lo = step;
     else hi = rate;
   }
+  const lossy = steps.filter((st) => !st.lossless).map((st) => st.rate);
   return {
     url: MOSQUITTO_URL,
     seconds: BASELINE_SECONDS,
@@ -187,6 +218,9 @@ async function mosquittoBaseline(id) {
     deliveredPerSecond: Math.round(delivered / Math.max(0.001, flood.received.seconds)),
     steadyDeliveredPerSecond: steadyRate(flood.received.timelineDelivered),
     losslessPubSubPerSecond: lo?.deliveredPerSecond ?? null,
+    // The bisection's resolution: the lowest paced rate that lost something (the lossless rate lies below it).
+    lossyFromPerSecond: lossy.length > 0 ? Math.min(...lossy) : null,
+    losslessCpuMicrosPerMessage: lo?.cpuMicrosPerMessage ?? null,
     losslessSearch: { stepSeconds: BASELINE_STEP_SECONDS, steps },
     pubackLatencyMs: m.latencyMs,
     loadgenCpuPercentOfCore: m.loadgenCpuPercentOfCore,
@@ -342,7 +376,9 @@ async function gridhubRun(id) {
     const writes = traceWrites(hub);
     const sql = traceSql();
     const countersBefore = await hubCounters();
+    const pgCpu = programCpu('postgres');
     const load = await runLoad(`mqtt://127.0.0.1:${hub.mqttPort}`, devices, 'gridhub', SECONDS, () => startSampler(100));
+    const pgCpuSeconds = DB === 'server' ? pgCpu.stop() : null;
     const countersAfter = await hubCounters();
     const writeStats = writes.stop(load.sampled?.seconds);
     const sqlStats = sql.stop();
@@ -398,6 +434,7 @@ async function gridhubRun(id) {
       },
       // CPU time per acknowledged message: comparable across runs at different rates (the machine's speed varies).
       hubProcess: { ...load.sampled, cpuMicrosPerMessage: m.acked > 0 ? round((load.sampled.cpuSeconds * 1e6) / m.acked, 1) : null },
+      cpuMicrosPerMessage: cpuBreakdown(m, load.sampled, { database: pgCpuSeconds }),
       hubCounters: counterDelta(countersBefore, countersAfter),
       hubWrites: writeStats,
       ...(sqlStats ? { hubSql: sqlStats } : {}),
@@ -460,7 +497,9 @@ async function natsRun(id) {
       if (m) durable.record(now - Date.parse(m[1]));
     };
     const devices = creds.map((c) => ({ username: c.id, password: c.secret, clientId: c.id, topic: `gridhub/v1/air/${c.id}/data` }));
+    const writes = traceWrites(hub);
     const natsCpuBefore = nats.cpuSeconds();
+    const pgCpu = programCpu('postgres');
     let sampler = null;
     const load = await runLoad(nats.mqttUrl, devices, 'gridhub-nats', SECONDS, () => {
       sampler = startSampler(100);
@@ -482,6 +521,8 @@ async function natsRun(id) {
     }
     const sampled = sampler.stop();
     const natsCpu = nats.cpuSeconds() - natsCpuBefore;
+    const pgCpuSeconds = DB === 'server' ? pgCpu.stop() : null;
+    const writeStats = writes.stop(sampled?.seconds);
     const floodDurable = durable.summary();
     const floodLastDurableAt = lastDurableAt;
 
@@ -548,6 +589,8 @@ async function natsRun(id) {
       },
       hubProcess: { ...sampled, cpuMicrosPerMessage: m.acked > 0 ? round((sampled.cpuSeconds * 1e6) / m.acked, 1) : null },
       natsServer: { cpuSeconds: round(natsCpu, 2), cpuMicrosPerMessage: m.acked > 0 ? round((natsCpu * 1e6) / m.acked, 1) : null },
+      cpuMicrosPerMessage: cpuBreakdown(m, sampled, { broker: natsCpu, database: pgCpuSeconds }),
+      hubWrites: writeStats,
       loadgenCpuPercentOfCore: m.loadgenCpuPercentOfCore,
       errors: m.errors,
       timelineAcked: m.timelineAcked,
@@ -632,17 +675,18 @@ async function main() {
   const n = result.gridhubNats;
   const losslessMq = mq && !mq.error ? mq.losslessPubSubPerSecond : null;
   result.sideBySide = [
-    ['mosquitto QoS 1 relay (lossless pub/sub)', losslessMq, null, null, mq && !mq.error ? mq.notDelivered : null],
-    ['gridhub, embedded broker + ' + DB + ' database', g?.messagesPerSecond, g?.hubProcess?.cpuMicrosPerMessage, g?.publishToDurableMs?.p99, g?.loss ? g.loss.ackedButNotStoredReadings / METRICS : null],
-    ['gridhub behind NATS JetStream (flood)', n?.messagesPerSecond, n?.hubProcess?.cpuMicrosPerMessage, n?.publishToDurableMs?.p99, n?.loss ? n.loss.ackedButNotStoredReadings / METRICS : null],
-    ['gridhub behind NATS JetStream (paced at 80 % of the flood durable rate)', n?.paced?.rate, null, n?.paced?.publishToDurableMs?.p99, n?.paced?.lostMessages],
-  ].map(([path, rate, cpu, p99, lost]) => ({
+    ['mosquitto QoS 1 relay (lossless pub/sub)', losslessMq, null, null, mq && !mq.error ? mq.notDelivered : null, mq?.losslessCpuMicrosPerMessage],
+    ['gridhub, embedded broker + ' + DB + ' database', g?.messagesPerSecond, g?.hubProcess?.cpuMicrosPerMessage, g?.publishToDurableMs?.p99, g?.loss ? g.loss.ackedButNotStoredReadings / METRICS : null, g?.cpuMicrosPerMessage],
+    ['gridhub behind NATS JetStream (flood)', n?.messagesPerSecond, n?.hubProcess?.cpuMicrosPerMessage, n?.publishToDurableMs?.p99, n?.loss ? n.loss.ackedButNotStoredReadings / METRICS : null, n?.cpuMicrosPerMessage],
+    ['gridhub behind NATS JetStream (paced at 80 % of the flood durable rate)', n?.paced?.rate, null, n?.paced?.publishToDurableMs?.p99, n?.paced?.lostMessages, null],
+  ].map(([path, rate, cpu, p99, lost, breakdown]) => ({
     path,
     messagesPerSecond: rate ?? null,
     ratioToMosquitto: rate && losslessMq ? round(rate / losslessMq, 2) : null,
     hubCpuMicrosPerMessage: cpu ?? null,
     p99PublishToDurableMs: p99 ?? null,
     lostMessages: lost ?? null,
+    cpuMicrosPerMessage: breakdown ?? null,
   }));
   if (g && !g.error) {
     result.goals = {

@@ -240,9 +240,12 @@ function mergePublishResults(results) {
     timelineSent: sentTimeline,
     errors: Object.assign({}, ...results.map((r) => r.publish.errors ?? {})),
     loadgenCpuPercentOfCore: results.map((r) => round(((r.cpu.userMs + r.cpu.systemMs) / 1000 / r.publish.elapsedSeconds) * 100)),
+    loadgenCpuSeconds: round(results.reduce((n, r) => n + (r.cpu.userMs + r.cpu.systemMs) / 1000, 0), 2),
     perDevice: results.flatMap((r) => r.publish.perDevice ?? []),
   };
 }
+
+const { TICKS } = require('./proc-cpu');
 
 function readProcStat() {
   try {
@@ -309,6 +312,8 @@ function startSampler(intervalMs = 200) {
           max: round(Math.max(0, loopDelay.max / 1e6 - 10), 1),
         },
         machineCpuBusyPercent: round(machine),
+        // All cores' busy time meanwhile (/proc/stat counts in USER_HZ ticks): the machine's CPU per message.
+        machineBusyCpuSeconds: stat && start.stat ? round((stat.total - start.stat.total - (stat.idle - start.stat.idle)) / TICKS, 2) : null,
       };
     },
   };
