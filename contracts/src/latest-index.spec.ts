@@ -1,4 +1,4 @@
-import { aqiFromLatest, waterClassFromLatest } from './latest-index';
+import { aqiFromLatest, waterClassFromLatest, waterResultFromLatest } from './latest-index';
 
 describe('AQI from a station’s latest values (what the rules judge and the map colours)', () => {
   const at = (iso: string, values: Record<string, number>) =>
@@ -29,5 +29,13 @@ describe('water class from a station’s latest values', () => {
     const latest = { nh3n_mgl: { value: 1.2, time: '2026-06-01T08:00:00+08:00' }, do_mgl: { value: 6.5, time: '2026-06-01T08:00:00+08:00' } };
     expect(waterClassFromLatest(latest, { target_class: 'III' })).toEqual({ klass: 4, target: 3 });
     expect(waterClassFromLatest({}, {})).toBeNull();
+  });
+
+  it('leaves out items more than 2 hours older than the newest, and TN at a river (no limit there)', () => {
+    const latest = { nh3n_mgl: { value: 0.4, time: '2026-06-01T09:00:00+08:00' }, do_mgl: { value: 2.5, time: '2026-06-01T06:00:00+08:00' } };
+    expect(waterResultFromLatest(latest, {})).toMatchObject({ klass: 2, limitingItems: ['nh3n_mgl'] });
+    const tnOnly = { tn_mgl: { value: 1.8, time: '2026-06-01T09:00:00+08:00' } };
+    expect(waterResultFromLatest(tnOnly, { kind: 'river' })).toBeNull();
+    expect(waterResultFromLatest(tnOnly, { kind: 'reservoir' })).toMatchObject({ klass: 5, limitingItems: ['tn_mgl'] });
   });
 });

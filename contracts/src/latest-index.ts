@@ -2,7 +2,7 @@
  * A station's AQI and water class from its latest values: what the rules judge and what the map colours, one code.
  */
 import { type AqiEdition, aqiEditionAt, hasIndexablePollutant, hourlyAqi, type HourlyConcentrations, type Pollutant } from './aqi';
-import { parseWaterClass, waterClass, type Waterbody, WATER_ITEMS, type WaterItem } from './water-class';
+import { parseWaterClass, waterClass, type WaterClassResult, type Waterbody, WATER_ITEMS, type WaterItem } from './water-class';
 
 /** Air metrics that enter the hourly AQI (HJ 633). */
 export const AQI_METRICS = ['so2', 'no2', 'pm10', 'co', 'o3', 'pm25'] as const;
@@ -52,22 +52,28 @@ export interface LatestAqi {
   primary: Pollutant[];
 }
 
+/** GB 3838-2002 assesses reservoirs and lakes (湖、库) alike; every other station's water as a river's. */
+export function waterbodyOf(attributes: Readonly<Record<string, unknown>>): Waterbody {
+  return attributes['kind'] === 'reservoir' || attributes['kind'] === 'lake' ? 'lake' : 'river';
+}
+
 /**
- * The single-factor water class from a station's latest values and the class its `target_class` attribute sets;
- * null when no GB 3838 item was measured.
+ * The GB 3838-2002 single-factor result from a station's latest values (those within 2 hours of its newest, as for
+ * the AQI): what the rules judge, the map colours and the overview shows. Null when none of the items measured has
+ * a limit for this waterbody (nothing, or only TN at a river).
  */
-export function waterClassFromLatest(latest: LatestValues, attributes: Readonly<Record<string, unknown>>): { klass: number; target: number | null } | null {
+export function waterResultFromLatest(latest: LatestValues, attributes: Readonly<Record<string, unknown>>): WaterClassResult | null {
   const { values } = fresh(latest, WATER_CLASS_METRICS);
+  const waterbody = waterbodyOf(attributes);
   const sample: Partial<Record<WaterItem, number>> = {};
   for (const item of WATER_ITEMS) if (values[item] !== undefined) sample[item] = values[item];
-  if (Object.keys(sample).length === 0) return null;
-  // Reservoirs and lakes are assessed as lakes (GB 3838-2002: 湖、库).
-  const waterbody: Waterbody = attributes['kind'] === 'reservoir' || attributes['kind'] === 'lake' ? 'lake' : 'river';
-  try {
-    const temp = values['temp_c'];
-    const klass = waterClass(sample, { waterbody, ...(temp !== undefined ? { temperatureC: temp } : {}) }).klass;
-    return { klass, target: parseWaterClass(attributes['target_class']) };
-  } catch {
-    return null; // only items without a limit for this waterbody (TN in a river)
-  }
+  if (!WATER_ITEMS.some((item) => sample[item] !== undefined && (item !== 'tn_mgl' || waterbody === 'lake'))) return null;
+  const temp = values['temp_c'];
+  return waterClass(sample, { waterbody, ...(temp !== undefined ? { temperatureC: temp } : {}) });
+}
+
+/** The water class from a station's latest values and the class its `target_class` attribute sets. */
+export function waterClassFromLatest(latest: LatestValues, attributes: Readonly<Record<string, unknown>>): { klass: number; target: number | null } | null {
+  const result = waterResultFromLatest(latest, attributes);
+  return result ? { klass: result.klass, target: parseWaterClass(attributes['target_class']) } : null;
 }

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { waterClassFromLatest } from '@gridhub/contracts';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { cellPoint, DEMO_SHIFT_LEAD } from '../src/seed/demo-city';
 import { Api, eventually, liveClient } from './support/clients';
@@ -165,6 +166,28 @@ describe('kiosk tokens for the overview wall screen', () => {
     } finally {
       socket.disconnect();
     }
+  });
+
+  it('the overview classes water as the map and the rules do: an item 2 hours older than the station’s newest is left out', async () => {
+    const pool = hub.app.get(Pool);
+    const { rows } = await pool.query<{ id: string; attributes: Record<string, unknown> }>(
+      `select id, attributes from devices where family = 'water' and enabled and coalesce(attributes->>'kind', 'river') in ('river', 'lake', 'reservoir') order by id limit 1`,
+    );
+    const station = rows[0]!;
+    const now = Date.now();
+    // Fresh NH3-N of class II; a DO of class V five hours before it (within the overview's 24 h, outside the 2 h window).
+    await pool.query(`delete from latest_readings where device_id = $1`, [station.id]);
+    await pool.query(
+      `insert into latest_readings (device_id, metric, time, value, received_at) values ($1, 'nh3n_mgl', $2, 0.4, $2), ($1, 'do_mgl', $3, 2.5, $3)`,
+      [station.id, new Date(now - 60_000), new Date(now - 5 * 3600_000)],
+    );
+    const overview = (await admin.get('/api/v1/overview')).body as { water: { stations: { deviceId: string; klass: number; limitingItems: string[] }[] } };
+    const shown = overview.water.stations.find((s) => s.deviceId === station.id);
+    expect(shown).toMatchObject({ klass: 2, limitingItems: ['nh3n_mgl'] });
+    // What the map colours it by: the same contracts function over GET /api/v1/latest.
+    const latest = (await admin.get('/api/v1/latest?family=water')).body as { features: { id: string; properties: { readings: Record<string, { value: number; time: string }> } }[] };
+    const onMap = latest.features.find((f) => f.id === station.id)!;
+    expect(waterClassFromLatest(onMap.properties.readings, station.attributes)?.klass).toBe(shown!.klass);
   });
 
   it('a token with an end date stops working at its end', async () => {

@@ -31,7 +31,8 @@ export interface WaterLatestRow {
   gridCode: string | null;
   attributes: Record<string, unknown>;
   online: boolean;
-  values: Record<string, number>;
+  /** Latest value and its device time per metric (ISO 8601 text, as jsonb gives it). */
+  latest: Record<string, { value: number; time: string }>;
   time: Date;
 }
 
@@ -119,11 +120,11 @@ export class OverviewRepository {
     return rows;
   }
 
-  /** The latest value of each metric of every enabled water station, heard from since `since`. */
+  /** The latest value (and its time) of each metric of every enabled water station, heard from since `since`. */
   async waterLatest(since: Date, scope: string | null): Promise<WaterLatestRow[]> {
     const { rows } = await this.pool.query<WaterLatestRow>(
       `select d.id, d.name, d.grid_code as "gridCode", d.attributes, d.online,
-              jsonb_object_agg(l.metric, l.value) as values, max(l.time) as time
+              jsonb_object_agg(l.metric, jsonb_build_object('value', l.value, 'time', l.time)) as latest, max(l.time) as time
          from devices d join latest_readings l on l.device_id = d.id
         where d.family = 'water' and d.enabled and l.time >= $1 and ($2::text is null or d.grid_code like $2)
         group by d.id`,

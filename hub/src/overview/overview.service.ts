@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AlertRepository, areaReport, capMessage, Clock, waterStation } from '@gridhub/ingest';
-import { AlertView, aqiCategory, SENSOR_FAMILIES, SensorFamily, WarningColour, WaterClass, waterClass, waterClassRoman, WATER_ITEMS, WaterItem, worseThan } from '@gridhub/contracts';
+import { AlertView, aqiCategory, SENSOR_FAMILIES, SensorFamily, WarningColour, WaterClass, waterClassRoman, WaterItem, waterResultFromLatest, worseThan } from '@gridhub/contracts';
 import { IndicatorService, levelOfCode } from '@gridhub/gridops';
 import { OverviewRepository, WaterLatestRow } from './overview.repository';
 
@@ -175,15 +175,15 @@ export class OverviewService {
     return { aqi, level: c.level, colour: c.colour.hex, categoryZh: c.categoryZh, categoryEn: c.categoryEn };
   }
 
-  /** GB 3838-2002 single-factor class of a station's latest values (rivers and lakes only; pipes and rain gauges are not classed). */
+  /**
+   * GB 3838-2002 single-factor class of a station's latest values, as the map and the rules judge them
+   * (`waterResultFromLatest`); rivers and lakes only: pipes and rain gauges are not classed.
+   */
   private waterNow(r: WaterLatestRow): WaterStationNow[] {
     const station = waterStation({ id: r.id, family: 'water', name: r.name, lon: 0, lat: 0, gridCode: r.gridCode, attributes: r.attributes, enabled: true, online: r.online, lastSeenAt: null });
     if (station.kind === 'pipe' || station.kind === 'rain') return [];
-    const sample: Partial<Record<WaterItem, number>> = {};
-    for (const item of WATER_ITEMS) if (typeof r.values[item] === 'number') sample[item] = r.values[item];
-    if (!WATER_ITEMS.some((i) => sample[i] !== undefined && (i !== 'tn_mgl' || station.waterbody === 'lake'))) return [];
-    const temp = r.values['temp_c'];
-    const result = waterClass(sample, typeof temp === 'number' ? { waterbody: station.waterbody, temperatureC: temp } : { waterbody: station.waterbody });
+    const result = waterResultFromLatest(r.latest, r.attributes);
+    if (!result) return [];
     return [
       {
         deviceId: r.id,

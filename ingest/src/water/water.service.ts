@@ -12,6 +12,7 @@ import {
   waterClassLabel,
   waterClassRoman,
   Waterbody,
+  waterbodyOf,
   WaterClassResult,
   WaterItem,
   worseThan,
@@ -53,7 +54,7 @@ export function waterStation(device: Device): WaterStation {
     gridCode: device.gridCode,
     kind,
     // GB 3838-2002: lakes and reservoirs have their own TP limits and a TN limit.
-    waterbody: kind === 'reservoir' || kind === 'lake' ? 'lake' : 'river',
+    waterbody: waterbodyOf(a),
     targetClass: parseWaterClass(a.target_class),
     warningLevelM: num(a.warning_level_m),
     guaranteedLevelM: num(a.guaranteed_level_m),
