@@ -62,43 +62,18 @@ export interface ErrorBody {
   message: string;
 }
 
-export type BasemapLayerName = 'land' | 'district' | 'street' | 'community' | 'water' | 'park' | 'road' | 'bridge';
+export type BasemapCollection = ResponseOf<'/api/v1/basemap', 'get'>;
+export type BasemapLayerName = BasemapCollection['features'][number]['properties']['layer'];
 
-export interface BasemapCollection {
-  type: 'FeatureCollection';
-  bbox?: [number, number, number, number];
-  features: {
-    type: 'Feature';
-    geometry: { type: string; coordinates: unknown } | null;
-    properties: { layer: BasemapLayerName; name: string; nameEn?: string; code?: string; roadClass?: string };
-  }[];
-}
+export type LatestCollection = ResponseOf<'/api/v1/latest', 'get'>;
+export type LatestValue = LatestCollection['features'][number]['properties']['readings'][string];
 
-export interface LatestValue {
-  value: number;
-  time: string;
-}
+export type SeriesResponse = ResponseOf<'/api/v1/devices/{id}/readings', 'get'>;
+/** A raw reading (`value`) or, for a bucketed series, the bucket's figures (`avg`, `min`, `max`, `count`, `last`). */
+export type SeriesPoint = SeriesResponse['series'][number]['points'][number];
 
-export interface LatestCollection {
-  type: 'FeatureCollection';
-  features: { id: string; properties: Device & { readings: Record<string, LatestValue> } }[];
-}
-
-export interface SeriesPoint {
-  time: string;
-  value?: number;
-  avg?: number;
-  min?: number;
-  max?: number;
-  count?: number;
-}
-
-export interface SeriesResponse {
-  from: string;
-  to: string;
-  bucket: string;
-  series: { deviceId: string; metric: string; unit: string; points: SeriesPoint[] }[];
-}
+/** A series point's value: the bucket's mean, or the raw reading. */
+export const pointValue = (p: SeriesPoint): number => ('avg' in p ? p.avg : p.value);
 
 /** An alert as the API and the live channel carry it: the server's AlertView on the wire. */
 export type Alert = OnWire<AlertView>;
@@ -140,19 +115,6 @@ export interface NewIncidentReport {
   attachmentIds?: string[];
 }
 
-/** A city component (部件) of GET /components (GeoJSON properties), docs/domain/components.md. */
-export interface CityComponent {
-  id: string;
-  classCode: string;
-  majorCode: string;
-  classNameZh: string | null;
-  classNameEn: string | null;
-  name: string;
-  departmentCode: string | null;
-  gridCode: string | null;
-  state: 'normal' | 'damaged' | 'missing' | 'occupied' | 'abandoned';
-  address: string | null;
-  updatedAt: string;
-  lon: number;
-  lat: number;
-}
+export type ComponentCollection = ResponseOf<'/api/v1/components', 'get'>;
+/** A city component (部件) of GET /components: its GeoJSON properties and its position. */
+export type CityComponent = ComponentCollection['features'][number]['properties'] & { lon: number; lat: number };
