@@ -63,7 +63,6 @@ export interface ErrorBody {
 }
 
 export type BasemapCollection = ResponseOf<'/api/v1/basemap', 'get'>;
-export type BasemapLayerName = BasemapCollection['features'][number]['properties']['layer'];
 
 export type LatestCollection = ResponseOf<'/api/v1/latest', 'get'>;
 export type LatestValue = LatestCollection['features'][number]['properties']['readings'][string];
