@@ -61,8 +61,6 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
   private reconnecting = false;
   /** Consumption is being started again after the stream or consumer went missing. */
   private resuming = false;
-  /** Stream and consumer being set up (again). */
-  private restoring: Promise<void> | null = null;
   /** Why consumption ended, if it did while the hub still runs. */
   private stopped: string | null = null;
   /** Messages delivered more often than allowed and dead-lettered by this instance. */
@@ -287,14 +285,13 @@ export class NatsIngest extends BrokerLink implements OnApplicationBootstrap, On
     })().catch(() => undefined);
   }
 
-  /** Creates the stream and the consumer where missing (one attempt series at a time). */
+  /** Creates the stream and the consumer where missing. */
   private restore(): Promise<void> {
-    this.restoring ??= this.retried(async () => {
+    return this.retried(async () => {
       const jsm = await jetstreamManager(this.nc!);
       await this.ensureStream(jsm);
       await this.ensureConsumer(jsm);
-    }).finally(() => (this.restoring = null));
-    return this.restoring;
+    });
   }
 
   /** Pulls messages and handles many at once (they meet in the writer's group commits), at most IN_FLIGHT. */
