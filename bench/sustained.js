@@ -47,7 +47,6 @@
 // Exit code 1 when an acknowledged message is not stored (or a phase fails). Cleans up its schema, temporary
 // data directory and Redis keys (prefix gh-bench-<run>) also when interrupted.
 'use strict';
-const { programCpu } = require('./lib/proc-cpu');
 const { execFileSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const os = require('node:os');
@@ -55,6 +54,7 @@ const { performance } = require('node:perf_hooks');
 const {
   log, round, runId, startBenchHub, registerDevices, forkLoadgen, split, mergePublishResults, steadyRate, startSampler, writeResult,
 } = require('./lib/common');
+const { programCpu } = require('./lib/proc-cpu');
 
 const num = (name, fallback) => {
   const raw = process.env[name];
@@ -117,8 +117,6 @@ async function runLoad(url, devices, label, seconds, sampleDuring, rate = RATE) 
 }
 
 const perMessage = (seconds, messages) => (seconds === null || seconds === undefined || !(messages > 0) ? null : round((seconds * 1e6) / messages, 1));
-/** CPU seconds the load's generator processes used. */
-const loadgenCpuSeconds = (merged) => merged.loadgenCpuSeconds;
 
 /**
  * Where the machine's CPU went per acknowledged message during a GridHub phase: the hub process, the broker in front
@@ -131,7 +129,7 @@ function cpuBreakdown(merged, sampled, { broker = null, database = null }) {
     hub: perMessage(sampled?.cpuSeconds, merged.acked),
     broker: perMessage(broker, merged.acked),
     database: perMessage(database, merged.acked),
-    loadgen: perMessage(loadgenCpuSeconds(merged), merged.acked),
+    loadgen: perMessage(merged.loadgenCpuSeconds, merged.acked),
     machine: perMessage(sampled?.machineBusyCpuSeconds, merged.acked),
   };
   const known = ['hub', 'broker', 'database', 'loadgen'].reduce((n, k) => n + (parts[k] ?? 0), 0);
@@ -194,7 +192,7 @@ async function mosquittoBaseline(id) {
       // Where the CPU went per relayed message (Mosquitto itself, where it runs on this machine).
       cpuMicrosPerMessage: {
         broker: perMessage(pass.mosquittoCpuSeconds, p.acked),
-        publishers: perMessage(loadgenCpuSeconds(p), p.acked),
+        publishers: perMessage(p.loadgenCpuSeconds, p.acked),
         subscriber: perMessage(pass.subscriberCpuMs / 1000, p.acked),
       },
     };
