@@ -52,3 +52,9 @@ export const METRICS: Readonly<Record<SensorFamily, Readonly<Record<string, Metr
 /** How often a device reports when its attributes do not say (`interval_s`); silence of 3 intervals = offline. */
 export const DEFAULT_INTERVAL_S: Readonly<Record<SensorFamily, number>> = { air: 60, water: 300, video: 300, emergency: 600 };
 export const OFFLINE_AFTER_INTERVALS = 3;
+
+/**
+ * How often the hub rolls new readings up into the hourly and daily figures (and the AQI reports built on them):
+ * the pace at which charts of those figures change, so the browser refreshes them at it.
+ */
+export const ROLLUP_EVERY_MS = 60_000;

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { MaintenanceService } from '@gridhub/ingest';
+import { ROLLUP_EVERY_MS } from '@gridhub/contracts';
 import { startHub, RunningHub } from '../src/bootstrap';
 import { cellPoint, DEMO_DISPATCHER, DEMO_SHIFT_LEAD, DEMO_ANALYST, DEMO_SUPERVISOR_PASSWORD, DEMO_WORKER_PASSWORD } from '../src/seed/demo-city';
 import { Api, connect, demoCredentials, eventually } from './support/clients';
@@ -199,5 +201,34 @@ describe('map UI: dispatcher console and worker tablet together', () => {
     await dispatcher.page.click(`${first} [data-testid="ack"]`);
     await eventually(async () => ((await lead.get(`/api/v1/alerts/${raised[0].id}`)).body.status === 'acknowledged' ? true : undefined), 10_000, 'the acknowledgement');
     await dispatcher.page.click('[data-testid="lang-toggle"]');
+  });
+
+  it('keeps the monitor’s charts following the hub’s roll-ups while it stays open, without a reload', async () => {
+    // The page's clock is Playwright's: time flows as usual, and the test can skip a minute ahead.
+    const analyst = await newPage(browser);
+    try {
+      await analyst.context.clock.install();
+      await login(analyst.page, base, DEMO_ANALYST.username, DEMO_ANALYST.password);
+      await analyst.page.waitForSelector('[data-testid="monitor"]');
+      await analyst.page.click('[data-testid="tab-water"]');
+      // A station that has sent nothing yet: its level chart is empty.
+      await analyst.page.click('[data-testid="water-stations"] tr.pick:has-text("003")');
+      await analyst.page.waitForSelector('[data-testid="water-panel"] h4:has-text("003") + p.muted');
+      const creds = (await demoCredentials(hub)).find((d) => d.id === 'water-003')!;
+      const client = await connect(hub, creds.id, creds.secret);
+      await client.publishAsync(`gridhub/v1/water/${creds.id}/data`, JSON.stringify({ ts: new Date().toISOString(), readings: { ph: 7.4, level_m: 776.4, rain_mm: 1.5 } }), { qos: 1 });
+      await client.endAsync();
+      await hub.app.get(MaintenanceService).rollup();
+      expect(await analyst.page.locator('[data-testid="water-panel"] [data-testid="chart"]').count()).toBe(0);
+      // A minute later (the hub's roll-up pace) the open panel has asked again and draws the hour.
+      await analyst.context.clock.fastForward(ROLLUP_EVERY_MS + 1_000);
+      await analyst.page.waitForSelector('[data-testid="water-panel"] [data-testid="chart"]', { timeout: 10_000 });
+      // The jump ran the live socket's heartbeat timers too: let it reconnect before the picture.
+      await analyst.page.waitForSelector('[data-testid="live-state"].state-connected', { timeout: 15_000 });
+      await analyst.page.screenshot({ path: join(ARTIFACTS, 'bureau-monitor-water-followed-zh.png') });
+      expect(analyst.errors).toEqual([]);
+    } finally {
+      await analyst.context.close();
+    }
   });
 });
