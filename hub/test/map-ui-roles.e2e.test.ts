@@ -203,7 +203,7 @@ describe('map UI: dispatcher console and worker tablet together', () => {
     await dispatcher.page.click('[data-testid="lang-toggle"]');
   });
 
-  it('keeps the monitor’s charts following the hub’s roll-ups while it stays open, without a reload', async () => {
+  it('keeps the monitor’s charts and an open station popup following the hub while they stay open, without a reload', async () => {
     // The page's clock is Playwright's: time flows as usual, and the test can skip a minute ahead.
     const analyst = await newPage(browser);
     try {
@@ -223,6 +223,8 @@ describe('map UI: dispatcher console and worker tablet together', () => {
       // A minute later (the hub's roll-up pace) the open panel has asked again and draws the hour.
       await analyst.context.clock.fastForward(ROLLUP_EVERY_MS + 1_000);
       await analyst.page.waitForSelector('[data-testid="water-panel"] [data-testid="chart"]', { timeout: 10_000 });
+      // The station's popup, opened by the click before the station ever reported, shows it as the live store has it now.
+      await analyst.page.waitForSelector('[data-testid="map-popup"]:has-text("汾河水质站 003"):not(:has-text("从未上报"))', { timeout: 10_000 });
       // The jump ran the live socket's heartbeat timers too: let it reconnect before the picture.
       await analyst.page.waitForSelector('[data-testid="live-state"].state-connected', { timeout: 15_000 });
       await analyst.page.screenshot({ path: join(ARTIFACTS, 'bureau-monitor-water-followed-zh.png') });
