@@ -97,7 +97,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     const { rows } = await pool.query('select id from schema_migrations order by id');
     expect(rows.map((r) => r.id)).toEqual(
       path === 'embedded'
-        ? [...PLAIN_MIGRATIONS, 'timescale/001_hypertables', 'timescale/002_continuous_aggregates']
+        ? [...PLAIN_MIGRATIONS, 'timescale/001_hypertables', 'timescale/002_continuous_aggregates', 'timescale/003_realtime_aggregates']
         : PLAIN_MIGRATIONS,
     );
   });
