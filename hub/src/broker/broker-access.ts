@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Clock, Device, DeviceService } from '@gridhub/ingest';
-import { isFieldRole, parseDeviceTopic, TOPIC_ROOT, workerLocationTopic, workerTasksTopic } from '@gridhub/contracts';
+import { type DeviceTopic, isFieldRole, parseDeviceTopic, TOPIC_ROOT, workerLocationTopic, workerTasksTopic } from '@gridhub/contracts';
 import { AccountRepository } from '../auth/account.repository';
 import { AuditRepository } from '../auth/audit.repository';
 import { AuthService } from '../auth/auth.service';
@@ -77,11 +77,16 @@ export class BrokerAccess {
   publishRefusal(identity: BrokerIdentity, topic: string): string | null {
     if (identity.kind === 'hub') return null;
     if (identity.kind === 'worker') return topic === workerLocationTopic(identity.workerId) ? null : 'workers publish only their location';
+    const own = this.ownTopic(identity.device, topic);
+    return 'refusal' in own ? own.refusal : null;
+  }
+
+  /** A device's publish topic, parsed once: its own (family, id, kind), or why it may not publish there. */
+  ownTopic(device: Device, topic: string): DeviceTopic | { refusal: string } {
     const parsed = parseDeviceTopic(topic);
-    const { device } = identity;
     return parsed && parsed.family === device.family && parsed.deviceId === device.id
-      ? null
-      : `device ${device.id} may publish only under ${TOPIC_ROOT}/${device.family}/${device.id}/`;
+      ? parsed
+      : { refusal: `device ${device.id} may publish only under ${TOPIC_ROOT}/${device.family}/${device.id}/` };
   }
 
   maySubscribe(identity: BrokerIdentity, topic: string): boolean {

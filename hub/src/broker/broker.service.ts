@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import Aedes, { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { LiveChannel, Clock, Device, DeviceEvents, IngestService, LivenessRepository, ingestMetrics } from '@gridhub/ingest';
-import { parseDeviceTopic, MONITOR_ROLES } from '@gridhub/contracts';
+import { type DeviceTopic, MONITOR_ROLES } from '@gridhub/contracts';
 import { WorkerLocationService } from '@gridhub/gridops';
 import { HubRuntime } from '../runtime';
 import { AEDES } from './broker-core.module';
@@ -155,11 +155,13 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
       done(new Error(why));
     };
     if (!identity) return denied('not authenticated');
-    const refusal = this.access.publishRefusal(identity, packet.topic);
-    if (refusal) return denied(refusal);
-    if (identity.kind === 'worker') return this.storeLocation(identity.workerId, packet, done);
-    if (identity.kind !== 'device') return done(null);
-    const topic = parseDeviceTopic(packet.topic)!;
+    if (identity.kind !== 'device') {
+      const refusal = this.access.publishRefusal(identity, packet.topic);
+      if (refusal) return denied(refusal);
+      return identity.kind === 'worker' ? this.storeLocation(identity.workerId, packet, done) : done(null);
+    }
+    const topic = this.access.ownTopic(identity.device, packet.topic);
+    if ('refusal' in topic) return denied(topic.refusal);
     const device = identity.device;
     const payload = packet.payload as Buffer;
     const holdMs = this.rateLimiter.take(device.id, payload.length, Date.now());
@@ -194,7 +196,7 @@ export class BrokerService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  private store(device: Device, topic: NonNullable<ReturnType<typeof parseDeviceTopic>>, packet: MarkedPacket, done: (error?: Error | null) => void): void {
+  private store(device: Device, topic: DeviceTopic, packet: MarkedPacket, done: (error?: Error | null) => void): void {
     this.ingest.accept(device, topic, packet.topic, packet.payload as Buffer).then(
       (outcome) => {
         if (outcome === 'dead-lettered') packet[REJECTED] = true;

@@ -106,16 +106,13 @@ export class IngestWriter implements OnModuleDestroy {
     }
   }
 
+  /** The next batch: the oldest parts up to maxRows (at least one), taken off the queue in one splice. */
   private take(): Part[] {
-    const parts: Part[] = [];
     let rows = 0;
-    while (this.queue.length > 0 && (parts.length === 0 || rows + this.queue[0]!.rows <= this.options.maxRows)) {
-      const part = this.queue.shift()!;
-      rows += part.rows;
-      parts.push(part);
-    }
+    let n = 0;
+    while (n < this.queue.length && (n === 0 || rows + this.queue[n]!.rows <= this.options.maxRows)) rows += this.queue[n++]!.rows;
     this.queuedRows -= rows;
-    return parts;
+    return this.queue.splice(0, n);
   }
 
   private async write(parts: Part[]): Promise<void> {
