@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // How much of PostgreSQL's CPU per message is the readings' row layout (issue 20's "where the rest goes"): the same
-// batches of sensor messages written as GridHub stores them today — one `readings` row per reading, keyed by
-// (device_id, metric, time) — and as one row per message (device time, receive time, flags, the metrics and their
-// values as arrays), keyed by (device_id, time). A decision aid for the next step of the ingest path, not a part
-// of the product: no code of the hub is involved, only the two statements, on one connection, alternating A B B A.
+// batches of sensor messages written as GridHub stored them before migration 050 — one `readings` row per reading,
+// keyed by (device_id, metric, time) — and as one row per message (device time, receive time, flags, the metrics and
+// their values as arrays), keyed by (device_id, time), as `reading_sets` stores them since. The measurement that
+// decided the change; no code of the hub is involved, only the two statements, on one connection, alternating
+// A B B A.
 //
 // Per layout: the backend's CPU µs per message (from /proc/<backend pid>/stat: the database runs on this machine),
 // wall time, WAL bytes per message (pg_current_wal_lsn) and table + index bytes per message.
@@ -33,7 +34,7 @@ const LAYOUTS = {
       time timestamptz not null, device_id text collate "C" not null, metric text collate "C" not null,
       value double precision not null, received_at timestamptz not null, flags smallint not null default 0,
       primary key (device_id, metric, time))`,
-    // GridHub's statement today (message-shaped arrays joined to reading-shaped ones, rows in key order).
+    // GridHub's statement before migration 050 (message-shaped arrays joined to reading-shaped ones, rows in key order).
     sql: (t) => `insert into ${t} (time, device_id, metric, value, received_at, flags)
       select m.t, m.d, x.metric, x.value, m.r, m.f
         from unnest($1::timestamptz[], $2::text[], $3::timestamptz[], $4::int2[]) with ordinality as m(t, d, r, f, i)
@@ -45,7 +46,7 @@ const LAYOUTS = {
       time timestamptz not null, device_id text collate "C" not null, received_at timestamptz not null,
       flags smallint not null default 0, metrics text[] collate "C" not null, "values" double precision[] not null,
       primary key (device_id, time))`,
-    // One row per message: each message's slice of the flat metric and value arrays.
+    // One row per message, as `reading_sets` (each message's slice of the flat metric and value arrays).
     sql: (t) => `insert into ${t} (time, device_id, received_at, flags, metrics, "values")
       select m.t, m.d, m.r, m.f, ($6::text[])[m.lo:m.hi], ($7::float8[])[m.lo:m.hi]
         from unnest($1::timestamptz[], $2::text[], $3::timestamptz[], $4::int2[], $5::int4[], $8::int4[]) as m(t, d, r, f, lo, hi)

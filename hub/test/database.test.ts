@@ -76,7 +76,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     expect(db.timescale).toBe(path === 'embedded');
     if (db.timescale) {
       const { rows } = await pool.query(`select hypertable_name from timescaledb_information.hypertables order by 1`);
-      expect(rows.map((r) => r.hypertable_name)).toEqual(['events', 'readings']);
+      expect(rows.map((r) => r.hypertable_name)).toEqual(['events', 'reading_sets']);
     }
   });
 
@@ -97,7 +97,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     const { rows } = await pool.query('select id from schema_migrations order by id');
     expect(rows.map((r) => r.id)).toEqual(
       path === 'embedded'
-        ? [...PLAIN_MIGRATIONS, 'timescale/001_hypertables', 'timescale/002_continuous_aggregates', 'timescale/003_realtime_aggregates']
+        ? [...PLAIN_MIGRATIONS, 'timescale/001_hypertables', 'timescale/002_continuous_aggregates', 'timescale/003_realtime_aggregates', 'timescale/004_reading_sets']
         : PLAIN_MIGRATIONS,
     );
   });
@@ -113,6 +113,30 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ metric: 'pm25', value: 42, flags: 0 });
     expect(stored[0]!.time.toISOString()).toBe('2026-11-20T00:00:00.000Z');
+  });
+
+  it('stores a device time once however many messages carry it: later ones add the metrics it lacks, the first value wins', async () => {
+    const repo = new ReadingRepository(pool);
+    const deviceId = 'air-same-time';
+    await addAirDevice(deviceId, 'same time');
+    const t = at('2026-11-24T03:00:00Z');
+    const message = (values: Record<string, number>, flags = 0) => ({ ...readingSet(deviceId, t, values, at('2026-11-24T03:00:02Z')), flags });
+    // In one batch (merged by the hub before the statement) …
+    await repo.write({ ...emptyBatch(), readings: [message({ pm25: 10, no2: 20 }), message({ no2: 99, o3: 30 }), message({ o3: 98, co: 0.4 })] });
+    // … and against the stored row (merged by the statement), a resend of it included.
+    await repo.write({ ...emptyBatch(), readings: [message({ pm25: 97, so2: 5 }, 1), message({ pm25: 10, no2: 20 })] });
+    const { rows } = await pool.query('select metric, value, flags from readings where device_id = $1 order by metric', [deviceId]);
+    expect(rows).toEqual([
+      { metric: 'co', value: 0.4, flags: 0 },
+      { metric: 'no2', value: 20, flags: 0 },
+      { metric: 'o3', value: 30, flags: 0 },
+      { metric: 'pm25', value: 10, flags: 0 },
+      { metric: 'so2', value: 5, flags: 0 },
+    ]);
+    const sets = await pool.query('select count(*)::int as n from reading_sets where device_id = $1', [deviceId]);
+    expect(sets.rows[0].n).toBe(1);
+    const { rows: latest } = await pool.query('select metric, value from latest_readings where device_id = $1 order by metric', [deviceId]);
+    expect(latest.map((r) => [r.metric, r.value])).toEqual([['co', 0.4], ['no2', 20], ['o3', 30], ['pm25', 10], ['so2', 5]]);
   });
 
   it('writes a batch mixing a resent reading with new ones: the new ones land, the newest time is latest, every hour is marked', async () => {
@@ -310,10 +334,10 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
         reading('water-t1', 'ph', '2026-11-21T00:20:00+08:00', 6.5),
       ],
     });
-    while ((await rollups.runOnce(2, db.timescale)) > 0);
+    while ((await rollups.runOnce(2)) > 0);
     // A late reading for 23:00 arrives afterwards.
     await repo.write({ ...emptyBatch(), readings: [reading('water-t1', 'ph', '2026-11-20T23:30:00+08:00', 9.0)] });
-    while ((await rollups.runOnce(100, db.timescale)) > 0);
+    while ((await rollups.runOnce(100)) > 0);
     const ts = new TimeseriesRepository(pool);
     const q = { deviceIds: ['water-t1'], metric: 'ph', from: at('2026-11-20T00:00:00+08:00'), to: at('2026-11-22T00:00:00+08:00'), limit: 100 };
     const hourly = await ts.rolledUp(q, 'readings_hourly');
@@ -337,7 +361,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     const rollups = new RollupRepository(pool);
     const write = (iso: string, value: number) => repo.write({ ...emptyBatch(), readings: [reading('air-t1', 'so2', iso, value)] });
     await write('2026-11-23T10:05:00Z', 10);
-    while ((await rollups.runOnce(100, db.timescale)) > 0);
+    while ((await rollups.runOnce(100)) > 0);
     // A new reading of the same hour; the roll-up that takes it is held (by a lock on its hourly row) mid-way,
     // after its snapshot and before it commits.
     await write('2026-11-23T10:15:00Z', 20);
@@ -346,7 +370,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
       await holder.query('begin');
       await holder.query(
         `select 1 from readings_hourly where device_id = 'air-t1' and metric = 'so2' and bucket = '2026-11-23T10:00:00Z' for update`);
-      const running = rollups.runOnce(100, db.timescale);
+      const running = rollups.runOnce(100);
       // Until the roll-up is waiting for that lock, i.e. it has its snapshot and has read the marks.
       for (let waited = 0; ; waited += 20) {
         const { rows: blocked } = await pool.query(
@@ -364,7 +388,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
       holder.release();
     }
     // The mark of the reading that landed meanwhile was kept: the next run takes it.
-    while ((await rollups.runOnce(100, db.timescale)) > 0);
+    while ((await rollups.runOnce(100)) > 0);
     const { rows } = await pool.query(
       `select avg, count from readings_hourly where device_id = 'air-t1' and metric = 'so2' and bucket = '2026-11-23T10:00:00Z'`);
     expect(rows).toEqual([{ avg: 30, count: 3 }]);
@@ -373,7 +397,7 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
   it('removes raw data past retention and keeps the roll-ups', async () => {
     const repo = new ReadingRepository(pool);
     await repo.write({ ...emptyBatch(), readings: [reading('air-t2', 'co', '2025-01-05T12:00:00Z', 1.1), reading('air-t2', 'co', '2026-11-22T01:00:00Z', 0.9)] });
-    while ((await new RollupRepository(pool).runOnce(100, db.timescale)) > 0);
+    while ((await new RollupRepository(pool).runOnce(100)) > 0);
     await new RetentionRepository(pool).removeOlderThan(at('2025-10-01T00:00:00Z'), db.timescale);
     const { rows } = await pool.query(`select time from readings where device_id = 'air-t2' and metric = 'co' order by time`);
     expect(rows.map((r) => r.time.toISOString())).toEqual(['2026-11-22T01:00:00.000Z']);

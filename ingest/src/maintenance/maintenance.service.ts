@@ -39,7 +39,7 @@ export class MaintenanceService {
   async rollup(): Promise<{ pairs: number; aqiHours: number }> {
     let pairs = 0;
     for (let i = 0; i < ROLLUP_TRANSACTIONS_PER_RUN; i++) {
-      const taken = await this.rollups.runOnce(ROLLUP_PAIRS_PER_TRANSACTION, this.options.timescale);
+      const taken = await this.rollups.runOnce(ROLLUP_PAIRS_PER_TRANSACTION);
       pairs += taken;
       if (taken < ROLLUP_PAIRS_PER_TRANSACTION) break;
     }

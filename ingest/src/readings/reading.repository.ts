@@ -6,12 +6,14 @@ import { ReadingSet, WriteBatch } from './reading.types';
 import { BUCKET_ORIGIN } from './rollup.repository';
 
 /**
- * Readings go over the wire message-shaped: one entry per message (device time, receive time, device, flags)
- * and one per reading (message number, metric, value). Most rows of a batch share their message's fields.
- * The arrays are sent in PostgreSQL's binary format (`../common/binary-array.ts`): no number is printed here and
- * parsed there, and times arrive as timestamps (measured on PostgreSQL 15, batches of 625 messages of 8 readings
- * on one connection, three runs each: 47 µs of server CPU per message instead of 51 with array literals, and
- * 2.2–2.8 µs of hub CPU per message to build the parameters instead of 2.9–3.5).
+ * A message's readings are stored as one `reading_sets` row (migration 050): its device time, receive time and
+ * flags, and its metrics and values as two arrays (`readings` is a view giving a row per metric). They go over the
+ * wire as one entry per message (device time, device, receive time, flags, and the bounds of its slice of the
+ * batch's flat metric and value arrays). The arrays are sent in PostgreSQL's binary format
+ * (`../common/binary-array.ts`): no number is printed here and parsed there, and times arrive as timestamps
+ * (measured on PostgreSQL 15, batches of 625 messages of 8 readings on one connection, three runs each: 47 µs of
+ * server CPU per message instead of 51 with array literals, and 2.2–2.8 µs of hub CPU per message to build the
+ * parameters instead of 2.9–3.5).
  *
  * One statement writes a whole batch: readings, the latest values they advance, the roll-up hours they touch,
  * events and dead letters, as data-modifying CTEs over `unnest` arrays. A single statement is atomic without
@@ -22,28 +24,35 @@ import { BUCKET_ORIGIN } from './rollup.repository';
  * a few hundred rows instead of sorting every reading of the batch in the database (measured on PostgreSQL 15,
  * 5,000 readings: 7 ms of the statement's 27 ms of server CPU).
  *
- * `readings` is inserted without `on conflict`: a speculative insertion per row costs the server about as much
- * again as the plain insert (measured: 52 vs 31 µs per 8-reading message). A resent reading makes the plain
- * statement fail as a whole (unique violation, nothing written); the batch is then written again with
- * `on conflict do nothing`, and so are the next batches for a while, as resends come in runs (a device
- * reconnecting after an outage resends everything it had in flight).
+ * A reading is unique on (device, metric, device time), the first one stored wins. Messages of one device time in
+ * a batch become one row here (a later one adds only the metrics the earlier lacked). `reading_sets` is inserted
+ * without `on conflict`: a speculative insertion per row costs the server about as much again as the plain insert
+ * (measured on the row-per-reading layout: 52 vs 31 µs per 8-reading message). A resent message — or one adding
+ * metrics to a device time stored before — makes the plain statement fail as a whole (unique violation, nothing
+ * written); the batch is then written again merging into the stored row (the metrics it lacked are appended, the
+ * stored values stay), and so are the next batches for a while, as resends come in runs (a device reconnecting
+ * after an outage resends everything it had in flight).
  */
+const MERGE_INTO_STORED = `on conflict (device_id, time) do update
+    set (metrics, metric_values) = (
+      select s.metrics || array_agg(n.metric order by n.o), s.metric_values || array_agg(n.value order by n.o)
+        from unnest(excluded.metrics, excluded.metric_values) with ordinality as n(metric, value, o)
+       where n.metric <> all (s.metrics))
+    where not excluded.metrics <@ s.metrics`;
+
 const writeBatchSql = (idempotent: boolean) => `
-with m as (
-  select * from unnest($1::timestamptz[], $2::text[], $3::timestamptz[], $4::int2[]) with ordinality as m(t, device_id, r, flags, i)
-),
-stored as (
-  insert into readings (time, device_id, metric, value, received_at, flags)
-  select m.t, m.device_id, x.metric, x.value, m.r, m.flags
-    from unnest($5::int4[], $6::text[], $7::float8[]) as x(i, metric, value) join m on m.i = x.i
-   order by m.device_id, x.metric, m.t
-  ${idempotent ? 'on conflict (device_id, metric, time) do nothing' : ''}
+with stored as (
+  insert into reading_sets as s (time, device_id, received_at, flags, metrics, metric_values)
+  select m.t, m.device_id, m.r, m.flags, ($7::text[])[m.lo:m.hi], ($8::float8[])[m.lo:m.hi]
+    from unnest($1::timestamptz[], $2::text[], $3::timestamptz[], $4::int2[], $5::int4[], $6::int4[]) as m(t, device_id, r, flags, lo, hi)
+   order by m.device_id, m.t
+  ${idempotent ? MERGE_INTO_STORED : ''}
 ),
 latest as (
   -- Only a newer device time moves the latest value: late data never overwrites it.
   insert into latest_readings (device_id, metric, time, value, received_at)
   select l.device_id, l.metric, l.t, l.value, l.r
-    from unnest($8::text[], $9::text[], $10::timestamptz[], $11::float8[], $12::timestamptz[]) as l(device_id, metric, t, value, r)
+    from unnest($9::text[], $10::text[], $11::timestamptz[], $12::float8[], $13::timestamptz[]) as l(device_id, metric, t, value, r)
   on conflict (device_id, metric) do update
     set time = excluded.time, value = excluded.value, received_at = excluded.received_at
     where excluded.time > latest_readings.time
@@ -53,17 +62,17 @@ dirty as (
   insert into rollup_dirty (hour, device_id)
   -- Append-only marks (no key to wait on; migration 008): one per device and hour of the batch, picked below.
   select date_bin('1 hour', h.t, timestamptz '${BUCKET_ORIGIN}'), h.device_id
-    from unnest($13::text[], $14::timestamptz[]) as h(device_id, t)
+    from unnest($14::text[], $15::timestamptz[]) as h(device_id, t)
 ),
 events_stored as (
   insert into events (time, device_id, type, received_at, flags, payload)
-  select * from unnest($15::timestamptz[], $16::text[], $17::text[], $18::timestamptz[], $19::int2[], $20::jsonb[])
+  select * from unnest($16::timestamptz[], $17::text[], $18::text[], $19::timestamptz[], $20::int2[], $21::jsonb[])
    order by 2, 3, 1
   on conflict (device_id, type, time) do nothing
 ),
 dead as (
   insert into dead_letters (received_at, device_id, topic, reason, payload, payload_encoding)
-  select * from unnest($21::timestamptz[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[])
+  select * from unnest($22::timestamptz[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[])
 )
 select 1`;
 
@@ -79,6 +88,16 @@ const ORIGIN_MS = Date.parse(BUCKET_ORIGIN.replace(' ', 'T').replace(/\+(\d\d)$/
 
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What a batch holds of one device. */
+interface DeviceState {
+  /** Device time → index of its row. */
+  rows: Map<number, number>;
+  /** Metric → the message holding its newest reading. */
+  latest: Map<string, ReadingSet>;
+  /** Hour (counted from BUCKET_ORIGIN) → one device time in it. */
+  hours: Map<number, number>;
+}
 
 @Injectable()
 export class ReadingRepository {
@@ -106,50 +125,78 @@ export class ReadingRepository {
   }
 
   private parameters({ readings, events, deadLetters }: WriteBatch): unknown[] {
-    const messages = { time: [] as number[], device: [] as string[], received: [] as number[], flags: [] as number[] };
-    const values = { message: [] as number[], metric: [] as string[], value: [] as number[] };
-    // Per device: the message holding the newest reading of each metric, and one device time per hour touched.
-    const latest = new Map<string, Map<string, ReadingSet>>();
-    const hours = new Map<string, Map<number, number>>();
+    // Per device: the batch's messages by device time, the message holding the newest reading of each metric, and
+    // one device time per hour touched.
+    const devices = new Map<string, DeviceState>();
+    // One entry per row: the first message of each device time, and what later messages of that time add.
+    const rows: ReadingSet[] = [];
+    let added: Map<number, Record<string, number>> | null = null;
     for (const set of readings) {
       const t = set.time.getTime();
-      messages.time.push(t);
+      let device = devices.get(set.deviceId);
+      if (!device) devices.set(set.deviceId, (device = { rows: new Map(), latest: new Map(), hours: new Map() }));
+      const hour = Math.floor((t - ORIGIN_MS) / HOUR_MS);
+      if (!device.hours.has(hour)) device.hours.set(hour, t);
+      const row = device.rows.get(t);
+      if (row === undefined) {
+        device.rows.set(t, rows.length);
+        rows.push(set);
+      } else {
+        // A second message of this device time: only the metrics the row lacks are added (the first one wins).
+        added ??= new Map();
+        let extra = added.get(row);
+        if (!extra) added.set(row, (extra = {}));
+        const first = rows[row]!.values;
+        for (const metric in set.values) {
+          if (!(metric in first) && !(metric in extra)) extra[metric] = set.values[metric]!;
+        }
+      }
+      for (const metric in set.values) {
+        const known = device.latest.get(metric);
+        // The first of equal device times wins, as it does in the stored row.
+        if (!known || t > known.time.getTime()) device.latest.set(metric, set);
+      }
+    }
+    const messages = { time: [] as number[], device: [] as string[], received: [] as number[], flags: [] as number[], lo: [] as number[], hi: [] as number[] };
+    const values = { metric: [] as string[], value: [] as number[] };
+    for (let i = 0; i < rows.length; i++) {
+      const set = rows[i]!;
+      const lo = values.metric.length + 1;
+      for (const metric in set.values) {
+        values.metric.push(metric);
+        values.value.push(set.values[metric]!);
+      }
+      const extra = added?.get(i);
+      if (extra) {
+        for (const metric in extra) {
+          values.metric.push(metric);
+          values.value.push(extra[metric]!);
+        }
+      }
+      // A message without readings stores no row (the payload schema asks for at least one).
+      if (values.metric.length < lo) continue;
+      messages.time.push(set.time.getTime());
       messages.device.push(set.deviceId);
       messages.received.push(set.receivedAt.getTime());
       messages.flags.push(set.flags);
-      const message = messages.time.length;
-      let deviceLatest = latest.get(set.deviceId);
-      if (!deviceLatest) latest.set(set.deviceId, (deviceLatest = new Map()));
-      let deviceHours = hours.get(set.deviceId);
-      if (!deviceHours) hours.set(set.deviceId, (deviceHours = new Map()));
-      const hour = Math.floor((t - ORIGIN_MS) / HOUR_MS);
-      if (!deviceHours.has(hour)) deviceHours.set(hour, t);
-      for (const metric in set.values) {
-        values.message.push(message);
-        values.metric.push(metric);
-        values.value.push(set.values[metric]!);
-        const known = deviceLatest.get(metric);
-        // The first of equal device times wins, as `on conflict do nothing` keeps the first one in readings.
-        if (!known || t > known.time.getTime()) deviceLatest.set(metric, set);
-      }
+      messages.lo.push(lo);
+      messages.hi.push(values.metric.length);
     }
     // In key order, so concurrent batches lock latest_readings rows in the same order.
     const last = { device: [] as string[], metric: [] as string[], time: [] as number[], value: [] as number[], received: [] as number[] };
-    for (const deviceId of [...latest.keys()].sort(byText)) {
-      const byMetric = latest.get(deviceId)!;
-      for (const metric of [...byMetric.keys()].sort(byText)) {
-        const set = byMetric.get(metric)!;
+    const hourDevices: string[] = [];
+    const hourTimes: number[] = [];
+    for (const deviceId of [...devices.keys()].sort(byText)) {
+      const device = devices.get(deviceId)!;
+      for (const metric of [...device.latest.keys()].sort(byText)) {
+        const set = device.latest.get(metric)!;
         last.device.push(deviceId);
         last.metric.push(metric);
         last.time.push(set.time.getTime());
         last.value.push(set.values[metric]!);
         last.received.push(set.receivedAt.getTime());
       }
-    }
-    const hourDevices: string[] = [];
-    const hourTimes: number[] = [];
-    for (const [deviceId, byHour] of hours) {
-      for (const t of byHour.values()) {
+      for (const t of device.hours.values()) {
         hourDevices.push(deviceId);
         hourTimes.push(t);
       }
@@ -159,7 +206,8 @@ export class ReadingRepository {
       textArray(messages.device),
       timestamptzArray(messages.received),
       int2Array(messages.flags),
-      int4Array(values.message),
+      int4Array(messages.lo),
+      int4Array(messages.hi),
       textArray(values.metric),
       float8Array(values.value),
       textArray(last.device),

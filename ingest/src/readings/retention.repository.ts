@@ -10,7 +10,8 @@ export class RetentionRepository {
    * dropped (`drop_chunks`, available in every edition); on plain PostgreSQL rows are deleted.
    */
   async removeOlderThan(cutoff: Date, timescale: boolean): Promise<void> {
-    for (const table of ['readings', 'events']) {
+    // `readings` is a view of `reading_sets` (a row per message, migration 050).
+    for (const table of ['reading_sets', 'events']) {
       if (timescale) await this.pool.query(`select drop_chunks('${table}', older_than => $1::timestamptz)`, [cutoff]);
       else await this.pool.query(`delete from ${table} where time < $1`, [cutoff]);
     }

@@ -5,8 +5,8 @@ import { Pool } from 'pg';
 import { METRICS } from '@gridhub/contracts';
 
 /**
- * Every metric name of every family. Naming them lets the (device, metric, time) primary key serve a
- * "device, time range" lookup as exact index probes instead of a scan of all the device's rows.
+ * Every metric name of every family. Naming them lets the (device, metric, bucket) primary key of the roll-ups serve
+ * a "device, time range" lookup as exact index probes instead of a scan of all the device's buckets.
  */
 export const ALL_METRICS = [...new Set(Object.values(METRICS).flatMap((m) => Object.keys(m)))];
 
@@ -16,42 +16,20 @@ export const BUCKET_ORIGIN = '2000-01-01 00:00:00+08';
 const REPLACE_BUCKET = `on conflict (device_id, metric, bucket) do update
   set avg = excluded.avg, min = excluded.min, max = excluded.max, count = excluded.count, last = excluded.last`;
 
-/** The hourly buckets of the (device, hour) pairs in $1/$2, each from the lateral subquery `x` that follows. */
-const INSERT_HOURLY = `insert into readings_hourly (bucket, device_id, metric, avg, min, max, count, last)
+/**
+ * Hourly roll-ups of the (device, hour) pairs in $1/$2: one range scan of the device's rows of the hour (a row per
+ * message, migration 050), its readings unnested and grouped by metric. On a hypertable the scan reads only the
+ * chunk of that day.
+ */
+const HOURLY = `insert into readings_hourly (bucket, device_id, metric, avg, min, max, count, last)
   select b.hour, b.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
-    from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)`;
-
-/** One bucket's columns over the readings `r` of a device, metric and hour. */
-const READING_AGGREGATES = `avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*) as count,
-             (array_agg(r.value order by r.time desc))[1] as last`;
-
-/**
- * Hourly roll-ups from a plain readings table: one exact probe of the (device, metric, time) key per metric; a
- * plain join, or metric = any(…), makes the planner scan all of a device's rows for every hour (measured: 4 ms per
- * device-hour).
- */
-const HOURLY_FROM_TABLE = `
-  ${INSERT_HOURLY}
-    cross join unnest($3::text[]) as m(metric)
+    from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)
     cross join lateral (
-      select m.metric, ${READING_AGGREGATES}
-        from readings r
-       where r.device_id = b.device_id collate "C" and r.metric = m.metric collate "C"
-         and r.time >= b.hour and r.time < b.hour + interval '1 hour'
-      having count(*) > 0) x
-  ${REPLACE_BUCKET}`;
-
-/**
- * Hourly roll-ups from a hypertable: one range scan per device-hour, grouped by metric. A chunk holds a day, so
- * the scan reads only that day's rows of the device; a probe per metric costs a runtime exclusion over every chunk
- * each (measured on the embedded database, a year of one device: 377 s for 8,760 device-hours with 24 probes each).
- */
-const HOURLY_FROM_CHUNKS = `
-  ${INSERT_HOURLY}
-    cross join lateral (
-      select r.metric, ${READING_AGGREGATES}
-        from readings r
-       where r.device_id = b.device_id collate "C" and r.time >= b.hour and r.time < b.hour + interval '1 hour'
+      select r.metric, avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*) as count,
+             (array_agg(r.value order by s.time desc))[1] as last
+        from reading_sets s
+        cross join lateral unnest(s.metrics, s.metric_values) as r(metric, value)
+       where s.device_id = b.device_id collate "C" and s.time >= b.hour and s.time < b.hour + interval '1 hour'
        group by r.metric) x
   ${REPLACE_BUCKET}`;
 
@@ -73,9 +51,8 @@ export class RollupRepository {
    * Recomputes the hourly roll-ups of up to `limit` (device, hour) pairs touched by new readings, and the
    * daily roll-ups of their days, in one repeatable-read transaction. Returns how many pairs it took. Ingest never
    * waits for it: the marks are append-only and only those its snapshot saw are deleted (migration 008).
-   * `timescale`: readings is a hypertable (the storage fact the hub passes, as to the retention job).
    */
-  async runOnce(limit: number, timescale: boolean): Promise<number> {
+  async runOnce(limit: number): Promise<number> {
     if (!(await this.isHubMaintained())) {
       await this.pool.query('truncate rollup_dirty');
       return 0;
@@ -94,7 +71,7 @@ export class RollupRepository {
         );
         if (rows.length === 0) return 0;
         const pairs = [rows.map((r) => r.device_id), rows.map((r) => r.hour)];
-        await client.query(timescale ? HOURLY_FROM_CHUNKS : HOURLY_FROM_TABLE, timescale ? pairs : [...pairs, ALL_METRICS]);
+        await client.query(HOURLY, pairs);
         await client.query(
           `insert into readings_daily (bucket, device_id, metric, avg, min, max, count, last)
            select d.day, d.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last

@@ -32,10 +32,19 @@ export interface BucketRow {
 }
 
 /**
- * The metrics to read: the one asked for, or all. Each query probes the (device, metric, time) key once per
- * device and metric (LATERAL); `metric = any(…)` would be applied as a filter over all of a device's rows.
+ * The metrics to read from the roll-ups: the one asked for, or all. Each query probes the (device, metric, bucket)
+ * key once per device and metric (LATERAL); `metric = any(…)` would be applied as a filter over all of a device's
+ * buckets.
  */
 const metrics = (q: RangeQuery) => (q.metric ? [q.metric] : ALL_METRICS);
+
+/**
+ * A device's readings in [$3, $4): one range scan of its rows (a row per message, migration 050) in time order, each
+ * row's metrics unnested, only the metric asked for ($2) when one is. `d.device_id` names the device.
+ */
+const DEVICE_READINGS = `from reading_sets s
+        cross join lateral unnest(s.metrics, s.metric_values) as r(metric, value)
+       where s.device_id = d.device_id collate "C" and s.time >= $3 and s.time < $4 and ($2::text is null or r.metric = $2::text)`;
 
 /** One packed roll-up bucket: epoch seconds, avg, min, max (float8), count (int4), last (float8). */
 const PACKED_BUCKET_BYTES = 8 * 5 + 4;
@@ -44,16 +53,20 @@ const PACKED_BUCKET_BYTES = 8 * 5 + 4;
 export class TimeseriesRepository {
   constructor(private readonly pool: Pool) {}
 
+  /**
+   * Raw readings, at most `limit` in all. Each device's scan stops at `limit` readings: when it does, the answer has
+   * `limit` rows and the caller refuses the request as too large, so no series is ever cut short unnoticed.
+   */
   async raw(q: RangeQuery): Promise<RawRow[]> {
     const { rows } = await this.pool.query<RawRow>(
-      `select d.device_id, m.metric, r.time, r.value, r.received_at, r.flags
-         from unnest($1::text[]) d(device_id) cross join unnest($2::text[]) m(metric)
+      `select d.device_id, r.metric, r.time, r.value, r.received_at, r.flags
+         from unnest($1::text[]) d(device_id)
          cross join lateral (
-           select time, value, received_at, flags from readings
-            where device_id = d.device_id collate "C" and metric = m.metric collate "C" and time >= $3 and time < $4
-            order by time limit $5) r
+           select r.metric, s.time, r.value, s.received_at, s.flags
+             ${DEVICE_READINGS}
+            order by s.time limit $5) r
         order by 1, 2, 3 limit $5`,
-      [q.deviceIds, metrics(q), q.from, q.to, q.limit],
+      [q.deviceIds, q.metric, q.from, q.to, q.limit],
     );
     return rows;
   }
@@ -61,17 +74,16 @@ export class TimeseriesRepository {
   /** Buckets computed from raw readings (date_bin, aligned to China Standard Time). */
   async binned(q: RangeQuery, seconds: number): Promise<BucketRow[]> {
     const { rows } = await this.pool.query<BucketRow>(
-      `select d.device_id, m.metric, r.bucket, r.avg, r.min, r.max, r.count, r.last
-         from unnest($1::text[]) d(device_id) cross join unnest($2::text[]) m(metric)
+      `select d.device_id, r.metric, r.bucket, r.avg, r.min, r.max, r.count, r.last
+         from unnest($1::text[]) d(device_id)
          cross join lateral (
-           select date_bin(make_interval(secs => $6), time, timestamptz '${BUCKET_ORIGIN}') as bucket,
-                  avg(value) as avg, min(value) as min, max(value) as max, count(*)::int as count,
-                  (array_agg(value order by time desc))[1] as last
-             from readings
-            where device_id = d.device_id collate "C" and metric = m.metric collate "C" and time >= $3 and time < $4
-            group by 1) r
+           select r.metric, date_bin(make_interval(secs => $6), s.time, timestamptz '${BUCKET_ORIGIN}') as bucket,
+                  avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*)::int as count,
+                  (array_agg(r.value order by s.time desc))[1] as last
+             ${DEVICE_READINGS}
+            group by 1, 2) r
         order by 1, 2, 3 limit $5`,
-      [q.deviceIds, metrics(q), q.from, q.to, q.limit, seconds],
+      [q.deviceIds, q.metric, q.from, q.to, q.limit, seconds],
     );
     return rows;
   }

@@ -12,16 +12,14 @@ export interface MetricValueRow {
 export class WaterRepository {
   constructor(private readonly pool: Pool) {}
 
-  /** Raw readings of some metrics of one device, in time order (one exact key probe per metric). */
+  /** Raw readings of some metrics of one device, in time order (one range scan of its rows, a row per message). */
   async raw(deviceId: string, metrics: readonly string[], from: Date, to: Date, limit: number): Promise<MetricValueRow[]> {
     const { rows } = await this.pool.query<MetricValueRow>(
-      `select r.time, m.metric, r.value
-         from unnest($2::text[]) m(metric)
-         cross join lateral (
-           select time, value from readings
-            where device_id = $1 collate "C" and metric = m.metric collate "C" and time >= $3 and time < $4
-            order by time limit $5) r
-        order by r.time, m.metric limit $5`,
+      `select s.time, r.metric, r.value
+         from reading_sets s
+         cross join lateral unnest(s.metrics, s.metric_values) as r(metric, value)
+        where s.device_id = $1 collate "C" and s.time >= $3 and s.time < $4 and r.metric = any($2::text[])
+        order by s.time, r.metric limit $5`,
       [deviceId, metrics, from, to, limit],
     );
     return rows;
@@ -44,9 +42,10 @@ export class WaterRepository {
   /** Rainfall per hour (sum of interval rainfall), from raw readings so the current hour is complete to the last sample. */
   async hourlyRainfall(deviceId: string, from: Date, to: Date): Promise<{ hour: Date; mm: number; samples: number }[]> {
     const { rows } = await this.pool.query<{ hour: Date; mm: number; samples: number }>(
-      `select date_bin('1 hour', time, timestamptz '${BUCKET_ORIGIN}') as hour, sum(value) as mm, count(*)::int as samples
-         from readings
-        where device_id = $1 collate "C" and metric = 'rain_mm' and time >= $2 and time < $3
+      `select date_bin('1 hour', s.time, timestamptz '${BUCKET_ORIGIN}') as hour, sum(r.value) as mm, count(*)::int as samples
+         from reading_sets s
+         cross join lateral unnest(s.metrics, s.metric_values) as r(metric, value)
+        where s.device_id = $1 collate "C" and s.time >= $2 and s.time < $3 and r.metric = 'rain_mm'
         group by 1 order by 1`,
       [deviceId, from, to],
     );

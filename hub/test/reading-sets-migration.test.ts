@@ -1,0 +1,133 @@
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { emptyBatch, ReadingRepository, RollupRepository, TimeseriesRepository } from '@gridhub/ingest';
+import { EmbeddedPostgres, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { MIGRATIONS_DIR, Migrator } from '../src/database/migrator';
+import { DATABASE_PATHS, SERVER_URL } from './support/test-env';
+
+const at = (iso: string) => new Date(iso);
+
+/**
+ * The migrations of an install made before readings were stored a row per message (migration 050): the plain ones
+ * before it, and the Timescale step as it was then (readings a hypertable too).
+ */
+async function migrationsBefore050(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'gridhub-migrations-'));
+  await mkdir(join(dir, 'timescale'));
+  for (const file of await readdir(MIGRATIONS_DIR)) {
+    if (/^\d{3}_.*\.sql$/.test(file) && file < '050') await copyFile(join(MIGRATIONS_DIR, file), join(dir, file));
+  }
+  await writeFile(
+    join(dir, 'timescale', '001_hypertables.sql'),
+    `select create_hypertable('readings', by_range('time', interval '1 day'), if_not_exists => true, migrate_data => true);
+     select create_hypertable('events', by_range('time', interval '1 day'), if_not_exists => true, migrate_data => true);`,
+  );
+  return dir;
+}
+
+describe.each(DATABASE_PATHS)('readings stored a row per message (migration 050), on the %s path', (path) => {
+  let pool: Pool;
+  let embedded: EmbeddedPostgres | null = null;
+  let oldDir: string;
+  let dataDir: string;
+  const schema = `gh_test_m050_${process.pid}_${path}`;
+
+  beforeAll(async () => {
+    oldDir = await migrationsBefore050();
+    dataDir = await mkdtemp(join(tmpdir(), 'gridhub-m050-'));
+    const options = `-c search_path=${schema},public`;
+    if (path === 'server') {
+      pool = new Pool({ connectionString: SERVER_URL, max: 2, options });
+    } else {
+      embedded = await startEmbeddedPostgres(join(dataDir, 'pgdata'));
+      pool = new Pool({ host: embedded.host, port: embedded.port, user: 'postgres', database: 'postgres', max: 1, options });
+    }
+  });
+
+  afterAll(async () => {
+    if (path === 'server') await pool?.query(`drop schema if exists ${schema} cascade`);
+    await pool?.end();
+    await embedded?.stop();
+    await rm(oldDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('moves the readings stored a row per metric into a row per message; they read back the same, merged on their device time', async () => {
+    const licensed = path === 'embedded' ? 'never' : 'detect';
+    const before = await new Migrator(pool, schema, 'auto', licensed, oldDir).run();
+    expect(before.applied).not.toContain('050_reading_sets');
+    await pool.query(
+      `insert into devices (id, family, name, lon, lat, secret_hash, created_at)
+       values ('air-old', 'air', 'a', 112.547, 37.855, 'x', '2026-11-01T00:00:00Z'),
+              ('water-old', 'water', 'w', 112.546, 37.853, 'x', '2026-11-01T00:00:00Z')`,
+    );
+    // Stored the old way: two device times of one device, the first sent as two messages (different receive times
+    // and flags), and an hourly roll-up already kept.
+    await pool.query(
+      `insert into readings (time, device_id, metric, value, received_at, flags) values
+         ('2026-11-20T02:00:00Z', 'air-old', 'pm25', 41, '2026-11-20T02:00:05Z', 0),
+         ('2026-11-20T02:00:00Z', 'air-old', 'no2', 17, '2026-11-20T02:00:05Z', 0),
+         ('2026-11-20T02:00:00Z', 'air-old', 'o3', 90, '2026-11-20T02:00:01Z', 2),
+         ('2026-11-20T02:01:00Z', 'air-old', 'pm25', 43, '2026-11-20T02:01:02Z', 1),
+         ('2026-11-20T02:00:00Z', 'water-old', 'ph', 7.2, '2026-11-20T02:00:09Z', 0)`,
+    );
+    await pool.query(
+      `insert into readings_hourly (bucket, device_id, metric, avg, min, max, count, last)
+       values ('2026-11-20T02:00:00Z', 'air-old', 'pm25', 42, 41, 43, 2, 43)`,
+    );
+
+    const after = await new Migrator(pool, schema, 'auto', licensed).run();
+    expect(after.applied).toContain('050_reading_sets');
+    if (path === 'embedded') expect(after.applied).toEqual(['050_reading_sets', 'timescale/002_continuous_aggregates', 'timescale/003_realtime_aggregates', 'timescale/004_reading_sets']);
+
+    const sets = await pool.query(
+      `select device_id, time, received_at, flags, metrics, metric_values from reading_sets order by device_id, time`);
+    expect(sets.rows.map((r) => [r.device_id, r.time.toISOString(), r.received_at.toISOString(), r.flags, r.metrics, r.metric_values])).toEqual([
+      ['air-old', '2026-11-20T02:00:00.000Z', '2026-11-20T02:00:01.000Z', 2, ['no2', 'o3', 'pm25'], [17, 90, 41]],
+      ['air-old', '2026-11-20T02:01:00.000Z', '2026-11-20T02:01:02.000Z', 1, ['pm25'], [43]],
+      ['water-old', '2026-11-20T02:00:00.000Z', '2026-11-20T02:00:09.000Z', 0, ['ph'], [7.2]],
+    ]);
+    // `readings` answers as before: a row per metric.
+    const view = await pool.query(`select device_id, metric, time, value from readings order by device_id, metric, time`);
+    expect(view.rows.map((r) => [r.device_id, r.metric, r.time.toISOString(), r.value])).toEqual([
+      ['air-old', 'no2', '2026-11-20T02:00:00.000Z', 17],
+      ['air-old', 'o3', '2026-11-20T02:00:00.000Z', 90],
+      ['air-old', 'pm25', '2026-11-20T02:00:00.000Z', 41],
+      ['air-old', 'pm25', '2026-11-20T02:01:00.000Z', 43],
+      ['water-old', 'ph', '2026-11-20T02:00:00.000Z', 7.2],
+    ]);
+    if (after.timescale) {
+      const { rows } = await pool.query(`select hypertable_name from timescaledb_information.hypertables order by 1`);
+      expect(rows.map((r) => r.hypertable_name)).toEqual(['events', 'reading_sets']);
+    }
+
+    // New messages of a stored device time add the metrics it lacks; the stored values stay.
+    const repo = new ReadingRepository(pool);
+    const message = (iso: string, values: Record<string, number>) =>
+      ({ time: at(iso), deviceId: 'air-old', values, receivedAt: at('2026-11-20T03:00:00Z'), flags: 0 });
+    await repo.write({ ...emptyBatch(), readings: [message('2026-11-20T02:00:00Z', { pm25: 99, co: 0.8 }), message('2026-11-20T02:02:00Z', { pm25: 45 })] });
+    const series = await new TimeseriesRepository(pool).raw({
+      deviceIds: ['air-old'], metric: null, from: at('2026-11-20T00:00:00Z'), to: at('2026-11-21T00:00:00Z'), limit: 100,
+    });
+    expect(series.map((r) => [r.metric, r.time.toISOString(), r.value])).toEqual([
+      ['co', '2026-11-20T02:00:00.000Z', 0.8],
+      ['no2', '2026-11-20T02:00:00.000Z', 17],
+      ['o3', '2026-11-20T02:00:00.000Z', 90],
+      ['pm25', '2026-11-20T02:00:00.000Z', 41],
+      ['pm25', '2026-11-20T02:01:00.000Z', 43],
+      ['pm25', '2026-11-20T02:02:00.000Z', 45],
+    ]);
+    // The roll-up kept before goes on, recomputed from the moved readings with the new one.
+    while ((await new RollupRepository(pool).runOnce(100)) > 0);
+    const hourly = await pool.query(
+      `select metric, avg, count, last from readings_hourly where device_id = 'air-old' order by metric`);
+    expect(hourly.rows).toEqual([
+      { metric: 'co', avg: 0.8, count: 1, last: 0.8 },
+      { metric: 'no2', avg: 17, count: 1, last: 17 },
+      { metric: 'o3', avg: 90, count: 1, last: 90 },
+      { metric: 'pm25', avg: 43, count: 3, last: 45 },
+    ]);
+  });
+});
