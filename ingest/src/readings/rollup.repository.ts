@@ -18,18 +18,17 @@ const REPLACE_BUCKET = `on conflict (device_id, metric, bucket) do update
 
 /**
  * Hourly roll-ups of the (device, hour) pairs in $1/$2: one range scan of the device's rows of the hour (a row per
- * message, migration 050), its readings unnested and grouped by metric. On a hypertable the scan reads only the
- * chunk of that day.
+ * message, which the `readings` view unnests; migration 050), grouped by metric. On a hypertable the scan reads only
+ * the chunk of that day.
  */
 const HOURLY = `insert into readings_hourly (bucket, device_id, metric, avg, min, max, count, last)
   select b.hour, b.device_id, x.metric, x.avg, x.min, x.max, x.count, x.last
     from unnest($1::text[], $2::timestamptz[]) as b(device_id, hour)
     cross join lateral (
       select r.metric, avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*) as count,
-             (array_agg(r.value order by s.time desc))[1] as last
-        from reading_sets s
-        cross join lateral unnest(s.metrics, s.metric_values) as r(metric, value)
-       where s.device_id = b.device_id collate "C" and s.time >= b.hour and s.time < b.hour + interval '1 hour'
+             (array_agg(r.value order by r.time desc))[1] as last
+        from readings r
+       where r.device_id = b.device_id collate "C" and r.time >= b.hour and r.time < b.hour + interval '1 hour'
        group by r.metric) x
   ${REPLACE_BUCKET}`;
 

@@ -39,12 +39,11 @@ export interface BucketRow {
 const metrics = (q: RangeQuery) => (q.metric ? [q.metric] : ALL_METRICS);
 
 /**
- * A device's readings in [$3, $4): one range scan of its rows (a row per message, migration 050) in time order, each
- * row's metrics unnested, only the metric asked for ($2) when one is. `d.device_id` names the device.
+ * A device's readings in [$3, $4), only the metric asked for ($2) when one is: one range scan of its `reading_sets`
+ * rows in time order (the `readings` view unnests them; migration 050). `d.device_id` names the device.
  */
-const DEVICE_READINGS = `from reading_sets s
-        cross join lateral unnest(s.metrics, s.metric_values) as r(metric, value)
-       where s.device_id = d.device_id collate "C" and s.time >= $3 and s.time < $4 and ($2::text is null or r.metric = $2::text)`;
+const DEVICE_READINGS = `from readings
+       where device_id = d.device_id collate "C" and time >= $3 and time < $4 and ($2::text is null or metric = $2::text)`;
 
 /** One packed roll-up bucket: epoch seconds, avg, min, max (float8), count (int4), last (float8). */
 const PACKED_BUCKET_BYTES = 8 * 5 + 4;
@@ -62,9 +61,9 @@ export class TimeseriesRepository {
       `select d.device_id, r.metric, r.time, r.value, r.received_at, r.flags
          from unnest($1::text[]) d(device_id)
          cross join lateral (
-           select r.metric, s.time, r.value, s.received_at, s.flags
+           select metric, time, value, received_at, flags
              ${DEVICE_READINGS}
-            order by s.time limit $5) r
+            order by time limit $5) r
         order by 1, 2, 3 limit $5`,
       [q.deviceIds, q.metric, q.from, q.to, q.limit],
     );
@@ -77,9 +76,9 @@ export class TimeseriesRepository {
       `select d.device_id, r.metric, r.bucket, r.avg, r.min, r.max, r.count, r.last
          from unnest($1::text[]) d(device_id)
          cross join lateral (
-           select r.metric, date_bin(make_interval(secs => $6), s.time, timestamptz '${BUCKET_ORIGIN}') as bucket,
-                  avg(r.value) as avg, min(r.value) as min, max(r.value) as max, count(*)::int as count,
-                  (array_agg(r.value order by s.time desc))[1] as last
+           select metric, date_bin(make_interval(secs => $6), time, timestamptz '${BUCKET_ORIGIN}') as bucket,
+                  avg(value) as avg, min(value) as min, max(value) as max, count(*)::int as count,
+                  (array_agg(value order by time desc))[1] as last
              ${DEVICE_READINGS}
             group by 1, 2) r
         order by 1, 2, 3 limit $5`,

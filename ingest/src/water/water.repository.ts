@@ -12,14 +12,12 @@ export interface MetricValueRow {
 export class WaterRepository {
   constructor(private readonly pool: Pool) {}
 
-  /** Raw readings of some metrics of one device, in time order (one range scan of its rows, a row per message). */
+  /** Raw readings of some metrics of one device, in time order (one range scan of its rows: a row per message). */
   async raw(deviceId: string, metrics: readonly string[], from: Date, to: Date, limit: number): Promise<MetricValueRow[]> {
     const { rows } = await this.pool.query<MetricValueRow>(
-      `select s.time, r.metric, r.value
-         from reading_sets s
-         cross join lateral unnest(s.metrics, s.metric_values) as r(metric, value)
-        where s.device_id = $1 collate "C" and s.time >= $3 and s.time < $4 and r.metric = any($2::text[])
-        order by s.time, r.metric limit $5`,
+      `select time, metric, value from readings
+        where device_id = $1 collate "C" and time >= $3 and time < $4 and metric = any($2::text[])
+        order by time, metric limit $5`,
       [deviceId, metrics, from, to, limit],
     );
     return rows;
@@ -42,10 +40,9 @@ export class WaterRepository {
   /** Rainfall per hour (sum of interval rainfall), from raw readings so the current hour is complete to the last sample. */
   async hourlyRainfall(deviceId: string, from: Date, to: Date): Promise<{ hour: Date; mm: number; samples: number }[]> {
     const { rows } = await this.pool.query<{ hour: Date; mm: number; samples: number }>(
-      `select date_bin('1 hour', s.time, timestamptz '${BUCKET_ORIGIN}') as hour, sum(r.value) as mm, count(*)::int as samples
-         from reading_sets s
-         cross join lateral unnest(s.metrics, s.metric_values) as r(metric, value)
-        where s.device_id = $1 collate "C" and s.time >= $2 and s.time < $3 and r.metric = 'rain_mm'
+      `select date_bin('1 hour', time, timestamptz '${BUCKET_ORIGIN}') as hour, sum(value) as mm, count(*)::int as samples
+         from readings
+        where device_id = $1 collate "C" and metric = 'rain_mm' and time >= $2 and time < $3
         group by 1 order by 1`,
       [deviceId, from, to],
     );
