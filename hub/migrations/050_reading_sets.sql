@@ -5,10 +5,10 @@
 -- of backend CPU, 1,740 → 386 bytes of WAL and 1,186 → 320 bytes of table and key per message.
 --
 -- `readings` stays, as a view of the same name and columns (time, device_id, metric, value, received_at, flags):
--- what read it reads it unchanged. What stored semantics change is said in docs/decisions.md: a reading is still
--- unique on (device, metric, time) — a second message of the same device time adds the metrics the first lacked
--- and keeps the values already stored — but a metric merged in so carries the first message's receive time and
--- flags.
+-- what read it reads it unchanged, and what wrote to it still can (a trigger, below). What stored semantics
+-- change is said in docs/decisions.md: a reading is still unique on (device, metric, time) — a second message of
+-- the same device time adds the metrics the first lacked and keeps the values already stored — but a metric merged
+-- in so carries the first message's receive time and flags.
 create table reading_sets (
   time          timestamptz not null,
   device_id     text collate "C" not null,
@@ -66,3 +66,18 @@ create view readings as
   select s.time, s.device_id, r.metric, r.value, s.received_at, s.flags
     from reading_sets s
     cross join lateral unnest(s.metrics, s.metric_values) as r(metric, value);
+
+-- The view stays writable, a reading at a time, with the table's rule (the first stored value of a device, metric
+-- and time wins; a new metric joins its device time's row): so that a hub of the previous version keeps storing
+-- during a rolling upgrade (its statement inserts into `readings`), and so does SQL a user wrote against the table.
+-- It costs a row lock and an upsert per reading: the hub itself writes `reading_sets` directly.
+create function readings_insert() returns trigger language plpgsql as $$
+begin
+  insert into reading_sets as s (time, device_id, received_at, flags, metrics, metric_values)
+  values (new.time, new.device_id, new.received_at, coalesce(new.flags, 0), array[new.metric], array[new.value])
+  on conflict (device_id, time) do update
+    set metrics = s.metrics || excluded.metrics, metric_values = s.metric_values || excluded.metric_values
+    where not excluded.metrics <@ s.metrics;
+  return new;
+end $$;
+create trigger readings_insert instead of insert on readings for each row execute function readings_insert();

@@ -54,7 +54,7 @@ describe.each(DATABASE_PATHS)('readings stored a row per message (migration 050)
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('moves the readings stored a row per metric into a row per message; they read back the same, merged on their device time', async () => {
+  it('moves the readings stored a row per metric into a row per message; they read back the same, merged on their device time, and the view still takes writes', async () => {
     const licensed = path === 'embedded' ? 'never' : 'detect';
     const before = await new Migrator(pool, schema, 'auto', licensed, oldDir).run();
     expect(before.applied).not.toContain('050_reading_sets');
@@ -119,6 +119,29 @@ describe.each(DATABASE_PATHS)('readings stored a row per message (migration 050)
       ['pm25', '2026-11-20T02:01:00.000Z', 43],
       ['pm25', '2026-11-20T02:02:00.000Z', 45],
     ]);
+    // A hub of the previous version, still running during a rolling upgrade, writes into `readings` as it did (its
+    // statement's shape: message arrays joined to reading arrays in a data-modifying CTE): the view takes it, with
+    // the table's rule — a stored value stays, a new metric joins its device time's row, a new time gets a row.
+    await pool.query(
+      `with m as (select * from unnest($1::timestamptz[], $2::text[], $3::timestamptz[], $4::int2[]) with ordinality as m(t, device_id, r, flags, i)),
+       stored as (
+         insert into readings (time, device_id, metric, value, received_at, flags)
+         select m.t, m.device_id, x.metric, x.value, m.r, m.flags
+           from unnest($5::int4[], $6::text[], $7::float8[]) as x(i, metric, value) join m on m.i = x.i
+          order by m.device_id, x.metric, m.t)
+       select 1`,
+      [
+        [at('2026-11-20T02:01:00Z'), at('2026-11-20T02:03:00Z')], ['air-old', 'air-old'], [at('2026-11-20T03:00:00Z'), at('2026-11-20T03:00:00Z')], [0, 0],
+        [1, 1, 2], ['pm25', 'so2', 'pm25'], [77, 6, 47],
+      ],
+    );
+    const older = await pool.query(
+      `select time, metrics, metric_values from reading_sets where device_id = 'air-old' and time in ('2026-11-20T02:01:00Z', '2026-11-20T02:03:00Z') order by time`);
+    expect(older.rows.map((r) => [r.time.toISOString(), r.metrics, r.metric_values])).toEqual([
+      ['2026-11-20T02:01:00.000Z', ['pm25', 'so2'], [43, 6]],
+      ['2026-11-20T02:03:00.000Z', ['pm25'], [47]],
+    ]);
+
     // The roll-up kept before goes on, recomputed from the moved readings with the new one.
     while ((await new RollupRepository(pool).runOnce(100)) > 0);
     const hourly = await pool.query(
@@ -127,7 +150,8 @@ describe.each(DATABASE_PATHS)('readings stored a row per message (migration 050)
       { metric: 'co', avg: 0.8, count: 1, last: 0.8 },
       { metric: 'no2', avg: 17, count: 1, last: 17 },
       { metric: 'o3', avg: 90, count: 1, last: 90 },
-      { metric: 'pm25', avg: 43, count: 3, last: 45 },
+      { metric: 'pm25', avg: 44, count: 4, last: 47 },
+      { metric: 'so2', avg: 6, count: 1, last: 6 },
     ]);
   });
 });
