@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { DeviceRepository } from '../devices/device.repository';
-import { RollupRepository } from '../readings/rollup.repository';
 import { MAX_DEVICES, MAX_POINTS } from '../readings/timeseries';
 import {
   aqiCategory,
@@ -31,11 +30,6 @@ const TABLE: Record<AqiKind, AqiTable> = { hourly: 'aqi_hourly', daily: 'aqi_dai
 export const MAX_AQI_RANGE_DAYS: Record<AqiKind, number> = { hourly: 32, daily: 367 };
 const REFRESH_PAIRS_PER_TRANSACTION = 2000;
 const REFRESH_TRANSACTIONS_PER_RUN = 20;
-/**
- * Where readings_hourly is a TimescaleDB continuous aggregate, an hour is materialised by its refresh policy
- * (end offset 1 h, every 5 min) — the AQI of an hour is computed once that has surely happened.
- */
-const CONTINUOUS_AGGREGATE_SETTLE_MS = 2 * HOUR_MS + 15 * 60_000;
 
 export const AREA_LEVELS = ['district', 'street', 'community', 'grid'] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];
@@ -66,7 +60,6 @@ export class AirQualityService {
 
   constructor(
     private readonly repository: AqiRepository,
-    private readonly rollups: RollupRepository,
     private readonly devices: DeviceRepository,
     private readonly clock: Clock,
   ) {}
@@ -76,11 +69,9 @@ export class AirQualityService {
    * `recompute` marked), each under the edition in force for its time.
    */
   async refresh(transactions = REFRESH_TRANSACTIONS_PER_RUN): Promise<AqiRecomputation> {
-    const settle = (await this.rollups.isHubMaintained()) ? 0 : CONTINUOUS_AGGREGATE_SETTLE_MS;
-    const before = settle === 0 ? null : new Date(this.clock.now().getTime() - settle);
     const done: AqiRecomputation = { hours: 0, hourlyChanged: 0, dailyChanged: 0 };
     for (let i = 0; i < transactions; i++) {
-      const { taken, hourlyChanged, dailyChanged } = await this.repository.refresh(REFRESH_PAIRS_PER_TRANSACTION, before, planRefresh);
+      const { taken, hourlyChanged, dailyChanged } = await this.repository.refresh(REFRESH_PAIRS_PER_TRANSACTION, planRefresh);
       done.hours += taken;
       done.hourlyChanged += hourlyChanged;
       done.dailyChanged += dailyChanged;

@@ -37,16 +37,16 @@ export class AqiRepository {
   constructor(private readonly pool: Pool) {}
 
   /**
-   * One refresh transaction: takes up to `limit` dirty (device, hour) pairs (older than `before`, if given), reads the
-   * hourly means around them, lets `plan` compute the reports, writes them. A failure leaves the pairs dirty.
+   * One refresh transaction: takes up to `limit` dirty (device, hour) pairs, reads the hourly means around them, lets
+   * `plan` compute the reports, writes them. A failure leaves the pairs dirty.
    */
-  async refresh(limit: number, before: Date | null, plan: (dirty: DirtyHour[], means: Map<string, HourlyMeans>) => RefreshPlan): Promise<AqiRefreshCounts> {
+  async refresh(limit: number, plan: (dirty: DirtyHour[], means: Map<string, HourlyMeans>) => RefreshPlan): Promise<AqiRefreshCounts> {
     return inTransaction(this.pool, async (client) => {
       const { rows: taken } = await client.query<{ device_id: string; hour: Date }>(
         `delete from aqi_dirty where (device_id, hour) in
-           (select device_id, hour from aqi_dirty where $2::timestamptz is null or hour < $2 order by hour limit $1 for update skip locked)
+           (select device_id, hour from aqi_dirty order by hour limit $1 for update skip locked)
          returning device_id, hour`,
-        [limit, before],
+        [limit],
       );
       if (taken.length === 0) return { taken: 0, hourlyChanged: 0, dailyChanged: 0 };
       const dirty = taken.map((r) => ({ deviceId: r.device_id, hour: r.hour }));

@@ -34,17 +34,7 @@ const HOURLY = `insert into readings_hourly (bucket, device_id, metric, avg, min
 
 @Injectable()
 export class RollupRepository {
-  private hubMaintained: Promise<boolean> | null = null;
-
   constructor(private readonly pool: Pool) {}
-
-  /** False where readings_hourly is a TimescaleDB continuous aggregate, which maintains itself. */
-  isHubMaintained(): Promise<boolean> {
-    this.hubMaintained ??= this.pool
-      .query<{ relkind: string }>(`select relkind from pg_class where oid = to_regclass('readings_hourly')`)
-      .then(({ rows }) => rows[0]?.relkind === 'r');
-    return this.hubMaintained;
-  }
 
   /**
    * Recomputes the hourly roll-ups of up to `limit` (device, hour) pairs touched by new readings, and the
@@ -52,10 +42,6 @@ export class RollupRepository {
    * waits for it: the marks are append-only and only those its snapshot saw are deleted (migration 008).
    */
   async runOnce(limit: number): Promise<number> {
-    if (!(await this.isHubMaintained())) {
-      await this.pool.query('truncate rollup_dirty');
-      return 0;
-    }
     return inTransaction(
       this.pool,
       async (client) => {
