@@ -2,9 +2,10 @@
 // How much of PostgreSQL's CPU per message is the readings' row layout (issue 20's "where the rest goes"): the same
 // batches of sensor messages written as GridHub stored them before migration 050 — one `readings` row per reading,
 // keyed by (device_id, metric, time) — and as one row per message (device time, receive time, flags, the metrics and
-// their values as arrays), keyed by (device_id, time), as `reading_sets` stores them since. The measurement that
-// decided the change; no code of the hub is involved, only the two statements, on one connection, alternating
-// A B B A.
+// their values as arrays), keyed by (device_id, time), as `reading_sets` stores them since — once with every message's
+// names sliced out of one flat text array (`wide`, as first built), once with each distinct metric list sent once
+// (`lists`, as the hub writes now). The measurement that decided the change; no code of the hub is involved, only
+// the statements, on one connection, alternating A B C C B A.
 //
 // Per layout: the backend's CPU µs per message (from /proc/<backend pid>/stat: the database runs on this machine),
 // wall time, WAL bytes per message (pg_current_wal_lsn) and table + index bytes per message.
@@ -52,6 +53,20 @@ const LAYOUTS = {
         from unnest($1::timestamptz[], $2::text[], $3::timestamptz[], $4::int2[], $5::int4[], $8::int4[]) as m(t, d, r, f, lo, hi)
        order by m.d, m.t`,
   },
+  // As `reading_sets` is written since: each distinct metric list once (here one list, all messages alike), the
+  // values sliced per message. Slicing each message's names out of the flat text array (`wide`) walks the array
+  // from its start per message: text elements have no fixed width.
+  lists: {
+    ddl: (t) => LAYOUTS.wide.ddl(t),
+    sql: (t) => `with lists as (
+        select l.k, array_agg(l.metric order by l.o) as metrics
+          from unnest($5::int4[], $6::text[]) with ordinality as l(k, metric, o) group by l.k)
+      insert into ${t} (time, device_id, received_at, flags, metrics, "values")
+      select m.t, m.d, m.r, m.f, lists.metrics, ($7::float8[])[m.lo:m.hi]
+        from unnest($1::timestamptz[], $2::text[], $3::timestamptz[], $4::int2[], $8::int4[], $9::int4[], $10::int4[]) as m(t, d, r, f, k, lo, hi)
+        join lists on lists.k = m.k
+       order by m.d, m.t`,
+  },
 };
 
 /** Batches of messages as the sustained benchmark sends them: devices interleaved, device times increasing. */
@@ -96,7 +111,9 @@ async function pass(client, pid, layout, table, clock) {
     const params =
       layout === 'narrow'
         ? [msg.time, msg.device, msg.received, msg.flags, msg.index, metric, value]
-        : [msg.time, msg.device, msg.received, msg.flags, msg.lo, metric, value, msg.hi];
+        : layout === 'wide'
+          ? [msg.time, msg.device, msg.received, msg.flags, msg.lo, metric, value, msg.hi]
+          : [msg.time, msg.device, msg.received, msg.flags, METRIC_NAMES.map(() => 1), METRIC_NAMES, value, msg.time.map(() => 1), msg.lo, msg.hi];
     await client.query(sql, params);
     messages += msg.time.length;
   }
@@ -118,8 +135,9 @@ async function main() {
     for (const layout of Object.keys(LAYOUTS)) await client.query(LAYOUTS[layout].ddl(`${schema}.${layout}`));
     // A B B A …: each pass continues its table where the last one of its layout stopped (device times keep rising).
     const order = [];
-    for (let r = 0; r < REPEATS; r++) order.push(...(r % 2 === 0 ? ['narrow', 'wide'] : ['wide', 'narrow']));
-    const clocks = { narrow: { t: Date.parse('2026-12-01T00:00:00Z') }, wide: { t: Date.parse('2026-12-01T00:00:00Z') } };
+    const layouts = Object.keys(LAYOUTS);
+    for (let r = 0; r < REPEATS; r++) order.push(...(r % 2 === 0 ? layouts : [...layouts].reverse()));
+    const clocks = Object.fromEntries(layouts.map((l) => [l, { t: Date.parse('2026-12-01T00:00:00Z') }]));
     for (const layout of order) {
       const p = await pass(client, pid, layout, `${schema}.${layout}`, clocks[layout]);
       log(`${layout}: ${p.messages} messages, ${p.messagesPerSecond} msg/s on one connection, backend ${p.backendCpuMicrosPerMessage} µs and ${p.walBytesPerMessage} WAL bytes per message`);
@@ -137,13 +155,14 @@ async function main() {
       };
     }
     result.wideToNarrowCpu = round(result.wide.backendCpuMicrosPerMessage / result.narrow.backendCpuMicrosPerMessage, 2);
+    result.listsToNarrowCpu = round(result.lists.backendCpuMicrosPerMessage / result.narrow.backendCpuMicrosPerMessage, 2);
   } finally {
     await client.end();
     await dropSchema(schema);
   }
   const file = writeResult('row-layout', result);
   console.log(JSON.stringify(result, null, 2));
-  log(`narrow ${JSON.stringify(result.narrow)}; wide ${JSON.stringify(result.wide)}; result written to ${file}`);
+  log(`narrow ${JSON.stringify(result.narrow)}; wide ${JSON.stringify(result.wide)}; lists ${JSON.stringify(result.lists)}; result written to ${file}`);
 }
 
 main().catch((error) => {
