@@ -139,6 +139,34 @@ describe.each(DATABASE_PATHS)('database on the %s path', (path) => {
     expect(latest.map((r) => [r.metric, r.value])).toEqual([['co', 0.4], ['no2', 20], ['o3', 30], ['pm25', 10], ['so2', 5]]);
   });
 
+  it("keeps each message's own metrics when a batch interleaves messages of different metric lists", async () => {
+    const repo = new ReadingRepository(pool);
+    await addAirDevice('air-lists', 'lists');
+    await pool.query(
+      `insert into devices (id, family, name, lon, lat, secret_hash, created_at)
+       values ('water-lists', 'water', 'lists', 112.5462, 37.853, 'x', '2026-11-01T00:00:00Z')`);
+    const t = (minute: number) => at(`2026-11-24T05:${String(minute).padStart(2, '0')}:00Z`);
+    await repo.write({
+      ...emptyBatch(),
+      readings: [
+        readingSet('air-lists', t(1), { pm25: 1, no2: 2 }),
+        readingSet('water-lists', t(1), { ph: 7.1, do_mg_l: 8 }),
+        readingSet('air-lists', t(2), { pm25: 3, no2: 4 }),
+        readingSet('air-lists', t(3), { no2: 5, pm25: 6 }), // the same names in another order: another list
+        readingSet('water-lists', t(2), { ph: 7.2 }),
+        readingSet('water-lists', t(3), { ph: 7.3, do_mg_l: 9 }),
+      ],
+    });
+    const { rows } = await pool.query(
+      `select device_id, extract(minute from time)::int as minute, metric, value from readings
+        where device_id in ('air-lists', 'water-lists') order by 1, 2, 3`,
+    );
+    expect(rows.map((r) => `${r.device_id} ${r.minute} ${r.metric}=${r.value}`)).toEqual([
+      'air-lists 1 no2=2', 'air-lists 1 pm25=1', 'air-lists 2 no2=4', 'air-lists 2 pm25=3', 'air-lists 3 no2=5', 'air-lists 3 pm25=6',
+      'water-lists 1 do_mg_l=8', 'water-lists 1 ph=7.1', 'water-lists 2 ph=7.2', 'water-lists 3 do_mg_l=9', 'water-lists 3 ph=7.3',
+    ]);
+  });
+
   it('writes a batch mixing a resent reading with new ones: the new ones land, the newest time is latest, every hour is marked', async () => {
     const repo = new ReadingRepository(pool);
     const deviceId = 'air-mix.1';

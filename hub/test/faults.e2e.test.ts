@@ -56,15 +56,24 @@ describe('faults', () => {
 
       await eventually(async () => (run.acknowledged() >= (devices.length * perDevice) / 4 ? true : undefined), 30_000, 'a quarter acknowledged');
       const atKill = run.acknowledged();
+      const killedAt = Date.now();
       first.kill('SIGKILL');
       await new Promise((r) => first.once('exit', r));
       await spawnHub('second hub ready');
-      await run.done;
+      const readyAfter = Date.now() - killedAt;
+      const sent = devices.length * perDevice;
+      const storedRows = async () =>
+        Object.values(await storedPerDevice(env.config.databaseSchema, devices, start)).reduce((n, s) => n + s.rows, 0);
+      // Where it stopped, if it does: acknowledged, stored, and what the new hub says of itself.
+      const finished = await Promise.race([run.done.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 45_000).unref())]);
+      if (!finished) {
+        const health = await fetch(`http://127.0.0.1:${env.config.httpPort}/health/ready`).then((r) => r.text()).catch((e: Error) => e.message);
+        throw new Error(`${run.acknowledged()} of ${sent} acknowledged 45 s after the second hub was ready (${readyAfter} ms after the kill); ${await storedRows()} stored; hub: ${health}`);
+      }
 
       const stored = await storedPerDevice(env.config.databaseSchema, devices, start);
-      const sent = devices.length * perDevice;
       const total = Object.values(stored).reduce((n, s) => n + s.rows, 0);
-      console.log(`SIGKILL fault: ${sent} messages sent (${atKill} acknowledged before the kill), ${total} stored`);
+      console.log(`SIGKILL fault: ${sent} messages sent (${atKill} acknowledged before the kill, the new hub ready ${readyAfter} ms after it), ${total} stored`);
       expect(run.acknowledged()).toBe(sent);
       for (const d of devices) expect(stored[d.id]).toEqual({ rows: perDevice, distinct: perDevice });
     });
