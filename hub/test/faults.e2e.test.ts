@@ -62,18 +62,17 @@ describe('faults', () => {
       await spawnHub('second hub ready');
       const readyAfter = Date.now() - killedAt;
       const sent = devices.length * perDevice;
-      const storedRows = async () =>
-        Object.values(await storedPerDevice(env.config.databaseSchema, devices, start)).reduce((n, s) => n + s.rows, 0);
+      const readStored = () => storedPerDevice(env.config.databaseSchema, devices, start);
+      const rowsIn = (stored: Awaited<ReturnType<typeof readStored>>) => Object.values(stored).reduce((n, s) => n + s.rows, 0);
       // Where it stopped, if it does: acknowledged, stored, and what the new hub says of itself.
       const finished = await Promise.race([run.done.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 45_000).unref())]);
       if (!finished) {
         const health = await fetch(`http://127.0.0.1:${env.config.httpPort}/health/ready`).then((r) => r.text()).catch((e: Error) => e.message);
-        throw new Error(`${run.acknowledged()} of ${sent} acknowledged 45 s after the second hub was ready (${readyAfter} ms after the kill); ${await storedRows()} stored; hub: ${health}`);
+        throw new Error(`${run.acknowledged()} of ${sent} acknowledged 45 s after the second hub was ready (${readyAfter} ms after the kill); ${rowsIn(await readStored())} stored; hub: ${health}`);
       }
 
-      const stored = await storedPerDevice(env.config.databaseSchema, devices, start);
-      const total = Object.values(stored).reduce((n, s) => n + s.rows, 0);
-      console.log(`SIGKILL fault: ${sent} messages sent (${atKill} acknowledged before the kill, the new hub ready ${readyAfter} ms after it), ${total} stored`);
+      const stored = await readStored();
+      console.log(`SIGKILL fault: ${sent} messages sent (${atKill} acknowledged before the kill, the new hub ready ${readyAfter} ms after it), ${rowsIn(stored)} stored`);
       expect(run.acknowledged()).toBe(sent);
       for (const d of devices) expect(stored[d.id]).toEqual({ rows: perDevice, distinct: perDevice });
     });
